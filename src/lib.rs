@@ -1,0 +1,42 @@
+//! # slice-seal
+//!
+//! Seal each sensitive form answer — a *slice* of a record — to a high-side
+//! P-256 public key with HPKE (RFC 9180) base mode,
+//! DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM. The low side only
+//! ever holds envelopes; the high side opens them with its private key, or
+//! with any HPKE library (see `docs/FORMAT.md`).
+//!
+//! ```
+//! use slice_seal::{open, seal, Context, PrivateKey, PublicKey};
+//! // High side, once:
+//! let key = PrivateKey::generate()?;
+//! let published = key.public_key().to_jwk().to_json();
+//! // Low side, per slice:
+//! let recipient = PublicKey::from_jwk_json(&published)?;
+//! let ctx = Context::new("vetting-step-1", "full-name")?.with_submission("s-1")?;
+//! let envelope = seal(&recipient, "Ada Lovelace".as_bytes(), &ctx)?;
+//! // High side:
+//! let opened = open(&key, &envelope, Some(&ctx))?;
+//! assert_eq!(opened.plaintext, b"Ada Lovelace");
+//! # Ok::<(), slice_seal::Error>(())
+//! ```
+#![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
+#![warn(missing_docs)]
+
+mod context;
+#[doc(hidden)]
+pub mod danger;
+mod envelope;
+mod error;
+mod keys;
+pub mod primitives;
+mod rng;
+mod seal;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
+pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
+pub use error::{Error, Result};
+pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};
+pub use seal::{Opened, Sealer, open, open_envelope, seal, seal_envelope};

@@ -1,0 +1,72 @@
+//! Deterministic sealing for test vectors and the worked example in
+//! docs/FORMAT.md. **Never use this to seal real data**: reusing `ikm_e`
+//! reuses the ephemeral key and breaks confidentiality.
+
+use core::convert::Infallible;
+use hpke::rand_core::{TryCryptoRng, TryRng};
+
+use crate::context::Context;
+use crate::envelope::Envelope;
+use crate::error::{Error, Result};
+use crate::keys::PublicKey;
+
+/// Serves a fixed byte string as "randomness", then zeros with a flag set.
+pub(crate) struct FixedRng<'a> {
+    bytes: &'a [u8],
+    exhausted: bool,
+}
+
+impl<'a> FixedRng<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        FixedRng {
+            bytes,
+            exhausted: false,
+        }
+    }
+}
+
+impl TryRng for FixedRng<'_> {
+    type Error = Infallible;
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
+        if dst.len() > self.bytes.len() {
+            self.exhausted = true;
+            dst.fill(0);
+        } else {
+            let (head, tail) = self.bytes.split_at(dst.len());
+            dst.copy_from_slice(head);
+            self.bytes = tail;
+        }
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for FixedRng<'_> {}
+
+/// Seal with the ephemeral key derived from `ikm_e` (32 bytes, RFC 9180
+/// `DeriveKeyPair`), so the envelope is reproducible.
+pub fn seal_deterministic(
+    recipient: &PublicKey,
+    plaintext: &[u8],
+    context: &Context,
+    ikm_e: &[u8],
+) -> Result<Envelope> {
+    if ikm_e.len() != 32 {
+        return Err(Error::input("ikm_e must be 32 bytes"));
+    }
+    let mut rng = FixedRng::new(ikm_e);
+    let env = crate::seal::seal_with(recipient, plaintext, context, &mut rng)?;
+    if rng.exhausted {
+        return Err(Error::RandomFailed);
+    }
+    Ok(env)
+}

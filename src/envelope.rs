@@ -1,0 +1,194 @@
+//! The envelope: `ss1.` followed by the unpadded base64url of a binary body
+//! (docs/FORMAT.md §4).
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use core::fmt;
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::keys::KID_LEN;
+
+/// Text prefix of a version-1 envelope.
+pub const PREFIX: &str = "ss1.";
+/// HPKE KEM id: DHKEM(P-256, HKDF-SHA256).
+pub const KEM_ID: u16 = 0x0010;
+/// HPKE KDF id: HKDF-SHA256.
+pub const KDF_ID: u16 = 0x0001;
+/// HPKE AEAD id: AES-256-GCM.
+pub const AEAD_ID: u16 = 0x0002;
+/// Length of `enc`: an uncompressed SEC1 P-256 point.
+pub const ENC_LEN: usize = 65;
+/// AES-GCM tag length.
+pub const TAG_LEN: usize = 16;
+/// Largest plaintext a slice may carry (4 MiB).
+pub const MAX_PLAINTEXT: usize = 4 << 20;
+/// Largest envelope text accepted by the parser.
+pub const MAX_ENVELOPE_LEN: usize = PREFIX.len() + (MAX_PLAINTEXT + 4096) * 4 / 3 + 4;
+
+const HEADER_LEN: usize = 6 + KID_LEN + 2;
+
+/// A parsed envelope. Its clear part (suite, kid, context) is authenticated
+/// only once it has been opened.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Envelope {
+    kid: [u8; KID_LEN],
+    context: Context,
+    info: Vec<u8>,
+    enc: [u8; ENC_LEN],
+    ct: Vec<u8>,
+}
+
+impl fmt::Debug for Envelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Envelope")
+            .field("kid", &self.kid())
+            .field("context", &self.context)
+            .field("ct_len", &self.ct.len())
+            .finish()
+    }
+}
+
+impl Envelope {
+    pub(crate) fn new(
+        kid: [u8; KID_LEN],
+        context: Context,
+        info: Vec<u8>,
+        enc: [u8; ENC_LEN],
+        ct: Vec<u8>,
+    ) -> Self {
+        Envelope {
+            kid,
+            context,
+            info,
+            enc,
+            ct,
+        }
+    }
+
+    /// Parse envelope text. Checks the prefix, base64url, lengths, the suite,
+    /// the context encoding and that `enc` is a P-256 point; does not decrypt.
+    pub fn parse(text: &str) -> Result<Self> {
+        if text.len() > MAX_ENVELOPE_LEN {
+            return Err(Error::envelope("longer than the largest slice"));
+        }
+        let Some((prefix, body)) = text.split_once('.') else {
+            return Err(Error::envelope(
+                "no \"ss1.\" prefix: not a slice-seal envelope",
+            ));
+        };
+        if prefix != "ss1" {
+            let v = prefix.strip_prefix("ss").unwrap_or("");
+            if !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::UnsupportedVersion(format!("ss{v}")));
+            }
+            return Err(Error::envelope(
+                "no \"ss1.\" prefix: not a slice-seal envelope",
+            ));
+        }
+        let bytes = Base64UrlUnpadded::decode_vec(body)
+            .map_err(|_| Error::envelope("body is not canonical unpadded base64url"))?;
+        Self::from_body(&bytes)
+    }
+
+    /// Parse the binary body (the bytes after base64url decoding).
+    pub fn from_body(b: &[u8]) -> Result<Self> {
+        if b.len() < HEADER_LEN {
+            return Err(Error::envelope("truncated header"));
+        }
+        let kem = u16::from_be_bytes([b[0], b[1]]);
+        let kdf = u16::from_be_bytes([b[2], b[3]]);
+        let aead = u16::from_be_bytes([b[4], b[5]]);
+        if (kem, kdf, aead) != (KEM_ID, KDF_ID, AEAD_ID) {
+            return Err(Error::UnsupportedSuite { kem, kdf, aead });
+        }
+        let mut kid = [0u8; KID_LEN];
+        kid.copy_from_slice(&b[6..6 + KID_LEN]);
+        let info_len = u16::from_be_bytes([b[HEADER_LEN - 2], b[HEADER_LEN - 1]]) as usize;
+        let rest = &b[HEADER_LEN..];
+        if rest.len() < info_len + ENC_LEN + TAG_LEN {
+            return Err(Error::envelope(
+                "truncated: too short for info, enc and tag",
+            ));
+        }
+        let (info, rest) = rest.split_at(info_len);
+        let context = Context::from_info(info).map_err(|e| match e {
+            Error::InvalidContext(m) => Error::envelope(m),
+            other => other,
+        })?;
+        let (enc_bytes, ct) = rest.split_at(ENC_LEN);
+        if enc_bytes[0] != 0x04 || p256::PublicKey::from_sec1_bytes(enc_bytes).is_err() {
+            return Err(Error::envelope("enc is not an uncompressed P-256 point"));
+        }
+        if ct.len() > MAX_PLAINTEXT + TAG_LEN {
+            return Err(Error::envelope("longer than the largest slice"));
+        }
+        let mut enc = [0u8; ENC_LEN];
+        enc.copy_from_slice(enc_bytes);
+        Ok(Envelope {
+            kid,
+            context,
+            info: info.to_vec(),
+            enc,
+            ct: ct.to_vec(),
+        })
+    }
+
+    /// The binary body.
+    pub fn to_body(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + self.info.len() + ENC_LEN + self.ct.len());
+        out.extend_from_slice(&KEM_ID.to_be_bytes());
+        out.extend_from_slice(&KDF_ID.to_be_bytes());
+        out.extend_from_slice(&AEAD_ID.to_be_bytes());
+        out.extend_from_slice(&self.kid);
+        // info is at most 8 + 13 + 3 * 256 bytes.
+        out.extend_from_slice(&(self.info.len() as u16).to_be_bytes());
+        out.extend_from_slice(&self.info);
+        out.extend_from_slice(&self.enc);
+        out.extend_from_slice(&self.ct);
+        out
+    }
+
+    /// The recipient key id (base64url RFC 7638 thumbprint).
+    pub fn kid(&self) -> String {
+        Base64UrlUnpadded::encode_string(&self.kid)
+    }
+
+    /// The raw 32-byte key id.
+    pub fn kid_bytes(&self) -> &[u8; KID_LEN] {
+        &self.kid
+    }
+
+    /// The context the slice says it was sealed to.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// The HPKE `info` bytes carried in the envelope.
+    pub fn info(&self) -> &[u8] {
+        &self.info
+    }
+
+    /// HPKE `enc` (65 bytes).
+    pub fn enc(&self) -> &[u8; ENC_LEN] {
+        &self.enc
+    }
+
+    /// HPKE ciphertext with its 16-byte tag.
+    pub fn ciphertext(&self) -> &[u8] {
+        &self.ct
+    }
+}
+
+impl fmt::Display for Envelope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(PREFIX)?;
+        f.write_str(&Base64UrlUnpadded::encode_string(&self.to_body()))
+    }
+}
+
+impl core::str::FromStr for Envelope {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Envelope::parse(s)
+    }
+}

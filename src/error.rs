@@ -1,0 +1,121 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// Everything that can go wrong in slice-seal.
+///
+/// Each variant has a stable machine code ([`Error::code`]) that the CLI, the
+/// JavaScript bindings and the form integration pass on unchanged. Messages
+/// never contain secret bytes: they name what was wrong with an input, not its
+/// value (key ids, form ids and field names are public metadata and may appear).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A key could not be imported: bad encoding, wrong `kty`/`crv`, a point
+    /// that is not on P-256, the identity, a scalar out of range, wrong lengths.
+    InvalidKey(String),
+    /// A JWKS holds no key with the requested `kid`.
+    KeyNotFound(String),
+    /// A key's RFC 7638 thumbprint is not the pinned or expected key id.
+    KidMismatch {
+        /// The key id that was required.
+        expected: String,
+        /// The key id that was found.
+        found: String,
+    },
+    /// The envelope text or its binary body is not well formed.
+    MalformedEnvelope(String),
+    /// The envelope names a format version this build does not read.
+    UnsupportedVersion(String),
+    /// The envelope names an HPKE suite other than
+    /// DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM.
+    UnsupportedSuite {
+        /// KEM id found.
+        kem: u16,
+        /// KDF id found.
+        kdf: u16,
+        /// AEAD id found.
+        aead: u16,
+    },
+    /// A context (form id, field name, submission id) is empty, too long or
+    /// contains control characters.
+    InvalidContext(String),
+    /// The envelope was sealed for another form, field or submission.
+    ContextMismatch(String),
+    /// Authentication failed: wrong key, tampered or moved envelope.
+    DecryptFailed,
+    /// Sealing failed inside HPKE (for example the message limit).
+    EncryptFailed,
+    /// An argument of a building block has the wrong length or range.
+    InvalidInput(String),
+    /// The operating system or browser could not supply random bytes.
+    RandomFailed,
+}
+
+impl Error {
+    /// The stable machine-readable code of this error, e.g. `"INVALID_KEY"`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidKey(_) => "INVALID_KEY",
+            Error::KeyNotFound(_) => "KEY_NOT_FOUND",
+            Error::KidMismatch { .. } => "KID_MISMATCH",
+            Error::MalformedEnvelope(_) => "MALFORMED_ENVELOPE",
+            Error::UnsupportedVersion(_) => "UNSUPPORTED_VERSION",
+            Error::UnsupportedSuite { .. } => "UNSUPPORTED_SUITE",
+            Error::InvalidContext(_) => "INVALID_CONTEXT",
+            Error::ContextMismatch(_) => "CONTEXT_MISMATCH",
+            Error::DecryptFailed => "DECRYPT_FAILED",
+            Error::EncryptFailed => "ENCRYPT_FAILED",
+            Error::InvalidInput(_) => "INVALID_INPUT",
+            Error::RandomFailed => "RANDOM_FAILED",
+        }
+    }
+
+    pub(crate) fn key(msg: impl Into<String>) -> Self {
+        Error::InvalidKey(msg.into())
+    }
+
+    pub(crate) fn envelope(msg: impl Into<String>) -> Self {
+        Error::MalformedEnvelope(msg.into())
+    }
+
+    pub(crate) fn context(msg: impl Into<String>) -> Self {
+        Error::InvalidContext(msg.into())
+    }
+
+    pub(crate) fn input(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidKey(m) => write!(f, "invalid key: {m}"),
+            Error::KeyNotFound(kid) => write!(f, "no key with kid {kid} in the key set"),
+            Error::KidMismatch { expected, found } => {
+                write!(f, "key id mismatch: expected {expected}, found {found}")
+            }
+            Error::MalformedEnvelope(m) => write!(f, "malformed envelope: {m}"),
+            Error::UnsupportedVersion(v) => write!(f, "unsupported envelope version: {v}"),
+            Error::UnsupportedSuite { kem, kdf, aead } => write!(
+                f,
+                "unsupported HPKE suite: kem 0x{kem:04x}, kdf 0x{kdf:04x}, aead 0x{aead:04x} \
+                 (supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
+            ),
+            Error::InvalidContext(m) => write!(f, "invalid context: {m}"),
+            Error::ContextMismatch(m) => write!(f, "context mismatch: {m}"),
+            Error::DecryptFailed => {
+                f.write_str("decryption failed: wrong key, or the envelope was altered or moved")
+            }
+            Error::EncryptFailed => f.write_str("encryption failed"),
+            Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
+            Error::RandomFailed => f.write_str("no secure random numbers available"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,565 @@
+//! P-256 keys: generation, JWK / JWKS, SPKI and PKCS#8 (DER and PEM), SEC1,
+//! and the RFC 7638 thumbprint used as key id (`kid`).
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use core::fmt;
+use p256::elliptic_curve::sec1::ToSec1Point;
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, Zeroizing};
+
+use hpke::Deserializable;
+
+use crate::error::{Error, Result};
+
+/// The HPKE KEM: DHKEM(P-256, HKDF-SHA256).
+pub(crate) type Kem = hpke::kem::DhP256HkdfSha256;
+type HpkePublic = <Kem as hpke::Kem>::PublicKey;
+type HpkePrivate = <Kem as hpke::Kem>::PrivateKey;
+
+/// Length of a raw key id (SHA-256 output).
+pub const KID_LEN: usize = 32;
+
+/// The secret `d` member of a JWK. Zeroized on drop, redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct JwkSecret(Zeroizing<String>);
+
+impl JwkSecret {
+    /// Wrap a base64url-encoded scalar.
+    pub fn new(d: String) -> Self {
+        JwkSecret(Zeroizing::new(d))
+    }
+    /// The base64url text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for JwkSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JwkSecret([redacted])")
+    }
+}
+
+impl Serialize for JwkSecret {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for JwkSecret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        String::deserialize(d).map(JwkSecret::new)
+    }
+}
+
+/// A JSON Web Key (RFC 7517) as it crosses API boundaries.
+///
+/// Every member is optional here so that a missing member is reported by
+/// [`PublicKey::from_jwk`] / [`PrivateKey::from_jwk`] with a specific message.
+/// Unknown members are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwk {
+    /// Key type; must be `"EC"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kty: Option<String>,
+    /// Curve; must be `"P-256"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    /// Affine x, base64url (32 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// Affine y, base64url (32 bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    /// Private scalar, base64url (32 bytes); private keys only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub d: Option<JwkSecret>,
+    /// Key id: the RFC 7638 SHA-256 thumbprint, base64url.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    /// Intended use (`"enc"`).
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<String>,
+    /// Algorithm hint; slice-seal writes `"HPKE-P256-SHA256-A256GCM"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+}
+
+/// The `alg` value slice-seal writes into the JWKs it exports.
+pub const JWK_ALG: &str = "HPKE-P256-SHA256-A256GCM";
+
+impl Jwk {
+    /// Parse a JWK from JSON text.
+    pub fn from_json(json: &str) -> Result<Jwk> {
+        serde_json::from_str(json).map_err(|e| json_error("JWK", &e))
+    }
+
+    /// Serialize as compact JSON. For a private JWK the result holds the
+    /// secret: it is returned zeroize-on-drop.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        // Serializing plain strings into a String cannot fail.
+        Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
+    }
+}
+
+/// A JWK Set (RFC 7517 §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jwks {
+    /// The keys of the set.
+    pub keys: Vec<Jwk>,
+}
+
+impl Jwks {
+    /// Parse a JWKS from JSON text.
+    pub fn from_json(json: &str) -> Result<Jwks> {
+        #[derive(Deserialize)]
+        struct Raw {
+            keys: Option<Vec<serde_json::Value>>,
+        }
+        let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
+        let keys = raw
+            .keys
+            .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
+        }
+        Ok(Jwks { keys: out })
+    }
+
+    /// Compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A set holding one public key.
+    pub fn from_public(key: &PublicKey) -> Jwks {
+        Jwks {
+            keys: vec![key.to_jwk()],
+        }
+    }
+
+    /// The public key whose `kid` (or, for keys without one, whose thumbprint)
+    /// is `kid`. A key that claims the kid but is invalid is an error, not
+    /// skipped.
+    pub fn find(&self, kid: &str) -> Result<PublicKey> {
+        for jwk in &self.keys {
+            match &jwk.kid {
+                Some(k) if k == kid => return PublicKey::from_jwk(jwk),
+                Some(_) => continue,
+                None => {
+                    if let Ok(pk) = PublicKey::from_jwk(jwk) {
+                        if pk.kid() == kid {
+                            return Ok(pk);
+                        }
+                    }
+                }
+            }
+        }
+        Err(Error::KeyNotFound(kid.to_owned()))
+    }
+
+    /// The only key of a one-key set.
+    pub fn single(&self) -> Result<PublicKey> {
+        match self.keys.as_slice() {
+            [one] => PublicKey::from_jwk(one),
+            [] => Err(Error::key("JWKS is empty")),
+            _ => Err(Error::key("JWKS holds several keys: choose one by kid")),
+        }
+    }
+}
+
+fn json_error(what: &str, e: &serde_json::Error) -> Error {
+    use serde_json::error::Category;
+    // The message names the position only: serde's own text may quote values.
+    let kind = match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => "is not valid JSON",
+        Category::Data => "has a member of the wrong type",
+    };
+    Error::key(format!(
+        "{what} {kind} (line {}, column {})",
+        e.line(),
+        e.column()
+    ))
+}
+
+fn b64_32(name: &str, value: &Option<String>) -> Result<Zeroizing<[u8; 32]>> {
+    let text = value
+        .as_deref()
+        .ok_or_else(|| Error::key(format!("JWK has no \"{name}\"")))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    match Base64UrlUnpadded::decode(text, out.as_mut()) {
+        Ok(b) if b.len() == 32 => Ok(out),
+        Ok(_) | Err(base64ct::Error::InvalidLength) => Err(Error::key(format!(
+            "JWK \"{name}\" must be 32 bytes of base64url"
+        ))),
+        Err(_) => Err(Error::key(format!(
+            "JWK \"{name}\" is not unpadded base64url"
+        ))),
+    }
+}
+
+fn check_kty_crv(jwk: &Jwk) -> Result<()> {
+    match jwk.kty.as_deref() {
+        Some("EC") => {}
+        None => return Err(Error::key("JWK has no \"kty\"")),
+        Some(_) => return Err(Error::key("JWK \"kty\" must be \"EC\"")),
+    }
+    match jwk.crv.as_deref() {
+        Some("P-256") => Ok(()),
+        None => Err(Error::key("JWK has no \"crv\"")),
+        Some(_) => Err(Error::key("JWK \"crv\" must be \"P-256\"")),
+    }
+}
+
+/// A recipient's P-256 public key, validated, with its key id.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    point: p256::PublicKey,
+    hpke: HpkePublic,
+    kid: [u8; KID_LEN],
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("kid", &self.kid())
+            .finish()
+    }
+}
+
+impl PublicKey {
+    fn from_point(point: p256::PublicKey) -> Result<Self> {
+        let uncompressed = point.as_affine().to_sec1_point(false);
+        let hpke = HpkePublic::from_bytes(uncompressed.as_bytes())
+            .map_err(|_| Error::key("not a valid P-256 point"))?;
+        let kid = thumbprint_of(&point);
+        Ok(PublicKey { point, hpke, kid })
+    }
+
+    /// Import a JWK (`kty` EC, `crv` P-256, `x`, `y`). A `d` member is
+    /// ignored. If the JWK has a `kid`, it must equal the key's RFC 7638
+    /// thumbprint ([`Error::KidMismatch`] otherwise).
+    pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
+        check_kty_crv(jwk)?;
+        let x = b64_32("x", &jwk.x)?;
+        let y = b64_32("y", &jwk.y)?;
+        let mut sec1 = [0u8; 65];
+        sec1[0] = 0x04;
+        sec1[1..33].copy_from_slice(x.as_ref());
+        sec1[33..].copy_from_slice(y.as_ref());
+        let point = p256::PublicKey::from_sec1_bytes(&sec1)
+            .map_err(|_| Error::key("JWK x/y is not a point on the P-256 curve"))?;
+        let key = Self::from_point(point)?;
+        if let Some(kid) = &jwk.kid {
+            key.check_kid(kid)?;
+        }
+        Ok(key)
+    }
+
+    /// Import a JWK from JSON text.
+    pub fn from_jwk_json(json: &str) -> Result<Self> {
+        Self::from_jwk(&Jwk::from_json(json)?)
+    }
+
+    /// Import a SEC1 point, compressed (33 bytes) or uncompressed (65 bytes).
+    pub fn from_sec1(bytes: &[u8]) -> Result<Self> {
+        match bytes.first() {
+            None => return Err(Error::key("SEC1 point is empty")),
+            Some(0x00) => return Err(Error::key("the point at infinity is not a key")),
+            Some(0x02 | 0x03) if bytes.len() == 33 => {}
+            Some(0x04) if bytes.len() == 65 => {}
+            Some(0x02..=0x04) => {
+                return Err(Error::key(
+                    "SEC1 point must be 33 bytes (compressed) or 65 bytes (uncompressed)",
+                ));
+            }
+            Some(_) => return Err(Error::key("SEC1 point has an unknown tag byte")),
+        }
+        let point = p256::PublicKey::from_sec1_bytes(bytes)
+            .map_err(|_| Error::key("SEC1 point is not on the P-256 curve"))?;
+        Self::from_point(point)
+    }
+
+    /// Import a DER SubjectPublicKeyInfo (id-ecPublicKey, prime256v1).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        let point = p256::PublicKey::from_public_key_der(der)
+            .map_err(|_| Error::key("not a P-256 SubjectPublicKeyInfo (DER)"))?;
+        Self::from_point(point)
+    }
+
+    /// Import a PEM `PUBLIC KEY` (SPKI).
+    pub fn from_spki_pem(pem: &str) -> Result<Self> {
+        let point = p256::PublicKey::from_public_key_pem(pem.trim())
+            .map_err(|_| Error::key("not a P-256 \"PUBLIC KEY\" PEM (SPKI)"))?;
+        Self::from_point(point)
+    }
+
+    /// Import from text, detecting the form: PEM (`-----BEGIN PUBLIC KEY-----`),
+    /// a JWKS holding exactly one key, or a JWK.
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim_start();
+        if t.starts_with("-----BEGIN") {
+            Self::from_spki_pem(t)
+        } else if t.starts_with('{') {
+            if is_jwks(t) {
+                Jwks::from_json(t)?.single()
+            } else {
+                Self::from_jwk_json(t)
+            }
+        } else {
+            Err(Error::key("expected a JWK, a JWKS or a PEM public key"))
+        }
+    }
+
+    /// Export as a JWK with `kid`, `use` = `enc` and `alg`.
+    pub fn to_jwk(&self) -> Jwk {
+        let p = self.point.as_affine().to_sec1_point(false);
+        let b = p.as_bytes();
+        Jwk {
+            kty: Some("EC".into()),
+            crv: Some("P-256".into()),
+            x: Some(Base64UrlUnpadded::encode_string(&b[1..33])),
+            y: Some(Base64UrlUnpadded::encode_string(&b[33..65])),
+            d: None,
+            kid: Some(self.kid()),
+            use_: Some("enc".into()),
+            alg: Some(JWK_ALG.into()),
+        }
+    }
+
+    /// SEC1 encoding, compressed (33 bytes) or uncompressed (65 bytes).
+    pub fn to_sec1(&self, compressed: bool) -> Vec<u8> {
+        self.point
+            .as_affine()
+            .to_sec1_point(compressed)
+            .as_bytes()
+            .to_vec()
+    }
+
+    /// DER SubjectPublicKeyInfo.
+    pub fn to_spki_der(&self) -> Vec<u8> {
+        self.point
+            .to_public_key_der()
+            .map(|d| d.as_bytes().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// PEM `PUBLIC KEY` (SPKI), LF line endings.
+    pub fn to_spki_pem(&self) -> String {
+        self.point
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap_or_default()
+    }
+
+    /// The key id: RFC 7638 JWK thumbprint (SHA-256), base64url.
+    pub fn kid(&self) -> String {
+        Base64UrlUnpadded::encode_string(&self.kid)
+    }
+
+    /// The raw 32-byte thumbprint.
+    pub fn kid_bytes(&self) -> &[u8; KID_LEN] {
+        &self.kid
+    }
+
+    /// `Ok` if this key's kid is `expected`, else [`Error::KidMismatch`].
+    pub fn check_kid(&self, expected: &str) -> Result<()> {
+        let kid = self.kid();
+        if kid == expected {
+            Ok(())
+        } else {
+            Err(Error::KidMismatch {
+                expected: expected.to_owned(),
+                found: kid,
+            })
+        }
+    }
+
+    pub(crate) fn hpke(&self) -> &HpkePublic {
+        &self.hpke
+    }
+
+    pub(crate) fn point(&self) -> &p256::PublicKey {
+        &self.point
+    }
+}
+
+fn is_jwks(json: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        keys: Option<serde::de::IgnoredAny>,
+    }
+    matches!(
+        serde_json::from_str::<Probe>(json),
+        Ok(Probe { keys: Some(_) })
+    )
+}
+
+fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {
+    let p = point.as_affine().to_sec1_point(false);
+    let b = p.as_bytes();
+    // RFC 7638 §3.2: required members in lexicographic order, no white space.
+    let json = format!(
+        "{{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"{}\",\"y\":\"{}\"}}",
+        Base64UrlUnpadded::encode_string(&b[1..33]),
+        Base64UrlUnpadded::encode_string(&b[33..65])
+    );
+    Sha256::digest(json.as_bytes()).into()
+}
+
+/// The RFC 7638 thumbprint (SHA-256, base64url) of a public JWK, after
+/// validating it as a P-256 key.
+pub fn thumbprint(jwk: &Jwk) -> Result<String> {
+    let mut j = jwk.clone();
+    j.kid = None;
+    j.d = None;
+    Ok(PublicKey::from_jwk(&j)?.kid())
+}
+
+/// A recipient's P-256 private key. The scalar is zeroized on drop.
+#[derive(Clone)]
+pub struct PrivateKey {
+    secret: p256::SecretKey,
+    hpke: HpkePrivate,
+    public: PublicKey,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("kid", &self.public.kid())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrivateKey {
+    /// A new random key from the platform RNG.
+    pub fn generate() -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        // Rejection sampling: a uniformly random 256-bit string is outside
+        // [1, n) with probability < 2^-32, so 16 tries fail only if the RNG is broken.
+        for _ in 0..16 {
+            crate::rng::fill(bytes.as_mut())?;
+            if let Ok(k) = Self::from_bytes(bytes.as_ref()) {
+                return Ok(k);
+            }
+        }
+        Err(Error::RandomFailed)
+    }
+
+    /// Import a raw big-endian scalar of exactly 32 bytes in `[1, n)`.
+    pub fn from_bytes(scalar: &[u8]) -> Result<Self> {
+        if scalar.len() != 32 {
+            return Err(Error::key("private scalar must be 32 bytes"));
+        }
+        let secret = p256::SecretKey::from_slice(scalar)
+            .map_err(|_| Error::key("private scalar is zero or not below the group order"))?;
+        Self::from_secret(secret)
+    }
+
+    fn from_secret(secret: p256::SecretKey) -> Result<Self> {
+        let mut bytes = secret.to_bytes();
+        let hpke = HpkePrivate::from_bytes(&bytes);
+        bytes.zeroize();
+        let hpke = hpke.map_err(|_| Error::key("private scalar out of range"))?;
+        let public = PublicKey::from_point(secret.public_key())?;
+        Ok(PrivateKey {
+            secret,
+            hpke,
+            public,
+        })
+    }
+
+    /// Import a private JWK (`d` with its `x`, `y`). `x`/`y` must belong to
+    /// `d`, and a `kid`, if present, must be the thumbprint.
+    pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
+        check_kty_crv(jwk)?;
+        let d = jwk
+            .d
+            .as_ref()
+            .ok_or_else(|| Error::key("JWK has no \"d\": it is a public key"))?;
+        let scalar = b64_32("d", &Some(d.expose().to_owned()))?;
+        let key = Self::from_bytes(scalar.as_ref())?;
+        let mut public = jwk.clone();
+        public.d = None;
+        let claimed = PublicKey::from_jwk(&public)?;
+        if claimed != key.public {
+            return Err(Error::key("JWK x/y do not belong to its d"));
+        }
+        Ok(key)
+    }
+
+    /// Import a private JWK from JSON text.
+    pub fn from_jwk_json(json: &str) -> Result<Self> {
+        Self::from_jwk(&Jwk::from_json(json)?)
+    }
+
+    /// Import PKCS#8 DER (`PRIVATE KEY`).
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        let secret = p256::SecretKey::from_pkcs8_der(der)
+            .map_err(|_| Error::key("not a P-256 PKCS#8 private key (DER)"))?;
+        Self::from_secret(secret)
+    }
+
+    /// Import a PEM `PRIVATE KEY` (PKCS#8) or `EC PRIVATE KEY` (SEC1).
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let pem = pem.trim();
+        let secret = if pem.starts_with("-----BEGIN EC PRIVATE KEY-----") {
+            p256::SecretKey::from_sec1_pem(pem)
+                .map_err(|_| Error::key("not a P-256 \"EC PRIVATE KEY\" PEM"))?
+        } else {
+            p256::SecretKey::from_pkcs8_pem(pem)
+                .map_err(|_| Error::key("not a P-256 \"PRIVATE KEY\" PEM (PKCS#8)"))?
+        };
+        Self::from_secret(secret)
+    }
+
+    /// Import from text: PEM, or a private JWK.
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim_start();
+        if t.starts_with("-----BEGIN") {
+            Self::from_pem(t)
+        } else if t.starts_with('{') {
+            Self::from_jwk_json(t)
+        } else {
+            Err(Error::key("expected a private JWK or a PEM private key"))
+        }
+    }
+
+    /// The private JWK (with `d`, `kid`, `use`, `alg`).
+    pub fn to_jwk(&self) -> Jwk {
+        let mut jwk = self.public.to_jwk();
+        let d = Zeroizing::new(self.secret.to_bytes());
+        jwk.d = Some(JwkSecret::new(Base64UrlUnpadded::encode_string(d.as_ref())));
+        jwk
+    }
+
+    /// PKCS#8 PEM (`PRIVATE KEY`), LF line endings.
+    pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
+        self.secret
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap_or_else(|_| Zeroizing::new(String::new()))
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// The key id of the public key.
+    pub fn kid(&self) -> String {
+        self.public.kid()
+    }
+
+    pub(crate) fn hpke(&self) -> &HpkePrivate {
+        &self.hpke
+    }
+
+    pub(crate) fn secret(&self) -> &p256::SecretKey {
+        &self.secret
+    }
+}

@@ -1,0 +1,61 @@
+//! Randomness from the platform (getrandom: the OS natively, `crypto.getRandomValues` in wasm).
+
+use core::convert::Infallible;
+use hpke::rand_core::{TryCryptoRng, TryRng};
+
+use crate::error::{Error, Result};
+
+/// A `CryptoRng` over getrandom that records a failure instead of panicking.
+///
+/// `rand_core`'s `CryptoRng` is infallible, so on failure this fills zeros and
+/// sets `failed`; every caller checks [`CheckedRng::finish`] and discards what
+/// was derived from the output.
+pub(crate) struct CheckedRng {
+    failed: bool,
+}
+
+impl CheckedRng {
+    pub(crate) fn new() -> Self {
+        CheckedRng { failed: false }
+    }
+
+    /// `Ok(())` if every request was served by the platform RNG.
+    pub(crate) fn finish(self) -> Result<()> {
+        if self.failed {
+            Err(Error::RandomFailed)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl TryRng for CheckedRng {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
+        if getrandom::fill(dst).is_err() {
+            self.failed = true;
+            dst.fill(0);
+        }
+        Ok(())
+    }
+}
+
+impl TryCryptoRng for CheckedRng {}
+
+/// Fill `buf` from the platform RNG.
+pub(crate) fn fill(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|_| Error::RandomFailed)
+}

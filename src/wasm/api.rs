@@ -1,0 +1,1 @@
+//! JS API (issue 3).

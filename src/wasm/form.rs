@@ -1,0 +1,1 @@
+//! Form integration (issue 4).
