@@ -23,6 +23,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
 #![warn(missing_docs)]
 
+mod batch;
 mod context;
 #[doc(hidden)]
 pub mod danger;
@@ -35,6 +36,7 @@ mod seal;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
 pub use error::{Error, Result};
