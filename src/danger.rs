@@ -70,3 +70,42 @@ pub fn seal_deterministic(
     }
     Ok(env)
 }
+
+/// The [`crate::Sealer`] fast path with the ephemeral key of
+/// `DeriveKeyPair(ikm_e)`: must equal [`seal_deterministic`] byte for byte.
+pub fn sealer_seal_deterministic(
+    sealer: &crate::Sealer,
+    plaintext: &[u8],
+    context: &Context,
+    ikm_e: &[u8],
+) -> Result<Envelope> {
+    if ikm_e.len() != 32 {
+        return Err(Error::input("ikm_e must be 32 bytes"));
+    }
+    sealer.seal_derived(plaintext, context, ikm_e)
+}
+
+/// RFC 9180 §4.1 DHKEM(P-256) `ExtractAndExpand(dh, enc || pkRm)`, as composed
+/// in this crate (for the vector tests).
+pub fn dhkem_shared_secret(dh: &[u8; 32], enc: &[u8; 65], pk_rm: &[u8; 65]) -> [u8; 32] {
+    *crate::schedule::extract_and_expand(dh, enc, pk_rm)
+}
+
+/// RFC 9180 §5.1 base-mode key schedule as composed in this crate, for
+/// `aead_id` with key length `nk`: `(key_schedule_context, secret, key,
+/// base_nonce, exporter_secret)` (for the vector tests).
+pub fn key_schedule_base(
+    shared_secret: &[u8; 32],
+    info: &[u8],
+    aead_id: u16,
+    nk: usize,
+) -> (Vec<u8>, [u8; 32], Vec<u8>, [u8; 12], [u8; 32]) {
+    let ks = crate::schedule::key_schedule_base(shared_secret, info, aead_id, nk);
+    (
+        ks.context.to_vec(),
+        *ks.secret,
+        ks.key.to_vec(),
+        *ks.base_nonce,
+        *ks.exporter_secret,
+    )
+}

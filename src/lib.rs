@@ -30,15 +30,18 @@ pub mod danger;
 mod envelope;
 mod error;
 mod keys;
+mod prepared;
 pub mod primitives;
 mod rng;
+mod schedule;
 mod seal;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
 pub use error::{Error, Result};
 pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};
-pub use seal::{Opened, Sealer, open, open_envelope, seal, seal_envelope};
+pub use seal::{MAX_PREPARED, Opened, Sealer, open, open_envelope, seal, seal_envelope};

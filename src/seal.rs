@@ -8,7 +8,10 @@ use crate::context::Context;
 use crate::envelope::{ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
 use crate::keys::{Kem, PrivateKey, PublicKey};
+use crate::prepared::{self, Ephemeral, RecipientTable};
 use crate::rng::CheckedRng;
+use crate::schedule;
+use zeroize::Zeroizing;
 
 type EncappedKey = <Kem as hpke::Kem>::EncappedKey;
 
@@ -53,9 +56,7 @@ pub(crate) fn seal_with(
     context: &Context,
     rng: &mut impl hpke::rand_core::CryptoRng,
 ) -> Result<Envelope> {
-    if plaintext.len() > MAX_PLAINTEXT {
-        return Err(Error::input("plaintext is larger than 4 MiB"));
-    }
+    check_plaintext(plaintext)?;
     let info = context.info()?;
     let (encapped, ct) = hpke::single_shot_seal_with_rng::<AesGcm256, HkdfSha256, Kem>(
         &OpModeS::Base,
@@ -129,33 +130,64 @@ pub fn open_envelope(
 
 /// A validated recipient key, optionally pinned to a kid, that seals many slices.
 ///
+/// A `Sealer` prepares the recipient once: besides parsing and validating the
+/// key, it builds a table of multiples of it, so each slice's ECDH is a
+/// fixed-base multiplication (several times faster than the one-shot
+/// [`seal`]). Ephemeral key pairs can also be made ahead of time with
+/// [`Sealer::prepare`] (e.g. while the browser is idle); each is used for one
+/// slice only and zeroized. Envelopes are identical in format to [`seal`]'s.
+///
 /// ```
-/// use slice_seal::{Context, PrivateKey, Sealer};
+/// use slice_seal::{open, Context, PrivateKey, Sealer};
 /// let key = PrivateKey::generate()?;
 /// let kid = key.kid();
-/// let sealer = Sealer::pinned(key.public_key().clone(), &kid)?;
+/// let mut sealer = Sealer::pinned(key.public_key().clone(), &kid)?;
+/// sealer.prepare(2)?;
 /// let ctx = Context::new("f", "a")?;
 /// let env = sealer.seal(b"x", &ctx)?;
-/// assert!(env.starts_with("ss1."));
+/// assert_eq!(open(&key, &env, Some(&ctx))?.plaintext, b"x");
 /// let other = PrivateKey::generate()?;
 /// assert_eq!(Sealer::pinned(other.public_key().clone(), &kid).unwrap_err().code(), "KID_MISMATCH");
 /// # Ok::<(), slice_seal::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Sealer {
     recipient: PublicKey,
+    pk_rm: [u8; ENC_LEN],
+    table: RecipientTable,
+    pool: Vec<Ephemeral>,
 }
+
+impl core::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sealer")
+            .field("kid", &self.recipient.kid())
+            .field("prepared", &self.pool.len())
+            .finish()
+    }
+}
+
+/// Most ephemeral key pairs a [`Sealer`] keeps prepared.
+pub const MAX_PREPARED: usize = 256;
 
 impl Sealer {
     /// Seal to `recipient`.
     pub fn new(recipient: PublicKey) -> Self {
-        Sealer { recipient }
+        let mut pk_rm = [0u8; ENC_LEN];
+        pk_rm.copy_from_slice(&recipient.to_sec1(false));
+        let table = RecipientTable::new(recipient.point().as_affine());
+        Sealer {
+            recipient,
+            pk_rm,
+            table,
+            pool: Vec::new(),
+        }
     }
 
     /// Seal to `recipient` only if its thumbprint is `kid`.
     pub fn pinned(recipient: PublicKey, kid: &str) -> Result<Self> {
         recipient.check_kid(kid)?;
-        Ok(Sealer { recipient })
+        Ok(Self::new(recipient))
     }
 
     /// The recipient key.
@@ -163,8 +195,102 @@ impl Sealer {
         &self.recipient
     }
 
-    /// Seal one slice.
-    pub fn seal(&self, plaintext: &[u8], context: &Context) -> Result<String> {
-        seal(&self.recipient, plaintext, context)
+    /// Make ephemeral key pairs ahead of time until `count` (at most
+    /// [`MAX_PREPARED`]) are ready; returns how many are ready.
+    pub fn prepare(&mut self, count: usize) -> Result<usize> {
+        let want = count.min(MAX_PREPARED);
+        while self.pool.len() < want {
+            self.pool.push(Ephemeral::generate()?);
+        }
+        Ok(self.pool.len())
     }
+
+    /// How many prepared ephemeral key pairs are ready.
+    pub fn prepared(&self) -> usize {
+        self.pool.len()
+    }
+
+    /// Seal one slice, with a prepared ephemeral key pair if one is ready.
+    pub fn seal(&mut self, plaintext: &[u8], context: &Context) -> Result<String> {
+        Ok(self.seal_envelope(plaintext, context)?.to_string())
+    }
+
+    /// As [`Sealer::seal`], returning the parsed [`Envelope`].
+    pub fn seal_envelope(&mut self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
+        check_plaintext(plaintext)?;
+        let info = context.info()?;
+        let (enc, dh) = match self.pool.pop() {
+            Some(eph) => (eph.enc, prepared::dh_prepared(&self.table, &eph)),
+            None => prepared::ephemeral_and_dh(&self.table)?,
+        };
+        self.finish(&enc, &dh, context, info, plaintext)
+    }
+
+    /// Seal with an ECDH computed elsewhere (e.g. by WebCrypto): `enc` is the
+    /// ephemeral public key (uncompressed SEC1) and `dh` the x-coordinate of
+    /// `skE·pkR`. The caller must use each ephemeral key for one slice only.
+    pub fn seal_with_agreement(
+        &self,
+        enc: &[u8],
+        dh: &[u8],
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Result<Envelope> {
+        check_plaintext(plaintext)?;
+        let enc: [u8; ENC_LEN] = enc.try_into().map_err(|_| {
+            Error::input("ephemeral public key must be 65 bytes (uncompressed SEC1)")
+        })?;
+        PublicKey::from_sec1(&enc)
+            .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
+        let dh: &[u8; 32] = dh
+            .try_into()
+            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
+        let info = context.info()?;
+        self.finish(&enc, dh, context, info, plaintext)
+    }
+
+    fn finish(
+        &self,
+        enc: &[u8; ENC_LEN],
+        dh: &[u8; 32],
+        context: &Context,
+        info: Vec<u8>,
+        plaintext: &[u8],
+    ) -> Result<Envelope> {
+        let ct = schedule::seal_base_with_dh(dh, enc, &self.pk_rm, &info, plaintext)?;
+        Ok(Envelope::new(
+            *self.recipient.kid_bytes(),
+            context.clone(),
+            info,
+            *enc,
+            ct,
+        ))
+    }
+
+    /// Seal with the ephemeral scalar of RFC 9180 `DeriveKeyPair(ikm_e)` —
+    /// for tests that compare this path with the `hpke` crate's.
+    pub(crate) fn seal_derived(
+        &self,
+        plaintext: &[u8],
+        context: &Context,
+        ikm_e: &[u8],
+    ) -> Result<Envelope> {
+        use hpke::Serializable;
+        let (sk, _) = <Kem as hpke::Kem>::derive_keypair(ikm_e);
+        let mut bytes = Zeroizing::new(p256::FieldBytes::default());
+        bytes.copy_from_slice(&sk.to_bytes());
+        let scalar = Option::<p256::NonZeroScalar>::from(p256::NonZeroScalar::from_repr(*bytes))
+            .ok_or_else(|| Error::input("derived scalar out of range"))?;
+        let eph = Ephemeral::from_scalar(scalar);
+        check_plaintext(plaintext)?;
+        let dh = prepared::dh_prepared(&self.table, &eph);
+        self.finish(&eph.enc, &dh, context, context.info()?, plaintext)
+    }
+}
+
+fn check_plaintext(plaintext: &[u8]) -> Result<()> {
+    if plaintext.len() > MAX_PLAINTEXT {
+        return Err(Error::input("plaintext is larger than 4 MiB"));
+    }
+    Ok(())
 }

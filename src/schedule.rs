@@ -1,0 +1,136 @@
+//! RFC 9180 steps that the `hpke` crate does not expose, composed from `hkdf`
+//! exactly as the RFC writes them, for the fast sealing paths: the DH value may
+//! come from a per-recipient table ([`crate::Sealer`]) or from WebCrypto, so
+//! the KEM's `ExtractAndExpand` and the base-mode `KeySchedule` are needed
+//! separately. The RFC 9180 vectors prove them (`tests/schedule.rs`), and every
+//! envelope they produce is the one the `hpke` crate produces for the same
+//! ephemeral key (tests in `seal.rs` users' suites).
+//!
+//! Mirrors RFC 9180 §4 (`LabeledExtract`, `LabeledExpand`), §4.1
+//! (`ExtractAndExpand` of DHKEM) and §5.1 (`KeySchedule`, mode_base).
+
+use hkdf::{Hkdf, HkdfExtract};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+/// `"KEM" || I2OSP(kem_id, 2)` for DHKEM(P-256, HKDF-SHA256).
+const KEM_SUITE_ID: &[u8] = b"KEM\x00\x10";
+const VERSION_LABEL: &[u8] = b"HPKE-v1";
+
+/// `"HPKE" || I2OSP(kem_id, 2) || I2OSP(kdf_id, 2) || I2OSP(aead_id, 2)`.
+fn hpke_suite_id(aead_id: u16) -> [u8; 10] {
+    let mut id = *b"HPKE\x00\x10\x00\x01\x00\x00";
+    id[8..].copy_from_slice(&aead_id.to_be_bytes());
+    id
+}
+
+/// §4: `LabeledExtract(salt, label, ikm)`: the PRK, and HKDF keyed with it.
+fn labeled_extract(
+    suite_id: &[u8],
+    salt: &[u8],
+    label: &[u8],
+    ikm: &[u8],
+) -> (Zeroizing<[u8; 32]>, Hkdf<Sha256>) {
+    let mut ext = HkdfExtract::<Sha256>::new(Some(salt));
+    for part in [VERSION_LABEL, suite_id, label, ikm] {
+        ext.input_ikm(part);
+    }
+    let (prk, hkdf) = ext.finalize();
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&prk);
+    (out, hkdf)
+}
+
+/// §4: `LabeledExpand(prk, label, info, L)` into `out` (L = `out.len()` ≤ 32).
+fn labeled_expand(suite_id: &[u8], prk: &Hkdf<Sha256>, label: &[u8], info: &[u8], out: &mut [u8]) {
+    let len = (out.len() as u16).to_be_bytes();
+    // Every caller asks for at most 32 bytes, far below HKDF's limit of 8160.
+    let _ = prk.expand_multi_info(&[&len, VERSION_LABEL, suite_id, label, info], out);
+}
+
+/// §4.1 DHKEM `ExtractAndExpand(dh, kem_context)` with
+/// `kem_context = enc || pkRm`: the KEM shared secret.
+pub(crate) fn extract_and_expand(
+    dh: &[u8; 32],
+    enc: &[u8; 65],
+    pk_rm: &[u8; 65],
+) -> Zeroizing<[u8; 32]> {
+    let (_, eae_prk) = labeled_extract(KEM_SUITE_ID, b"", b"eae_prk", dh);
+    let mut kem_context = [0u8; 130];
+    kem_context[..65].copy_from_slice(enc);
+    kem_context[65..].copy_from_slice(pk_rm);
+    let mut shared = Zeroizing::new([0u8; 32]);
+    labeled_expand(
+        KEM_SUITE_ID,
+        &eae_prk,
+        b"shared_secret",
+        &kem_context,
+        shared.as_mut(),
+    );
+    shared
+}
+
+/// The outputs of §5.1 `KeySchedule` that sealing uses.
+pub(crate) struct Schedule {
+    /// AEAD key (`Nk` bytes: 32 for AES-256-GCM).
+    pub(crate) key: Zeroizing<Vec<u8>>,
+    /// `base_nonce` (12 bytes); the nonce of sequence number 0.
+    pub(crate) base_nonce: Zeroizing<[u8; 12]>,
+    /// `exporter_secret` (32 bytes).
+    pub(crate) exporter_secret: Zeroizing<[u8; 32]>,
+    /// `key_schedule_context` (65 bytes), kept for the vector tests.
+    pub(crate) context: [u8; 65],
+    /// `secret` (32 bytes), kept for the vector tests.
+    pub(crate) secret: Zeroizing<[u8; 32]>,
+}
+
+/// §5.1 `KeySchedule(mode_base, shared_secret, info, default_psk, default_psk_id)`
+/// for the suite with AEAD `aead_id` and key length `nk`.
+pub(crate) fn key_schedule_base(
+    shared_secret: &[u8; 32],
+    info: &[u8],
+    aead_id: u16,
+    nk: usize,
+) -> Schedule {
+    let suite = hpke_suite_id(aead_id);
+    let (psk_id_hash, _) = labeled_extract(&suite, b"", b"psk_id_hash", b"");
+    let (info_hash, _) = labeled_extract(&suite, b"", b"info_hash", info);
+    let mut context = [0u8; 65];
+    context[0] = 0x00; // mode_base
+    context[1..33].copy_from_slice(psk_id_hash.as_ref());
+    context[33..].copy_from_slice(info_hash.as_ref());
+    let (secret_bytes, secret) = labeled_extract(&suite, shared_secret, b"secret", b"");
+    let mut key = Zeroizing::new(vec![0u8; nk]);
+    labeled_expand(&suite, &secret, b"key", &context, &mut key);
+    let mut base_nonce = Zeroizing::new([0u8; 12]);
+    labeled_expand(
+        &suite,
+        &secret,
+        b"base_nonce",
+        &context,
+        base_nonce.as_mut(),
+    );
+    let mut exporter_secret = Zeroizing::new([0u8; 32]);
+    labeled_expand(&suite, &secret, b"exp", &context, exporter_secret.as_mut());
+    Schedule {
+        key,
+        base_nonce,
+        exporter_secret,
+        context,
+        secret: secret_bytes,
+    }
+}
+
+/// Seal one message at sequence number 0 of a base-mode context: the
+/// single-shot `SealBase` after `SetupBaseS`, given the DH value.
+pub(crate) fn seal_base_with_dh(
+    dh: &[u8; 32],
+    enc: &[u8; 65],
+    pk_rm: &[u8; 65],
+    info: &[u8],
+    plaintext: &[u8],
+) -> crate::Result<Vec<u8>> {
+    let shared = extract_and_expand(dh, enc, pk_rm);
+    let ks = key_schedule_base(&shared, info, crate::envelope::AEAD_ID, 32);
+    crate::primitives::aes_gcm_seal(&ks.key, ks.base_nonce.as_ref(), b"", plaintext)
+}
