@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Regenerate the committed seed corpora in fuzz/corpus/<target>/.
+
+Envelopes are sealed by the slice-seal CLI to the fuzzing-only key
+fuzz/fixtures/fuzz-only.private.jwk (the key the `open` target opens with);
+the other key encodings are written by Python `cryptography`, an independent
+implementation. Seeds are small on purpose: libFuzzer mutates from them.
+
+Usage: python3 fuzz/gen-corpus.py [path/to/slice-seal]   (default target/debug/slice-seal)
+"""
+import base64
+import json
+import pathlib
+import subprocess
+import sys
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+FUZZ = pathlib.Path(__file__).resolve().parent
+ROOT = FUZZ.parent
+CLI = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "target/debug/slice-seal")
+KEY = FUZZ / "fixtures/fuzz-only.private.jwk"
+
+
+def b64u_dec(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def cli(*args: str, stdin: bytes = b"") -> bytes:
+    return subprocess.run([str(CLI), *args], input=stdin, check=True, capture_output=True).stdout
+
+
+def write(target: str, name: str, data: bytes) -> None:
+    d = FUZZ / "corpus" / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+def main() -> None:
+    pub_jwk_path = FUZZ / "target/gen-corpus.public.jwk"
+    pub_jwk_path.parent.mkdir(parents=True, exist_ok=True)
+    pub_jwk = cli("public", "--key", str(KEY))
+    pub_jwk_path.write_bytes(pub_jwk)
+
+    # (name, form, field, submission, plaintext)
+    slices = [
+        ("env-name", "fuzz-form", "full-name", None, b"Ada Lovelace"),
+        ("env-name-sub1", "fuzz-form", "full-name", "sub-1", b"Ada Lovelace"),
+        ("env-dob-sub2", "fuzz-form", "date-of-birth", "sub-2", b"1815-12-10"),
+        ("env-empty", "other-form", "full-name", None, b""),
+        ("env-unicode", "fuzz-form", "full-name", "sub-1", "Zo\u00eb \u00c6thelfl\u00e6d \u2603".encode()),
+    ]
+    for name, form, field, sub, pt in slices:
+        args = ["seal", "--to", str(pub_jwk_path), "--form", form, "--field", field]
+        if sub:
+            args += ["--submission", sub]
+        text = cli(*args, stdin=pt).strip()
+        assert text.startswith(b"ss1."), text
+        body = b64u_dec(text[4:].decode())
+        write("envelope_parse", f"{name}.txt", text)
+        write("envelope_parse", f"{name}.body", body)
+        write("open", f"{name}.txt", text)
+        info_len = int.from_bytes(body[38:40], "big")
+        write("context_info", f"info-{name}.bin", body[40 : 40 + info_len])
+    write("envelope_parse", "bad-version.txt", b"ss2.AAAA")
+    write("envelope_parse", "bad-prefix.txt", b"xx1.AAAA")
+
+    # Key encodings.
+    jwk = json.loads(KEY.read_text())
+    d = int.from_bytes(b64u_dec(jwk["d"]), "big")
+    sk = ec.derive_private_key(d, ec.SECP256R1())
+    pk = sk.public_key()
+    Enc, Pub, Priv = serialization.Encoding, serialization.PublicFormat, serialization.PrivateFormat
+    none = serialization.NoEncryption()
+    write("key_import", "public.jwk", pub_jwk.strip())
+    write("key_import", "private.jwk", KEY.read_bytes().strip())
+    write("key_import", "public.jwks", cli("public", "--key", str(KEY), "--jwks").strip())
+    write("key_import", "public.pem", pk.public_bytes(Enc.PEM, Pub.SubjectPublicKeyInfo))
+    write("key_import", "public.spki.der", pk.public_bytes(Enc.DER, Pub.SubjectPublicKeyInfo))
+    write("key_import", "public.sec1", pk.public_bytes(Enc.X962, Pub.UncompressedPoint))
+    write("key_import", "public.sec1c", pk.public_bytes(Enc.X962, Pub.CompressedPoint))
+    write("key_import", "private.pkcs8.pem", sk.private_bytes(Enc.PEM, Priv.PKCS8, none))
+    write("key_import", "private.pkcs8.der", sk.private_bytes(Enc.DER, Priv.PKCS8, none))
+    write("key_import", "private.sec1.pem", sk.private_bytes(Enc.PEM, Priv.TraditionalOpenSSL, none))
+    write("key_import", "private.scalar", b64u_dec(jwk["d"]))
+
+    # Structured contexts for the second half of context_info (arbitrary's
+    # encoding: strings are length-prefixed from the end; any bytes will do).
+    write("context_info", "ctx-ascii.bin", b"vetting-step-2\x00date-of-birth\x01s-1")
+    pub_jwk_path.unlink()
+
+
+if __name__ == "__main__":
+    main()
