@@ -1,1 +1,782 @@
-//! JS API (issue 3).
+//! The JS API (issue 3): thin `#[wasm_bindgen]` exports over the core.
+//!
+//! Every function here converts JS values to core types, calls the core, and
+//! converts the result back. Nothing here does cryptography.
+//!
+//! Inputs are read by hand with `js-sys` rather than deserialized blindly, so
+//! that:
+//! * a value of the wrong JS type is an `INVALID_ARGUMENT` error naming the
+//!   argument, never a wasm trap;
+//! * no input is copied into wasm memory before its size is checked (a huge
+//!   string or array could otherwise exhaust the 4 GiB address space, which
+//!   aborts the module);
+//! * secret inputs (plaintexts, private keys) are zeroized once used.
+//!
+//! Results (JWKs, key pairs, envelope metadata) cross back with
+//! `serde-wasm-bindgen` as plain JSON-compatible objects.
+
+use js_sys::{Array, JsString, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use super::js_error;
+use crate::envelope::MAX_ENVELOPE_LEN;
+use crate::{
+    AEAD_ID, Context, Envelope, Jwk, JwkSecret, Jwks, KDF_ID, KEM_ID, MAX_CONTEXT_LEN,
+    MAX_PLAINTEXT, PrivateKey, PublicKey, primitives,
+};
+
+/// Binding-level code: a JS argument has the wrong type or a required member
+/// is missing.
+pub const INVALID_ARGUMENT: &str = "INVALID_ARGUMENT";
+/// Binding-level code: `openText` opened a plaintext that is not UTF-8.
+pub const INVALID_UTF8: &str = "INVALID_UTF8";
+
+/// Longest key text (PEM, JWK or JWKS JSON) accepted, in UTF-16 code units.
+const MAX_KEY_TEXT: u32 = 1 << 20;
+/// Longest string member of a JWK object.
+const MAX_JWK_MEMBER: u32 = 4096;
+/// Most keys read from a JWKS object.
+const MAX_JWKS_KEYS: u32 = 1024;
+/// Longest SEC1 input inspected (a real one is 33 or 65 bytes).
+const MAX_SEC1: u32 = 1024;
+/// Largest byte input of a building block in `primitives` (16 MiB).
+const MAX_PRIMITIVE_INPUT: u32 = 16 << 20;
+
+type JsResult<T> = Result<T, JsValue>;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/**
+ * A P-256 JSON Web Key (RFC 7517). Public keys have `x` and `y`; private keys
+ * also `d`. `kid` is the RFC 7638 SHA-256 thumbprint (base64url); when
+ * present on input it must match the key.
+ */
+export interface Jwk {
+  kty: "EC";
+  crv: "P-256";
+  /** Affine x coordinate, 32 bytes, unpadded base64url. */
+  x: string;
+  /** Affine y coordinate, 32 bytes, unpadded base64url. */
+  y: string;
+  /** Private scalar, 32 bytes, unpadded base64url (private keys only). */
+  d?: string;
+  /** RFC 7638 thumbprint (SHA-256, unpadded base64url). */
+  kid?: string;
+  /** Intended use; slice-seal writes `"enc"`. */
+  use?: string;
+  /** Algorithm hint; slice-seal writes `"HPKE-P256-SHA256-A256GCM"`. */
+  alg?: string;
+}
+
+/** A JWK Set (RFC 7517 §5). */
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/** Where a slice belongs. A slice opens only under the context it was sealed with. */
+export interface SealContext {
+  /** Form id, 1–256 UTF-8 bytes, no control characters. */
+  form: string;
+  /** Field name, 1–256 UTF-8 bytes, no control characters. */
+  field: string;
+  /** Submission id (optional), 1–256 UTF-8 bytes, no control characters. */
+  submission?: string;
+}
+
+/**
+ * The clear metadata of an envelope, as read by `inspect`. It is NOT
+ * authenticated until the envelope is opened: use it for routing only.
+ */
+export interface EnvelopeInfo {
+  /** Envelope format version. */
+  version: 1;
+  /** HPKE KEM id: DHKEM(P-256, HKDF-SHA256). */
+  kem: 16;
+  /** HPKE KDF id: HKDF-SHA256. */
+  kdf: 1;
+  /** HPKE AEAD id: AES-256-GCM. */
+  aead: 2;
+  /** Key id (thumbprint) of the recipient key. */
+  kid: string;
+  form: string;
+  field: string;
+  submission?: string;
+}
+
+/** A fresh key pair from `generateKeyPair`. */
+export interface KeyPair {
+  /** Public JWK with `kid`, `use` and `alg`: publish this. */
+  publicKey: Jwk;
+  /** Private JWK (with `d`): keep this on the high side only. */
+  privateKey: Jwk;
+}
+
+/** Options of `new Sealer(...)`. */
+export interface SealerOptions {
+  /** Expected key id: the key is refused (KID_MISMATCH) unless its thumbprint is this. */
+  kid?: string;
+}
+
+/** Options of `importPublicKey`. */
+export interface ImportOptions {
+  /** Choose this key from a JWKS; for a single key, require this thumbprint. */
+  kid?: string;
+}
+
+/** A public key as accepted by `seal`, `Sealer`, `importPublicKey`, `exportPublicKey`. */
+export type PublicKeyInput = Jwk | Jwks | string | Uint8Array;
+
+/** A private key: a private JWK, or its JSON, or a PEM (PKCS#8 / SEC1) string. */
+export type PrivateKeyInput = Jwk | string;
+
+/** Output forms of `exportPublicKey`. */
+export type PublicKeyFormat = "jwk" | "jwks" | "spki-pem" | "sec1" | "sec1-compressed";
+
+/** Every `code` a slice-seal error can carry. */
+export type SliceSealErrorCode =
+  | "INVALID_KEY" | "KEY_NOT_FOUND" | "KID_MISMATCH" | "MALFORMED_ENVELOPE"
+  | "UNSUPPORTED_VERSION" | "UNSUPPORTED_SUITE" | "INVALID_CONTEXT" | "CONTEXT_MISMATCH"
+  | "DECRYPT_FAILED" | "ENCRYPT_FAILED" | "INVALID_INPUT" | "RANDOM_FAILED"
+  | "INVALID_ARGUMENT" | "INVALID_UTF8";
+
+/** What every function of this module throws: an `Error` with a stable `code`. */
+export interface SliceSealError extends Error {
+  name: "SliceSealError";
+  code: SliceSealErrorCode;
+}
+"#;
+
+// ---------------------------------------------------------------- errors
+
+fn arg_error(msg: &str) -> JsValue {
+    js_error(INVALID_ARGUMENT, msg)
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    // Serializing strings and small integers into fresh objects does not fail.
+    value
+        .serialize(&ser)
+        .map_err(|_| arg_error("could not convert the result to a JS value"))
+}
+
+fn get(obj: &JsValue, key: &str, what: &str) -> JsResult<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|_| arg_error(&format!("could not read {what}.{key}")))
+}
+
+// ---------------------------------------------------------------- reading JS values
+
+/// A JS string, if `v` is one no longer than `max` UTF-16 code units;
+/// `Ok(None)` if `v` is not a string; `Err(too_long())` if it is too long.
+fn string_of(
+    v: &JsValue,
+    max: u32,
+    too_long: impl FnOnce() -> JsValue,
+) -> JsResult<Option<String>> {
+    match v.dyn_ref::<JsString>() {
+        None => Ok(None),
+        Some(s) if s.length() > max => Err(too_long()),
+        Some(_) => Ok(v.as_string()),
+    }
+}
+
+/// A genuine `Uint8Array` copy of `v` if `v` is a `Uint8Array` (or a
+/// subclass such as Node's `Buffer`). Copying in JS first makes the length
+/// trustworthy (a subclass may override `length`).
+fn uint8_array_of(v: &JsValue) -> Option<Uint8Array> {
+    if v.is_instance_of::<Uint8Array>() {
+        Some(Uint8Array::new(v))
+    } else {
+        None
+    }
+}
+
+/// Copy a `Uint8Array` into a zeroize-on-drop buffer.
+fn copy_bytes(a: &Uint8Array) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(vec![0u8; a.length() as usize]);
+    a.copy_to(&mut out);
+    out
+}
+
+/// A byte argument of a building block: a `Uint8Array` of at most 16 MiB.
+fn bytes_arg(v: &JsValue, name: &str) -> JsResult<Zeroizing<Vec<u8>>> {
+    let a = uint8_array_of(v).ok_or_else(|| arg_error(&format!("{name} must be a Uint8Array")))?;
+    if a.length() > MAX_PRIMITIVE_INPUT {
+        return Err(crate::Error::input(format!("{name} is larger than 16 MiB")).into());
+    }
+    Ok(copy_bytes(&a))
+}
+
+/// An optional byte argument: `undefined`/`null` is empty.
+fn opt_bytes_arg(v: &JsValue, name: &str) -> JsResult<Zeroizing<Vec<u8>>> {
+    if v.is_undefined() || v.is_null() {
+        Ok(Zeroizing::new(Vec::new()))
+    } else {
+        bytes_arg(v, name)
+    }
+}
+
+/// A plaintext: a string (sealed as its UTF-8 bytes) or a `Uint8Array`.
+fn plaintext_arg(v: &JsValue) -> JsResult<Zeroizing<Vec<u8>>> {
+    let too_big = || JsValue::from(crate::Error::input("plaintext is larger than 4 MiB"));
+    if let Some(a) = uint8_array_of(v) {
+        if a.length() as usize > MAX_PLAINTEXT {
+            return Err(too_big());
+        }
+        return Ok(copy_bytes(&a));
+    }
+    // A string of n UTF-16 units has at least n UTF-8 bytes; the core checks
+    // the exact limit after encoding.
+    match string_of(v, MAX_PLAINTEXT as u32, too_big)? {
+        Some(s) => Ok(Zeroizing::new(s.into_bytes())),
+        None => Err(arg_error("plaintext must be a string or a Uint8Array")),
+    }
+}
+
+fn envelope_arg(v: &JsValue) -> JsResult<String> {
+    string_of(v, MAX_ENVELOPE_LEN as u32, || {
+        crate::Error::envelope("longer than the largest slice").into()
+    })?
+    .ok_or_else(|| arg_error("envelope must be a string"))
+}
+
+fn key_text_arg(v: &JsValue) -> JsResult<Option<Zeroizing<String>>> {
+    Ok(string_of(v, MAX_KEY_TEXT, || {
+        crate::Error::key("key text is longer than 1 MiB").into()
+    })?
+    .map(Zeroizing::new))
+}
+
+/// An optional string member of a JWK object.
+fn jwk_member(obj: &JsValue, name: &str) -> JsResult<Option<String>> {
+    let v = get(obj, name, "JWK")?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    string_of(&v, MAX_JWK_MEMBER, || {
+        crate::Error::key(format!("JWK \"{name}\" is too long")).into()
+    })?
+    .map(Some)
+    .ok_or_else(|| crate::Error::key(format!("JWK \"{name}\" must be a string")).into())
+}
+
+/// Read a JWK object member by member (unknown members are ignored).
+fn jwk_from_object(obj: &JsValue) -> JsResult<Jwk> {
+    Ok(Jwk {
+        kty: jwk_member(obj, "kty")?,
+        crv: jwk_member(obj, "crv")?,
+        x: jwk_member(obj, "x")?,
+        y: jwk_member(obj, "y")?,
+        d: jwk_member(obj, "d")?.map(JwkSecret::new),
+        kid: jwk_member(obj, "kid")?,
+        use_: jwk_member(obj, "use")?,
+        alg: jwk_member(obj, "alg")?,
+    })
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v) && !v.is_instance_of::<Uint8Array>()
+}
+
+fn has_member(obj: &JsValue, key: &str) -> JsResult<bool> {
+    Reflect::has(obj, &JsValue::from_str(key))
+        .map_err(|_| arg_error(&format!("could not read key.{key}")))
+}
+
+/// A JWKS object (`{keys: [...]}`).
+fn jwks_from_object(obj: &JsValue) -> JsResult<Jwks> {
+    let keys = get(obj, "keys", "JWKS")?;
+    if !Array::is_array(&keys) {
+        return Err(crate::Error::key("JWKS \"keys\" must be an array").into());
+    }
+    let keys: Array = keys.unchecked_into();
+    if keys.length() > MAX_JWKS_KEYS {
+        return Err(crate::Error::key("JWKS holds more than 1024 keys").into());
+    }
+    let mut out = Vec::with_capacity(keys.length() as usize);
+    for i in 0..keys.length() {
+        let k = keys.get(i);
+        if !is_plain_object(&k) {
+            return Err(crate::Error::key("every JWKS key must be a JWK object").into());
+        }
+        out.push(jwk_from_object(&k)?);
+    }
+    Ok(Jwks { keys: out })
+}
+
+/// Choose a key from a set: by kid if given, else the only one.
+fn from_jwks(set: &Jwks, kid: Option<&str>) -> JsResult<PublicKey> {
+    Ok(match kid {
+        Some(kid) => set.find(kid)?,
+        None => set.single()?,
+    })
+}
+
+/// A public key from any accepted input; with `kid`, a JWKS is searched for
+/// it and any other input must have that thumbprint.
+fn public_key_arg(v: &JsValue, kid: Option<&str>) -> JsResult<PublicKey> {
+    let key = if let Some(text) = key_text_arg(v)? {
+        let t = text.trim_start();
+        match (t.starts_with('{'), Jwks::from_json(t)) {
+            (true, Ok(set)) => return from_jwks(&set, kid),
+            _ => PublicKey::parse(t)?,
+        }
+    } else if let Some(a) = uint8_array_of(v) {
+        if a.length() > MAX_SEC1 {
+            return Err(crate::Error::key(
+                "SEC1 point must be 33 bytes (compressed) or 65 bytes (uncompressed)",
+            )
+            .into());
+        }
+        PublicKey::from_sec1(&copy_bytes(&a))?
+    } else if is_plain_object(v) {
+        if has_member(v, "keys")? {
+            return from_jwks(&jwks_from_object(v)?, kid);
+        }
+        PublicKey::from_jwk(&jwk_from_object(v)?)?
+    } else {
+        return Err(arg_error(
+            "public key must be a JWK or JWKS object, a PEM/JSON string or a SEC1 Uint8Array",
+        ));
+    };
+    if let Some(kid) = kid {
+        key.check_kid(kid)?;
+    }
+    Ok(key)
+}
+
+fn private_key_arg(v: &JsValue) -> JsResult<PrivateKey> {
+    if let Some(text) = key_text_arg(v)? {
+        Ok(PrivateKey::parse(&text)?)
+    } else if is_plain_object(v) {
+        Ok(PrivateKey::from_jwk(&jwk_from_object(v)?)?)
+    } else {
+        Err(arg_error(
+            "private key must be a private JWK object or a PEM/JSON string",
+        ))
+    }
+}
+
+/// `options.kid`, if `options` is given.
+fn kid_option(options: &JsValue) -> JsResult<Option<String>> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !is_plain_object(options) {
+        return Err(arg_error("options must be an object"));
+    }
+    let kid = get(options, "kid", "options")?;
+    if kid.is_undefined() || kid.is_null() {
+        return Ok(None);
+    }
+    string_of(&kid, MAX_JWK_MEMBER, || {
+        arg_error("options.kid is too long")
+    })?
+    .map(Some)
+    .ok_or_else(|| arg_error("options.kid must be a string"))
+}
+
+fn context_member(obj: &JsValue, name: &str, what: &str) -> JsResult<Option<String>> {
+    let v = get(obj, name, "context")?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    // Longer than 256 UTF-16 units means longer than 256 UTF-8 bytes.
+    string_of(&v, MAX_CONTEXT_LEN as u32, || {
+        crate::Error::context(format!("{what} is longer than {MAX_CONTEXT_LEN} bytes")).into()
+    })?
+    .map(Some)
+    .ok_or_else(|| arg_error(&format!("context.{name} must be a string")))
+}
+
+/// A context object `{form, field, submission?}`, validated by the core.
+fn context_arg(v: &JsValue) -> JsResult<Context> {
+    if !is_plain_object(v) {
+        return Err(arg_error(
+            "context must be an object {form, field, submission?}",
+        ));
+    }
+    let form = context_member(v, "form", "form id")?
+        .ok_or_else(|| arg_error("context.form is required"))?;
+    let field = context_member(v, "field", "field name")?
+        .ok_or_else(|| arg_error("context.field is required"))?;
+    let submission = context_member(v, "submission", "submission id")?;
+    let ctx = Context {
+        form,
+        field,
+        submission,
+    };
+    ctx.validate()?;
+    Ok(ctx)
+}
+
+fn opt_context_arg(v: &JsValue) -> JsResult<Option<Context>> {
+    if v.is_undefined() || v.is_null() {
+        Ok(None)
+    } else {
+        context_arg(v).map(Some)
+    }
+}
+
+fn bytes_out(b: &[u8]) -> Uint8Array {
+    Uint8Array::from(b)
+}
+
+// ---------------------------------------------------------------- exports
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyPairOut {
+    public_key: Jwk,
+    private_key: Jwk,
+}
+
+/// Generate a new P-256 key pair for the high side.
+///
+/// `publicKey` carries its `kid` (RFC 7638 thumbprint); publish it to the low
+/// side. `privateKey` holds the secret `d`: keep it on the high side.
+#[wasm_bindgen(js_name = generateKeyPair, unchecked_return_type = "KeyPair")]
+pub fn generate_key_pair() -> JsResult<JsValue> {
+    let key = PrivateKey::generate()?;
+    to_js(&KeyPairOut {
+        public_key: key.public_key().to_jwk(),
+        private_key: key.to_jwk(),
+    })
+}
+
+/// Seal one answer to the recipient's public key.
+///
+/// `publicKey` is a JWK (or single-key JWKS) object, or its JSON, or a PEM
+/// `PUBLIC KEY` string. `plaintext` is a string (sealed as UTF-8) or bytes,
+/// at most 4 MiB. `context` names the form and field (and optionally the
+/// submission) the answer belongs to; the envelope opens only under it.
+///
+/// Returns the envelope text (`ss1.…`). To seal many answers to one key,
+/// prefer `Sealer`, which parses and checks the key once.
+#[wasm_bindgen]
+pub fn seal(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+    public_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+) -> JsResult<String> {
+    let key = public_key_arg(&public_key, None)?;
+    let plaintext = plaintext_arg(&plaintext)?;
+    let context = context_arg(&context)?;
+    Ok(crate::seal(&key, &plaintext, &context)?)
+}
+
+fn open_bytes(
+    private_key: &JsValue,
+    envelope: &JsValue,
+    context: &JsValue,
+) -> JsResult<Zeroizing<Vec<u8>>> {
+    let key = private_key_arg(private_key)?;
+    let envelope = envelope_arg(envelope)?;
+    let expected = opt_context_arg(context)?;
+    let opened = crate::open(&key, &envelope, expected.as_ref())?;
+    Ok(Zeroizing::new(opened.plaintext))
+}
+
+/// Open an envelope with the recipient's private key; returns the plaintext bytes.
+///
+/// With `context`, the envelope must have been sealed to that form and field
+/// (and submission, if given), else `CONTEXT_MISMATCH`. Without it any
+/// context is accepted: read it first with `inspect` if you need it.
+#[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+pub fn open(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+    private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+) -> JsResult<JsValue> {
+    let pt = open_bytes(&private_key, &envelope, &context)?;
+    Ok(bytes_out(&pt).into())
+}
+
+/// As `open`, decoding the plaintext as UTF-8; `INVALID_UTF8` if it is not.
+#[wasm_bindgen(js_name = openText, unchecked_return_type = "string")]
+pub fn open_text(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+    private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+) -> JsResult<JsValue> {
+    let pt = open_bytes(&private_key, &envelope, &context)?;
+    match core::str::from_utf8(&pt) {
+        Ok(s) => Ok(JsValue::from_str(s)),
+        Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
+    }
+}
+
+/// A recipient key parsed and checked once, for sealing many answers.
+///
+/// Pass `{ kid }` to pin the key: the constructor throws `KID_MISMATCH` unless
+/// the key's RFC 7638 thumbprint is that kid. Pinning is recommended, so that
+/// a swapped key file cannot redirect answers. Call `free()` (or use `using`)
+/// when done: the key lives in wasm memory.
+#[wasm_bindgen(js_name = Sealer)]
+pub struct JsSealer {
+    inner: crate::Sealer,
+    kid: String,
+}
+
+#[wasm_bindgen(js_class = Sealer)]
+impl JsSealer {
+    /// Parse and validate `publicKey` (JWK, JWKS, JSON, PEM or SEC1 bytes);
+    /// with `options.kid`, refuse a key whose thumbprint differs, and choose
+    /// that key from a JWKS.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+        public_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SealerOptions")] options: JsValue,
+    ) -> JsResult<JsSealer> {
+        let kid = kid_option(&options)?;
+        let key = public_key_arg(&public_key, kid.as_deref())?;
+        let kid = key.kid();
+        Ok(JsSealer {
+            inner: crate::Sealer::new(key),
+            kid,
+        })
+    }
+
+    /// The key id (RFC 7638 thumbprint) of the recipient key.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.kid.clone()
+    }
+
+    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time,
+    /// e.g. from `requestIdleCallback`, so that later `seal` calls are faster.
+    /// Each is used for one answer only. Returns how many are ready.
+    pub fn prepare(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+    ) -> JsResult<u32> {
+        let count = match count.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => n.min(crate::MAX_PREPARED as f64) as usize,
+            _ => return Err(arg_error("count must be a non-negative integer")),
+        };
+        Ok(self.inner.prepare(count)? as u32)
+    }
+
+    /// How many prepared ephemeral key pairs are ready.
+    #[wasm_bindgen(getter)]
+    pub fn prepared(&self) -> u32 {
+        self.inner.prepared() as u32
+    }
+
+    /// Seal one answer; see `seal`.
+    pub fn seal(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+    ) -> JsResult<String> {
+        let plaintext = plaintext_arg(&plaintext)?;
+        let context = context_arg(&context)?;
+        Ok(self.inner.seal(&plaintext, &context)?)
+    }
+}
+
+/// The RFC 7638 SHA-256 thumbprint (base64url) of a P-256 JWK: its `kid`.
+/// A `kid` member of the input is ignored; `d` is ignored.
+#[wasm_bindgen]
+pub fn thumbprint(
+    #[wasm_bindgen(unchecked_param_type = "Jwk | string")] jwk: JsValue,
+) -> JsResult<String> {
+    let jwk = if let Some(text) = key_text_arg(&jwk)? {
+        Jwk::from_json(&text)?
+    } else if is_plain_object(&jwk) {
+        jwk_from_object(&jwk)?
+    } else {
+        return Err(arg_error("jwk must be a JWK object or its JSON text"));
+    };
+    Ok(crate::thumbprint(&jwk)?)
+}
+
+/// Import and validate a public key, returning it as a normalised public JWK
+/// with `kid`, `use` and `alg`.
+///
+/// `input` is a JWK or JWKS (object or JSON), a PEM `PUBLIC KEY` string, or
+/// SEC1 bytes (33 or 65). From a JWKS the key with `options.kid` is chosen
+/// (`KEY_NOT_FOUND` if absent); without `kid` the set must hold one key.
+/// For any other input, `options.kid` must be the key's thumbprint
+/// (`KID_MISMATCH`). A `d` member is dropped.
+#[wasm_bindgen(js_name = importPublicKey, unchecked_return_type = "Jwk")]
+pub fn import_public_key(
+    #[wasm_bindgen(unchecked_param_type = "PublicKeyInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImportOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    let kid = kid_option(&options)?;
+    let key = public_key_arg(&input, kid.as_deref())?;
+    to_js(&key.to_jwk())
+}
+
+/// Export a public key (any input `importPublicKey` accepts) as:
+/// `"jwk"` → `Jwk`, `"jwks"` → `Jwks` (one key), `"spki-pem"` → PEM string,
+/// `"sec1"` → 65 bytes, `"sec1-compressed"` → 33 bytes.
+#[wasm_bindgen(js_name = exportPublicKey, unchecked_return_type = "Jwk | Jwks | string | Uint8Array")]
+pub fn export_public_key(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+    public_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PublicKeyFormat")] format: JsValue,
+) -> JsResult<JsValue> {
+    let format = string_of(&format, 32, || arg_error("unknown format"))?;
+    let key = public_key_arg(&public_key, None)?;
+    match format.as_deref() {
+        Some("jwk") => to_js(&key.to_jwk()),
+        Some("jwks") => to_js(&Jwks::from_public(&key)),
+        Some("spki-pem") => Ok(JsValue::from_str(&key.to_spki_pem())),
+        Some("sec1") => Ok(bytes_out(&key.to_sec1(false)).into()),
+        Some("sec1-compressed") => Ok(bytes_out(&key.to_sec1(true)).into()),
+        _ => Err(arg_error(
+            "format must be \"jwk\", \"jwks\", \"spki-pem\", \"sec1\" or \"sec1-compressed\"",
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct EnvelopeInfoOut<'a> {
+    version: u8,
+    kem: u16,
+    kdf: u16,
+    aead: u16,
+    kid: String,
+    form: &'a str,
+    field: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submission: Option<&'a str>,
+}
+
+/// Read an envelope's clear metadata without a key: version, suite, `kid`
+/// and context. Checks the envelope's structure (same errors as `open`) but
+/// NOT its authenticity: use the result to route an envelope to the right
+/// key or store, never as proof of where it came from.
+#[wasm_bindgen(unchecked_return_type = "EnvelopeInfo")]
+pub fn inspect(
+    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+) -> JsResult<JsValue> {
+    let text = envelope_arg(&envelope)?;
+    let env = Envelope::parse(&text)?;
+    let ctx = env.context();
+    to_js(&EnvelopeInfoOut {
+        version: 1,
+        kem: KEM_ID,
+        kdf: KDF_ID,
+        aead: AEAD_ID,
+        kid: env.kid(),
+        form: &ctx.form,
+        field: &ctx.field,
+        submission: ctx.submission.as_deref(),
+    })
+}
+
+// ---------------------------------------------------------------- primitives
+
+/// P-256 ECDH: the raw 32-byte shared secret (x-coordinate of d·Q). For the
+/// raw two-party pattern only; prefer `seal`.
+#[wasm_bindgen(js_namespace = primitives, js_name = ecdh, unchecked_return_type = "Uint8Array")]
+pub fn primitives_ecdh(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+    private_key: JsValue,
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+    public_key: JsValue,
+) -> JsResult<JsValue> {
+    let sk = private_key_arg(&private_key)?;
+    let pk = public_key_arg(&public_key, None)?;
+    let shared = primitives::ecdh(&sk, &pk);
+    Ok(bytes_out(shared.as_ref()).into())
+}
+
+fn length_arg(v: &JsValue) -> JsResult<usize> {
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 1e9 => Ok(n as usize),
+        Some(n) if n > 1e9 && n.fract() == 0.0 => {
+            Err(crate::Error::input("HKDF-SHA256 output is limited to 8160 bytes").into())
+        }
+        _ => Err(arg_error("length must be a non-negative integer")),
+    }
+}
+
+/// HKDF-SHA256 (RFC 5869) extract-then-expand to `length` ≤ 8160 bytes.
+/// An empty `salt` means 32 zero bytes.
+#[wasm_bindgen(js_namespace = primitives, js_name = hkdf, unchecked_return_type = "Uint8Array")]
+pub fn primitives_hkdf(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] ikm: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] salt: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] info: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] length: JsValue,
+) -> JsResult<JsValue> {
+    let ikm = bytes_arg(&ikm, "ikm")?;
+    let salt = bytes_arg(&salt, "salt")?;
+    let info = bytes_arg(&info, "info")?;
+    let len = length_arg(&length)?;
+    let okm = primitives::hkdf(&salt, &ikm, &info, len)?;
+    Ok(bytes_out(&okm).into())
+}
+
+/// HKDF-SHA256 extract (RFC 5869 §2.2): the 32-byte pseudorandom key.
+/// Arguments in the order of `hkdf` (`ikm`, then `salt`).
+#[wasm_bindgen(js_namespace = primitives, js_name = hkdfExtract, unchecked_return_type = "Uint8Array")]
+pub fn primitives_hkdf_extract(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] ikm: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] salt: JsValue,
+) -> JsResult<JsValue> {
+    let ikm = bytes_arg(&ikm, "ikm")?;
+    let salt = bytes_arg(&salt, "salt")?;
+    let prk = primitives::hkdf_extract(&salt, &ikm);
+    Ok(bytes_out(prk.as_ref()).into())
+}
+
+/// HKDF-SHA256 expand (RFC 5869 §2.3) of a pseudorandom key (≥ 32 bytes) to
+/// `length` ≤ 8160 bytes.
+#[wasm_bindgen(js_namespace = primitives, js_name = hkdfExpand, unchecked_return_type = "Uint8Array")]
+pub fn primitives_hkdf_expand(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] prk: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] info: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] length: JsValue,
+) -> JsResult<JsValue> {
+    let prk = bytes_arg(&prk, "prk")?;
+    let info = bytes_arg(&info, "info")?;
+    let len = length_arg(&length)?;
+    let okm = primitives::hkdf_expand(&prk, &info, len)?;
+    Ok(bytes_out(&okm).into())
+}
+
+/// AES-256-GCM encrypt with a 32-byte key and 12-byte nonce; returns
+/// ciphertext ‖ 16-byte tag. Never reuse a nonce with the same key.
+#[wasm_bindgen(js_namespace = primitives, js_name = aesGcmSeal, unchecked_return_type = "Uint8Array")]
+pub fn primitives_aes_gcm_seal(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] nonce: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Uint8Array")] aad: JsValue,
+) -> JsResult<JsValue> {
+    let key = bytes_arg(&key, "key")?;
+    let nonce = bytes_arg(&nonce, "nonce")?;
+    let pt = bytes_arg(&plaintext, "plaintext")?;
+    let aad = opt_bytes_arg(&aad, "aad")?;
+    let ct = primitives::aes_gcm_seal(&key, &nonce, &aad, &pt)?;
+    Ok(bytes_out(&ct).into())
+}
+
+/// AES-256-GCM decrypt of ciphertext ‖ tag; `DECRYPT_FAILED` if the tag does
+/// not verify.
+#[wasm_bindgen(js_namespace = primitives, js_name = aesGcmOpen, unchecked_return_type = "Uint8Array")]
+pub fn primitives_aes_gcm_open(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] nonce: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] ciphertext: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Uint8Array")] aad: JsValue,
+) -> JsResult<JsValue> {
+    let key = bytes_arg(&key, "key")?;
+    let nonce = bytes_arg(&nonce, "nonce")?;
+    let ct = bytes_arg(&ciphertext, "ciphertext")?;
+    let aad = opt_bytes_arg(&aad, "aad")?;
+    let pt = Zeroizing::new(primitives::aes_gcm_open(&key, &nonce, &aad, &ct)?);
+    Ok(bytes_out(&pt).into())
+}

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-mod api;
+pub mod api;
 mod form;
 
 /// A JS `Error` with `name` = `SliceSealError` and a stable `code` property.
