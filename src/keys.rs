@@ -101,8 +101,41 @@ impl Jwk {
     /// Serialize as compact JSON. For a private JWK the result holds the
     /// secret: it is returned zeroize-on-drop.
     pub fn to_json(&self) -> Zeroizing<String> {
-        // Serializing plain strings into a String cannot fail.
-        Zeroizing::new(serde_json::to_string(self).unwrap_or_default())
+        // The public members go through serde_json; `d` is appended by hand
+        // into a buffer sized up front, so no reallocation ever frees an
+        // unzeroized copy of the secret.
+        let public = Jwk {
+            d: None,
+            ..self.clone()
+        };
+        // Serializing plain strings cannot fail.
+        let json = serde_json::to_string(&public).unwrap_or_default();
+        let Some(d) = &self.d else {
+            return Zeroizing::new(json);
+        };
+        let d = d.expose();
+        let head = json.strip_suffix('}').unwrap_or("{");
+        let mut out = Zeroizing::new(String::with_capacity(head.len() + 8 + 6 * d.len()));
+        out.push_str(head);
+        if head.len() > 1 {
+            out.push(',');
+        }
+        out.push_str("\"d\":\"");
+        for c in d.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    out.push_str("\\u00");
+                    out.push(HEX[(c as usize) >> 4] as char);
+                    out.push(HEX[(c as usize) & 15] as char);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push_str("\"}");
+        out
     }
 }
 
@@ -187,10 +220,8 @@ fn json_error(what: &str, e: &serde_json::Error) -> Error {
     ))
 }
 
-fn b64_32(name: &str, value: &Option<String>) -> Result<Zeroizing<[u8; 32]>> {
-    let text = value
-        .as_deref()
-        .ok_or_else(|| Error::key(format!("JWK has no \"{name}\"")))?;
+fn b64_32(name: &str, value: Option<&str>) -> Result<Zeroizing<[u8; 32]>> {
+    let text = value.ok_or_else(|| Error::key(format!("JWK has no \"{name}\"")))?;
     let mut out = Zeroizing::new([0u8; 32]);
     match Base64UrlUnpadded::decode(text, out.as_mut()) {
         Ok(b) if b.len() == 32 => Ok(out),
@@ -246,8 +277,8 @@ impl PublicKey {
     /// thumbprint ([`Error::KidMismatch`] otherwise).
     pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
         check_kty_crv(jwk)?;
-        let x = b64_32("x", &jwk.x)?;
-        let y = b64_32("y", &jwk.y)?;
+        let x = b64_32("x", jwk.x.as_deref())?;
+        let y = b64_32("y", jwk.y.as_deref())?;
         let mut sec1 = [0u8; 65];
         sec1[0] = 0x04;
         sec1[1..33].copy_from_slice(x.as_ref());
@@ -482,7 +513,7 @@ impl PrivateKey {
             .d
             .as_ref()
             .ok_or_else(|| Error::key("JWK has no \"d\": it is a public key"))?;
-        let scalar = b64_32("d", &Some(d.expose().to_owned()))?;
+        let scalar = b64_32("d", Some(d.expose()))?;
         let key = Self::from_bytes(scalar.as_ref())?;
         let mut public = jwk.clone();
         public.d = None;

@@ -24,7 +24,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
@@ -51,9 +51,10 @@ pub fn ecdh(secret: &PrivateKey, public: &PublicKey) -> Zeroizing<[u8; 32]> {
 
 /// HKDF-SHA256 extract (RFC 5869 §2.2). An empty salt means 32 zero bytes.
 pub fn hkdf_extract(salt: &[u8], ikm: &[u8]) -> Zeroizing<[u8; 32]> {
-    let (prk, _) = Hkdf::<Sha256>::extract(Some(salt), ikm);
+    let (mut prk, _) = Hkdf::<Sha256>::extract(Some(salt), ikm);
     let mut out = Zeroizing::new([0u8; 32]);
     out.copy_from_slice(&prk);
+    prk.zeroize();
     out
 }
 
