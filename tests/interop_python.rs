@@ -1,0 +1,294 @@
+//! Interoperability with an independent HPKE implementation: Python
+//! `cryptography` (tests/python/interop.py re-implements the envelope format
+//! from docs/FORMAT.md). Needs `python3` with the `cryptography` pinned in
+//! tests/requirements.txt (`bash .ci/setup`); without it these tests FAIL.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64ct::{Base64UrlUnpadded, Encoding};
+use serde_json::{Value, json};
+use slice_seal::PrivateKey;
+
+const BIN: &str = env!("CARGO_BIN_EXE_slice-seal");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("slice-seal-py-{}-{tag}", std::process::id()));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(program: &str, args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {program}: {e} (is python3 installed? run `bash .ci/setup`)")
+        });
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+/// Run tests/python/interop.py; panics with its stderr unless it succeeds.
+/// Returns its JSON summary line.
+fn python(args: &[&str], cwd: &Path) -> Value {
+    let script = root().join("tests/python/interop.py");
+    let mut full = vec![script.to_str().unwrap()];
+    full.extend_from_slice(args);
+    let out = run("python3", &full, cwd, b"");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => {}
+        Some(3) => panic!(
+            "Python HPKE is unavailable. {stderr}\nRun `bash .ci/setup` (installs tests/requirements.txt)."
+        ),
+        _ => panic!(
+            "interop.py {args:?} failed ({}):\nstdout: {}\nstderr: {stderr}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout)
+        ),
+    }
+    serde_json::from_slice(&out.stdout).expect("interop.py prints one JSON line")
+}
+
+fn cli(args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
+    let out = run(BIN, args, cwd, stdin);
+    assert!(
+        out.status.success(),
+        "slice-seal {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A key made by the CLI, with every file both sides need.
+fn keys(dir: &TempDir) -> PrivateKey {
+    let out = cli(&["keygen", "--out", "private.jwk"], &dir.0, b"");
+    fs::write(dir.file("public.jwk"), &out.stdout).unwrap();
+    let out = cli(&["public", "--key", "private.jwk", "--pem"], &dir.0, b"");
+    fs::write(dir.file("public.pem"), &out.stdout).unwrap();
+    let key = PrivateKey::parse(&fs::read_to_string(dir.file("private.jwk")).unwrap()).unwrap();
+    fs::write(dir.file("private.pem"), key.to_pkcs8_pem().as_bytes()).unwrap();
+    key
+}
+
+/// (form, field, submission, plaintext)
+fn cases() -> Vec<(&'static str, String, Option<&'static str>, Vec<u8>)> {
+    let ten_kb: Vec<u8> = (0..10 * 1024).map(|i| b"abcdefghij"[i % 10]).collect();
+    vec![
+        (
+            "vetting-step-2",
+            "date-of-birth".into(),
+            Some("4f1c2a9e"),
+            b"1990-04-01".to_vec(),
+        ),
+        ("vetting-step-1", "middle-name".into(), None, Vec::new()),
+        (
+            "vetting-step-1",
+            "full-name".into(),
+            Some("s-ü"),
+            "Zoë Ødegård — 東京 🚀\nsecond line".as_bytes().to_vec(),
+        ),
+        ("vetting-step-3", "notes".into(), None, ten_kb),
+        (
+            "vetting-step-3",
+            "photo".into(),
+            Some("s"),
+            (0..=255u8).collect(),
+        ),
+        ("fòrm-ünïcode", "feld-ß".into(), None, b"x".to_vec()),
+        ("f", "x".repeat(256), Some("s"), b"long field name".to_vec()),
+    ]
+}
+
+fn case_json(form: &str, field: &str, sub: Option<&str>, pt: &[u8]) -> Value {
+    let mut ctx = json!({"form": form, "field": field});
+    if let Some(s) = sub {
+        ctx["submission"] = json!(s);
+    }
+    json!({"context": ctx, "plaintext_b64": Base64UrlUnpadded::encode_string(pt)})
+}
+
+#[test]
+fn python_hpke_is_available() {
+    let v = python(&["check"], &root());
+    assert!(v["cryptography"].is_string());
+}
+
+#[test]
+fn cli_seals_python_opens() {
+    let dir = TempDir::new("cli-seals");
+    keys(&dir);
+    let mut all = Vec::new();
+    for (form, field, sub, pt) in cases() {
+        let mut args = vec![
+            "seal",
+            "--to",
+            "public.jwk",
+            "--form",
+            form,
+            "--field",
+            &field,
+        ];
+        if let Some(s) = sub {
+            args.extend_from_slice(&["--submission", s]);
+        }
+        let out = cli(&args, &dir.0, &pt);
+        let envelope = String::from_utf8(out.stdout).unwrap().trim_end().to_owned();
+        let mut case = case_json(form, &field, sub, &pt);
+        case["envelope"] = json!(envelope);
+        all.push(case);
+    }
+    fs::write(dir.file("cases.json"), serde_json::to_string(&all).unwrap()).unwrap();
+    let v = python(
+        &[
+            "open",
+            "--jwk",
+            "private.jwk",
+            "--pem",
+            "private.pem",
+            "--cases",
+            "cases.json",
+        ],
+        &dir.0,
+    );
+    let n = all.len();
+    assert_eq!(v, json!({"cases": n, "opened": 2 * n, "moved_rejected": n}));
+}
+
+#[test]
+fn python_seals_cli_opens() {
+    let dir = TempDir::new("py-seals");
+    let key = keys(&dir);
+    let input: Vec<Value> = cases()
+        .into_iter()
+        .map(|(form, field, sub, pt)| case_json(form, &field, sub, &pt))
+        .collect();
+    fs::write(dir.file("in.json"), serde_json::to_string(&input).unwrap()).unwrap();
+    let v = python(
+        &[
+            "seal",
+            "--public-jwk",
+            "public.jwk",
+            "--public-pem",
+            "public.pem",
+            "--cases",
+            "in.json",
+            "--out",
+            "out.json",
+        ],
+        &dir.0,
+    );
+    assert_eq!(v, json!({"sealed": input.len()}));
+    let sealed: Vec<Value> =
+        serde_json::from_str(&fs::read_to_string(dir.file("out.json")).unwrap()).unwrap();
+    assert_eq!(sealed.len(), input.len());
+
+    let mut lines = String::new();
+    for case in &sealed {
+        lines.push_str(case["envelope"].as_str().unwrap());
+        lines.push('\n');
+    }
+    let out = cli(
+        &["open", "--key", "private.jwk", "--json"],
+        &dir.0,
+        lines.as_bytes(),
+    );
+    let results: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), input.len());
+    for (i, ((want, got), (form, field, sub, pt))) in
+        input.iter().zip(&results).zip(cases()).enumerate()
+    {
+        assert_eq!(got["line"], i + 1);
+        assert_eq!(got["kid"], key.kid());
+        assert_eq!(got["form"], want["context"]["form"]);
+        assert_eq!(got["form"], form);
+        assert_eq!(got["field"], field.as_str());
+        assert_eq!(got["submission"], json!(sub));
+        let plaintext = match (got.get("plaintext"), got.get("plaintext_b64")) {
+            (Some(t), None) => t.as_str().unwrap().as_bytes().to_vec(),
+            (None, Some(b)) => Base64UrlUnpadded::decode_vec(b.as_str().unwrap()).unwrap(),
+            _ => panic!("line {}: {got}", i + 1),
+        };
+        assert_eq!(plaintext, pt, "case {i}");
+    }
+
+    // With the expected context given, each opens alone; under another field it does not.
+    for (case, (form, field, sub, pt)) in sealed.iter().zip(cases()) {
+        let env = format!("{}\n", case["envelope"].as_str().unwrap());
+        let mut args = vec![
+            "open",
+            "--key",
+            "private.pem",
+            "--form",
+            form,
+            "--field",
+            &field,
+        ];
+        if let Some(s) = sub {
+            args.extend_from_slice(&["--submission", s]);
+        }
+        let out = cli(&args, &dir.0, env.as_bytes());
+        let mut want = pt.clone();
+        want.push(b'\n');
+        assert_eq!(out.stdout, want);
+        let moved = run(
+            BIN,
+            &[
+                "open",
+                "--key",
+                "private.jwk",
+                "--form",
+                form,
+                "--field",
+                "elsewhere",
+            ],
+            &dir.0,
+            env.as_bytes(),
+        );
+        assert_eq!(moved.status.code(), Some(1));
+        assert!(moved.stdout.is_empty());
+    }
+}
+
+#[test]
+fn worked_example_opens_in_python() {
+    let path = root().join("tests/vectors/envelope-v1.json");
+    let v = python(&["vector", path.to_str().unwrap()], &root());
+    assert_eq!(v, json!({"vector": "ok", "plaintext": "1990-04-01"}));
+}
