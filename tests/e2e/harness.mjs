@@ -1,0 +1,136 @@
+// Minimal test harness for the end-to-end tests: servers on free 127.0.0.1
+// ports with a temp data dir, headless Chromium via playwright-core, bounded
+// timeouts, a `N passed, N failed` summary.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const CLI = process.env.SLICE_SEAL_CLI ?? join(ROOT, 'target', 'release', 'slice-seal');
+export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+];
+
+/** Start a node server script with `--port 0`; resolves with {url, proc, log}. */
+export function startServer(script, extraArgs, name) {
+  return new Promise((ok, bad) => {
+    const proc = spawn(process.execPath, [join(ROOT, 'www', script), '--port', '0', ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = [];
+    let done = false;
+    const timer = setTimeout(() => {
+      if (!done) {
+        done = true;
+        proc.kill('SIGKILL');
+        bad(new Error(`${name} did not start in 20 s:\n${log.join('')}`));
+      }
+    }, 20_000);
+    const onData = (c) => {
+      const s = c.toString();
+      log.push(s);
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(s);
+      if (m && !done) {
+        done = true;
+        clearTimeout(timer);
+        ok({ url: `http://127.0.0.1:${m[1]}`, proc, log });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => {
+      if (!done) {
+        done = true;
+        clearTimeout(timer);
+        bad(new Error(`${name} exited ${code}:\n${log.join('')}`));
+      }
+    });
+  });
+}
+
+export function stopServer(s) {
+  return new Promise((ok) => {
+    if (!s || s.proc.exitCode !== null) return ok();
+    const t = setTimeout(() => s.proc.kill('SIGKILL'), 5000);
+    s.proc.once('exit', () => {
+      clearTimeout(t);
+      ok();
+    });
+    s.proc.kill('SIGTERM');
+  });
+}
+
+/** A temp data dir with a fresh key pair made by the CLI. */
+export function makeDataDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'slice-seal-e2e-'));
+  const keys = join(dir, 'keys');
+  mkdirSync(keys, { mode: 0o700 });
+  execFileSync(CLI, ['keygen', '--out', join(keys, 'private.jwk')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const jwks = execFileSync(CLI, ['public', '--key', join(keys, 'private.jwk'), '--jwks']);
+  writeFileSync(join(keys, 'public.jwks.json'), jwks);
+  return dir;
+}
+
+export function removeDir(dir) {
+  if (dir && dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
+}
+
+export function readStore(dir) {
+  const f = join(dir, 'submissions.jsonl');
+  if (!existsSync(f)) return [];
+  return readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+// ---------------------------------------------------------------- runner
+const tests = [];
+export function test(name, fn, { timeout = 180_000 } = {}) {
+  tests.push({ name, fn, timeout });
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+export function assertEq(actual, expected, msg) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) {
+    const short = (s) => (s && s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s);
+    throw new Error(`assertion failed: ${msg}\n    expected ${short(e)}\n    actual   ${short(a)}`);
+  }
+}
+
+export async function runAll(filter) {
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+  for (const t of tests) {
+    if (filter && !t.name.includes(filter)) continue;
+    const t0 = Date.now();
+    let timer;
+    try {
+      await Promise.race([
+        t.fn(),
+        new Promise((_, bad) => {
+          timer = setTimeout(() => bad(new Error(`timed out after ${t.timeout / 1000} s`)), t.timeout);
+        }),
+      ]);
+      passed++;
+      console.log(`ok - ${t.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      failures.push(t.name);
+      console.log(`not ok - ${t.name} (${Date.now() - t0} ms)\n  ${String(e && e.stack || e).split('\n').join('\n  ')}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  if (failures.length) console.log(`failed: ${failures.join('; ')}`);
+  return { passed, failed };
+}

@@ -1,0 +1,554 @@
+#!/usr/bin/env node
+// End-to-end tests of the form integration and the demo service, in headless
+// Chromium (playwright-core, /usr/bin/chromium). Starts the low and high side
+// servers on free 127.0.0.1 ports with a temp data dir and a fresh key pair.
+//
+//   node tests/e2e/run.mjs [name-filter]
+// Needs: target/release/slice-seal, www/dist (node www/build.mjs), tests/node_modules.
+// Prints `N passed, N failed`; exit status 1 if any failed.
+
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+import {
+  ROOT, CLI, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, startServer, stopServer, makeDataDir, removeDir,
+  readStore, test, assert, assertEq, runAll,
+} from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const EXPECTED_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+// ---------------------------------------------------------------- test data
+const ADDRESS_LINE = "Flat 3, 12 Rue de l'Été, 75001 Paris — from 2015 to 2017; then 4 Kōenji, Tōkyō 166-0002.\n";
+const BIG = ADDRESS_LINE.repeat(Math.ceil(10240 / ADDRESS_LINE.length)).slice(0, 10240);
+const NAME = 'Zoë Ōkubo-Łukasiewicz 👩‍💻';
+const MARKED = {
+  'personal-details': {
+    'full-name': NAME,
+    'date-of-birth-day': '27',
+    'date-of-birth-month': '3',
+    'date-of-birth-year': '1985',
+    nationality: 'Japanese',
+  },
+  'address-history': {
+    'previous-addresses': BIG,
+    'lived-abroad': '', // left unanswered: sealed as the empty string
+  },
+  'declarations': {
+    'criminal-record': 'no',
+    'criminal-record-details': '', // optional, left blank: sealed as ""
+    'financial-issues': '["ccj","arrears"]',
+  },
+};
+const CLEAR = { 'personal-details': { 'contact-preference': 'email' }, 'address-history': {}, 'declarations': {} };
+const FORMS = { 'personal-details': 'vetting-step-1', 'address-history': 'vetting-step-2', 'declarations': 'vetting-step-3' };
+
+// ---------------------------------------------------------------- shared state
+let browser;
+let dataDir;
+let low;
+let high;
+let otherKid;
+const documents = []; // {url, csp} of every HTML page loaded
+const cspViolations = [];
+const consoleCsp = [];
+let ref; // the applicant of the happy path
+const capturedBodies = []; // every non-GET request body of the happy path
+
+async function newContext(options = {}) {
+  const ctx = await browser.newContext(options);
+  const posts = [];
+  const errors = [];
+  ctx.on('request', (r) => {
+    if (r.method() !== 'GET') posts.push({ url: r.url(), method: r.method(), body: r.postData() ?? '' });
+  });
+  ctx.on('response', async (r) => {
+    if (r.request().resourceType() === 'document') {
+      documents.push({ url: r.url(), status: r.status(), csp: (await r.allHeaders())['content-security-policy'] });
+    }
+  });
+  // Route interception sees the body as sent too (and lets tests block things).
+  await ctx.route('**/*', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'GET') posts.push({ url: req.url(), method: req.method(), body: req.postDataBuffer()?.toString('utf8') ?? '', routed: true });
+    await route.continue();
+  });
+  if (options.javaScriptEnabled !== false) {
+    await ctx.exposeBinding('__reportCsp', (_src, v) => cspViolations.push(v));
+    await ctx.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__reportCsp(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+  }
+  ctx.on('page', (p) => {
+    p.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+      if (/Content Security Policy|Refused to (load|execute|apply|connect|evaluate)/i.test(m.text())) consoleCsp.push(m.text());
+    });
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  });
+  return { ctx, posts, errors };
+}
+
+async function startApplication(page) {
+  await page.goto(`${low}/`);
+  await Promise.all([page.waitForURL(/\/apply\/[0-9a-f]{32}$/), page.click('button.govuk-button--start')]);
+  return page.url().split('/').pop();
+}
+
+async function waitProtected(page) {
+  await page.waitForSelector('form[data-module="slice-seal"][data-slice-seal-init]', { state: 'attached', timeout: 20_000 });
+}
+
+async function fillStep(page, slug) {
+  if (slug === 'personal-details') {
+    await page.fill('#full-name', NAME);
+    await page.fill('#date-of-birth-day', '27');
+    await page.fill('#date-of-birth-month', '3');
+    await page.fill('#date-of-birth-year', '1985');
+    await page.selectOption('#nationality', 'Japanese');
+    await page.check('input[name="contact-preference"][value="email"]');
+  } else if (slug === 'address-history') {
+    await page.fill('#previous-addresses', BIG);
+  } else {
+    await page.check('input[name="criminal-record"][value="no"]');
+    await page.check('input[name="financial-issues"][value="ccj"]');
+    await page.check('input[name="financial-issues"][value="arrears"]');
+  }
+}
+
+/** Values of the marked controls of step 1 as the user sees them. */
+async function step1Values(page) {
+  return {
+    name: await page.inputValue('#full-name'),
+    day: await page.inputValue('#date-of-birth-day'),
+    month: await page.inputValue('#date-of-birth-month'),
+    year: await page.inputValue('#date-of-birth-year'),
+    nationality: await page.inputValue('#nationality'),
+  };
+}
+const STEP1_TYPED = { name: NAME, day: '27', month: '3', year: '1985', nationality: 'Japanese' };
+
+function encodings(v) {
+  return [v, encodeURIComponent(v), new URLSearchParams({ a: v }).toString().slice(2), JSON.stringify(v).slice(1, -1)];
+}
+
+function highAnswers(r) {
+  return fetch(`${high}/api/applicant/${r}`).then((x) => x.json());
+}
+
+async function expectErrorSummary(page, posts, errors, codeRe) {
+  const summary = page.locator('.govuk-error-summary');
+  await summary.waitFor({ state: 'visible', timeout: 20_000 });
+  assertEq(await summary.count(), 1, 'one error summary');
+  const text = await summary.innerText();
+  assert(text.includes('Your answers have not been sent'), `summary says not sent: ${text}`);
+  assert(text.includes('Try again later'), 'summary says try again later');
+  assert(!/[A-Z]{3,}_[A-Z]{3,}|wasm|kid|key|seal/i.test(text), `no jargon in the summary: ${text}`);
+  assertEq(await summary.locator('[role="alert"]').count(), 1, 'role=alert in the summary');
+  assertEq(await summary.getAttribute('tabindex'), '-1', 'summary tabindex=-1');
+  assert(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), 'summary focused');
+  assert((await page.title()).startsWith('Error: '), 'title starts with Error:');
+  assertEq(await step1Values(page), STEP1_TYPED, 'typed values stay in the form');
+  assertEq(posts.filter((p) => !p.url.endsWith('/start')), [], 'nothing was sent');
+  assert(errors.some((e) => codeRe.test(e)), `console.error names the code ${codeRe}: ${JSON.stringify(errors)}`);
+}
+
+// ---------------------------------------------------------------- tests
+test('a: every step sealed in the browser, nothing marked sent in clear, high side opens each slice exactly', async () => {
+  const { ctx, posts, errors } = await newContext();
+  const page = await ctx.newPage();
+  ref = await startApplication(page);
+  assert(await page.locator('.govuk-task-list').isVisible(), 'task list shown');
+  assert(!(await page.locator('.app-js-required').isVisible()), 'JS-needed notice hidden when JS is on');
+
+  for (const slug of Object.keys(MARKED)) {
+    await page.click(`a.govuk-task-list__link[href$="/${slug}"]`);
+    await waitProtected(page);
+    // Marked controls have autocomplete=off.
+    const ac = await page.$$eval('form [data-slice-seal]', (els) => els.flatMap((el) => {
+      const cs = el.matches('input,select,textarea') ? [el] : [...el.querySelectorAll('input[name],select[name],textarea[name]')];
+      return cs.map((c) => [c.name, c.getAttribute('autocomplete')]);
+    }));
+    assert(ac.length > 0 && ac.every(([, a]) => a === 'off'), `autocomplete=off on marked controls: ${JSON.stringify(ac)}`);
+    // No private key material in the page: the inline JWKS is public only.
+    const jwks = JSON.parse(await page.textContent('script[data-slice-seal-key]'));
+    assert(jwks.keys.length === 1 && !('d' in jwks.keys[0]), 'inline JWKS holds a public key only');
+
+    await fillStep(page, slug);
+    if (slug === 'declarations') {
+      // Fetch mode: record the marked values at the moment the answers were accepted.
+      await page.evaluate(() => {
+        document.addEventListener('slice-seal:sent', () => {
+          const f = document.querySelector('form[data-module="slice-seal"]');
+          window.__afterSend = [...f.querySelectorAll('input,textarea,select')]
+            .filter((c) => c.closest('[data-slice-seal]'))
+            .map((c) => (c.type === 'checkbox' || c.type === 'radio' ? c.checked : c.value));
+        }, { capture: true });
+        window.__stay = new Promise((ok) => document.addEventListener('slice-seal:sent', (e) => {
+          e.stopImmediatePropagation();
+          ok();
+        }, { capture: true, once: true }));
+      });
+      await page.click('button:has-text("Save and continue")');
+      await page.evaluate(() => window.__stay);
+      const after = await page.evaluate(() => window.__afterSend);
+      assert(after.length === 7 && after.every((v) => v === false || v === ''), `marked inputs cleared after submit: ${JSON.stringify(after)}`);
+      await page.goto(`${low}/apply/${ref}`);
+    } else {
+      await Promise.all([page.waitForURL(`${low}/apply/${ref}`), page.click('button:has-text("Save and continue")')]);
+    }
+  }
+  const statuses = await page.$$eval('.govuk-task-list__status', (els) => els.map((e) => e.textContent.trim()));
+  assertEq(statuses, ['Completed', 'Completed', 'Completed'], 'task list shows every section completed');
+
+  // Every request body: marked fields are envelopes for the right form/field;
+  // no marked value appears in any encoding.
+  const bodies = posts.filter((p) => !p.url.endsWith('/start'));
+  assertEq(bodies.filter((p) => !p.routed).length, 3, 'three submissions observed');
+  capturedBodies.push(...bodies);
+  for (const p of bodies) {
+    const params = new URLSearchParams(p.body);
+    const slug = Object.keys(MARKED).find((s) => p.url.endsWith(`/${s}`));
+    assert(slug, `post to a step: ${p.url}`);
+    const sub = params.get('slice-seal-submission');
+    assert(/^[0-9a-f]{32}$/.test(sub), 'submission id is 128-bit hex');
+    for (const [name, value] of Object.entries(MARKED[slug])) {
+      const env = params.get(name);
+      assert(env && env.startsWith('ss1.'), `${name} sent as an envelope`);
+      const meta = JSON.parse(execFileSync(CLI, ['open', '--key', join(dataDir, 'keys', 'private.jwk'), '--json'], { input: env + '\n' }));
+      assertEq([meta.form, meta.field, meta.submission], [FORMS[slug], name, sub], `${name} sealed to its form/field/submission`);
+      assertEq(meta.plaintext, value, `${name} opens to what was typed`);
+      for (const [n2, v2] of params) if (n2 !== name) assert(v2 !== value || value === '' || n2 in CLEAR[slug], `${name}'s value not sent under ${n2}`);
+    }
+    assertEq([...params.keys()].sort(), [...Object.keys(MARKED[slug]), ...Object.keys(CLEAR[slug]), 'slice-seal-submission'].sort(), 'only the expected fields are sent');
+    for (const [name, value] of Object.entries(CLEAR[slug])) assertEq(params.get(name), value, `unmarked ${name} passes in clear`);
+    const distinctive = [NAME, 'Japanese', BIG, BIG.slice(100, 164), ADDRESS_LINE.trim(), 'Ōkubo', '👩‍💻', 'arrears'];
+    for (const v of distinctive) for (const e of encodings(v)) assert(!p.body.includes(e), `${JSON.stringify(v.slice(0, 20))} not in a request body`);
+  }
+  // The low side stored envelopes only.
+  const store = readFileSync(join(dataDir, 'submissions.jsonl'), 'utf8');
+  for (const v of [NAME, 'Japanese', ADDRESS_LINE.trim(), 'Ōkubo']) for (const e of encodings(v)) assert(!store.includes(e), 'no plaintext in the store');
+
+  // The high side opens every slice to the exact value.
+  const ans = await highAnswers(ref);
+  for (const [slug, fields] of Object.entries(MARKED)) {
+    for (const [name, value] of Object.entries(fields)) {
+      const v = ans.steps[slug].fields[name];
+      assert(v && v.ok, `${slug}/${name} opened: ${JSON.stringify(v)}`);
+      assertEq(v.value, value, `${slug}/${name} value`);
+    }
+    assertEq(ans.steps[slug].clear, CLEAR[slug], `${slug} clear fields`);
+  }
+
+  // Nothing sensitive left on the device.
+  const storage = await page.evaluate(async () => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    idb: (await indexedDB.databases()).length,
+    cookie: document.cookie,
+  }));
+  assertEq(storage, { local: 0, session: 0, idb: 0, cookie: '' }, 'no web storage, IndexedDB or cookies');
+  assertEq(await ctx.cookies(), [], 'no cookies in the browser context');
+  assertEq(errors, [], 'no console errors');
+  await ctx.close();
+});
+
+test('b: swapped, moved and tampered slices are rejected by the high side; the low side refuses a crafted replay', async () => {
+  assert(ref, 'needs test a');
+  const file = join(dataDir, 'submissions.jsonl');
+  const original = readFileSync(file, 'utf8');
+  const recs = readStore(dataDir);
+  const s1 = recs.find((r) => r.applicant === ref && r.step === 'personal-details');
+  const s2 = recs.find((r) => r.applicant === ref && r.step === 'address-history');
+  const s3 = recs.find((r) => r.applicant === ref && r.step === 'declarations');
+  // Swap two fields within a step, and two fields across steps; flip a ciphertext byte.
+  [s1.slices['full-name'], s1.slices.nationality] = [s1.slices.nationality, s1.slices['full-name']];
+  [s2.slices['previous-addresses'], s3.slices['criminal-record-details']] = [s3.slices['criminal-record-details'], s2.slices['previous-addresses']];
+  const env = s3.slices['criminal-record'];
+  const body = Buffer.from(env.slice(4), 'base64url');
+  body[body.length - 20] ^= 1;
+  s3.slices['criminal-record'] = 'ss1.' + body.toString('base64url');
+  writeFileSync(file, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+
+  const ans = await highAnswers(ref);
+  const f = (slug, name) => ans.steps[slug].fields[name];
+  for (const [slug, name] of [['personal-details', 'full-name'], ['personal-details', 'nationality'], ['address-history', 'previous-addresses'], ['declarations', 'criminal-record-details']]) {
+    assertEq([f(slug, name).ok, f(slug, name).code], [false, 'CONTEXT_MISMATCH'], `${slug}/${name} rejected as moved`);
+    assert(!('value' in f(slug, name)), 'a rejected slice shows no value');
+  }
+  assertEq([f('declarations', 'criminal-record').ok, f('declarations', 'criminal-record').code], [false, 'DECRYPT_FAILED'], 'tampered slice rejected');
+  assertEq(f('personal-details', 'date-of-birth-year'), { ok: true, value: '1985', kid: f('personal-details', 'date-of-birth-year').kid, envelopeBytes: f('personal-details', 'date-of-birth-year').envelopeBytes }, 'untouched slices still open');
+  // The page shows them as rejected.
+  const { ctx } = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${high}/applicant/${ref}`);
+  assertEq(await page.locator('.govuk-tag--red:has-text("Rejected")').count(), 5, 'five rejected slices on the high side page');
+  assert(!(await page.content()).includes('Ōkubo'), 'the moved name is not shown');
+  await page.screenshot({ path: join(ARTIFACTS, 'high-side-rejected.png'), fullPage: true });
+  await ctx.close();
+  writeFileSync(file, original);
+
+  // A crafted request replaying a step-2 envelope as a step-1 answer is refused and not stored.
+  const p1 = new URLSearchParams(capturedBodies.find((p) => p.url.endsWith('/personal-details')).body);
+  const p2 = new URLSearchParams(capturedBodies.find((p) => p.url.endsWith('/address-history')).body);
+  p1.set('full-name', p2.get('previous-addresses'));
+  const before = readStore(dataDir).length;
+  const r = await fetch(`${low}/apply/${ref}/personal-details`, { method: 'POST', body: p1, redirect: 'manual' });
+  assertEq(r.status, 400, 'crafted replay refused');
+  // A plaintext value for a marked field is refused too.
+  p1.set('full-name', 'Plain Text');
+  const r2 = await fetch(`${low}/apply/${ref}/personal-details`, { method: 'POST', body: p1, redirect: 'manual' });
+  assertEq(r2.status, 400, 'plaintext refused');
+  assertEq(readStore(dataDir).length, before, 'nothing stored');
+});
+
+async function failClosed(name, setup, codeRe) {
+  const { ctx, posts, errors } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await setup(page, r);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await fillStep(page, 'personal-details');
+  await page.click('button:has-text("Save and continue")');
+  await expectErrorSummary(page, posts, errors, codeRe);
+  await page.screenshot({ path: join(ARTIFACTS, `error-summary-${name}.png`), fullPage: true });
+  await ctx.close();
+  assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
+}
+
+function mutateStepPage(mutate) {
+  return async (page, r) => {
+    await page.route(`**/apply/${r}/personal-details`, async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const resp = await route.fetch();
+      const html = await resp.text();
+      const changed = mutate(html);
+      assert(changed !== html, 'page mutated');
+      await route.fulfill({ response: resp, body: changed });
+    });
+  };
+}
+
+test('c: a corrupt inline JWKS fails closed (INVALID_KEY)', () =>
+  failClosed('bad-key', mutateStepPage((h) => h.replace(/"x":"[A-Za-z0-9_-]{8}/, '"x":"AAAAAAAA')), /INVALID_KEY/));
+
+test('c: a pin mismatch fails closed (KID_MISMATCH)', () =>
+  failClosed('pin-mismatch', mutateStepPage((h) => h.replace(/data-slice-seal-kid="[^"]+"/, `data-slice-seal-kid="${otherKid}"`)), /KID_MISMATCH/));
+
+test('c: a missing pin fails closed', () =>
+  failClosed('no-pin', mutateStepPage((h) => h.replace(/ data-slice-seal-kid="[^"]+"/, '')), /FORM_CONFIG/));
+
+test('c: the wasm blocked fails closed (WASM_UNAVAILABLE)', () =>
+  failClosed('wasm-blocked', async (page) => {
+    await page.route('**/*.wasm', (route) => route.abort());
+    page.on('console', () => {});
+  }, /WASM_UNAVAILABLE/));
+
+test('c: a submit before the wasm has loaded is blocked', () =>
+  failClosed('wasm-loading', async (page) => {
+    // Hold the .wasm back until after the submit.
+    await page.route('**/*.wasm', async (route) => {
+      await new Promise((ok) => setTimeout(ok, 8000));
+      await route.continue().catch(() => {});
+    });
+  }, /NOT_READY/));
+
+test('c: sealing that throws (no secure random numbers) fails closed', async () => {
+  const { ctx, posts, errors } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  await fillStep(page, 'personal-details');
+  await page.evaluate(() => {
+    Object.defineProperty(crypto, 'getRandomValues', { value: () => { throw new Error('blocked for the test'); } });
+  });
+  await page.click('button:has-text("Save and continue")');
+  await expectErrorSummary(page, posts, errors, /RANDOM_FAILED/);
+  await ctx.close();
+});
+
+test('c: a failed send (fetch mode, network down) keeps the answers and shows the error summary', async () => {
+  const { ctx, errors } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.route(`**/apply/${r}/declarations`, (route) => (route.request().method() === 'POST' ? route.abort() : route.fallback()));
+  await page.goto(`${low}/apply/${r}/declarations`);
+  await waitProtected(page);
+  await fillStep(page, 'declarations');
+  await page.click('button:has-text("Save and continue")');
+  await page.locator('.govuk-error-summary').waitFor({ state: 'visible', timeout: 20_000 });
+  assert(await page.isChecked('input[name="criminal-record"][value="no"]'), 'radio kept');
+  assert(await page.isChecked('input[name="financial-issues"][value="ccj"]'), 'checkbox kept');
+  assert(errors.some((e) => /NETWORK_ERROR/.test(e)), 'console names NETWORK_ERROR');
+  assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
+  await ctx.close();
+});
+
+test('c: JavaScript off: the page says JavaScript is needed; the server refuses the post and stores nothing', async () => {
+  const { ctx } = await newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  assert(await page.locator('.app-js-required').isVisible(), 'JS-needed notice visible');
+  assert((await page.locator('.app-js-required').innerText()).includes('You need JavaScript turned on to use this service'), 'notice text');
+  await page.screenshot({ path: join(ARTIFACTS, 'js-disabled-step.png'), fullPage: true });
+  await fillStep(page, 'personal-details');
+  const [resp] = await Promise.all([
+    page.waitForResponse((x) => x.request().method() === 'POST'),
+    page.click('button:has-text("Save and continue")'),
+  ]);
+  assertEq(resp.status(), 400, 'server refuses');
+  await page.waitForLoadState();
+  const text = await page.innerText('main');
+  assert(text.includes('You need JavaScript turned on to use this service'), 'refusal page says JS needed');
+  assert(text.includes('Your answers have not been saved'), 'refusal page says nothing saved');
+  assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
+  await ctx.close();
+});
+
+test('g: marked inputs are cleared on a back/forward-cache pageshow and not restored on back', async () => {
+  const { ctx } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  await fillStep(page, 'personal-details');
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+  assertEq(await step1Values(page), { name: '', day: '', month: '', year: '', nationality: '' }, 'cleared on persisted pageshow');
+  assert(await page.isChecked('input[name="contact-preference"][value="email"]'), 'unmarked answer kept');
+  await fillStep(page, 'personal-details');
+  await Promise.all([page.waitForURL(`${low}/apply/${r}`), page.click('a:has-text("Cancel")')]);
+  await page.goBack();
+  await waitProtected(page);
+  assertEq(await step1Values(page), { name: '', day: '', month: '', year: '', nationality: '' }, 'not restored on back');
+  await ctx.close();
+});
+
+test('d: every page carries the strict CSP header, and nothing violated it', async () => {
+  for (const u of [`${low}/`, `${low}/apply/${ref}`, `${low}/apply/${ref}/personal-details`, `${high}/`, `${high}/applicant/${ref}`]) {
+    const r = await fetch(u);
+    assertEq(r.headers.get('content-security-policy'), EXPECTED_CSP, `CSP on ${u}`);
+    assertEq(r.headers.get('x-content-type-options'), 'nosniff', `nosniff on ${u}`);
+  }
+  assert(documents.length >= 10, `pages observed: ${documents.length}`);
+  for (const d of documents) assertEq(d.csp, EXPECTED_CSP, `CSP on ${d.url}`);
+  assertEq(cspViolations, [], 'no securitypolicyviolation events');
+  assertEq(consoleCsp, [], 'no CSP console messages');
+});
+
+test('e: axe-core finds no accessibility violations (form steps, task list, error summary, refusal, high side)', async () => {
+  // bypassCSP only here, so axe can be injected.
+  const { ctx } = await newContext({ bypassCSP: true });
+  const page = await ctx.newPage();
+  const results = [];
+  async function check(label) {
+    await page.addScriptTag({ path: AXE });
+    const r = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }));
+    results.push([label, r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)]);
+  }
+  const r = await startApplication(page);
+  await check('task list');
+  await page.goto(`${low}/`);
+  await check('start');
+  for (const slug of Object.keys(MARKED)) {
+    await page.goto(`${low}/apply/${r}/${slug}`);
+    await waitProtected(page);
+    await check(slug);
+  }
+  await page.route(`**/apply/${r}/personal-details`, async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const resp = await route.fetch();
+    await route.fulfill({ response: resp, body: (await resp.text()).replace(/data-slice-seal-kid="[^"]+"/, `data-slice-seal-kid="${otherKid}"`) });
+  });
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  await fillStep(page, 'personal-details');
+  await page.click('button:has-text("Save and continue")');
+  await page.locator('.govuk-error-summary').waitFor();
+  await check('error summary');
+  // The refusal page: a plain post without sealing.
+  await page.evaluate((action) => {
+    const f = document.createElement('form');
+    f.method = 'post';
+    f.action = action;
+    document.body.append(f);
+    f.submit();
+  }, `${low}/apply/${r}/personal-details`);
+  await page.waitForSelector('text=Your answers were not accepted');
+  await check('refusal page');
+  await page.goto(`${high}/`);
+  await check('high side list');
+  await page.goto(`${high}/applicant/${ref}`);
+  await check('high side applicant');
+  await ctx.close();
+  const bad = results.filter(([, v]) => v.length);
+  assertEq(bad, [], 'no axe violations');
+  assertEq(results.length, 9, 'nine pages checked');
+});
+
+test('f: screenshots of a form step, the error summary and the high side', async () => {
+  const { ctx } = await newContext({ viewport: { width: 1024, height: 900 } });
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.screenshot({ path: join(ARTIFACTS, 'task-list.png'), fullPage: true });
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  await fillStep(page, 'personal-details');
+  await page.screenshot({ path: join(ARTIFACTS, 'form-step.png'), fullPage: true });
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${high}/applicant/${ref}`);
+  await page.screenshot({ path: join(ARTIFACTS, 'high-side.png'), fullPage: true });
+  for (const f of ['task-list.png', 'form-step.png', 'high-side.png', 'error-summary-pin-mismatch.png']) {
+    assert(existsSync(join(ARTIFACTS, f)), `${f} saved`);
+  }
+  await ctx.close();
+});
+
+// ---------------------------------------------------------------- main
+async function main() {
+  for (const p of [CLI, CHROMIUM, join(ROOT, 'www', 'dist', 'assets', 'slice-seal', 'web', 'slice_seal_bg.wasm')]) {
+    if (!existsSync(p)) {
+      console.error(`e2e: missing ${p} (run tests/run-e2e.sh, which builds everything)`);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = makeDataDir();
+  otherKid = JSON.parse(execFileSync(CLI, ['keygen', '--out', join(dataDir, 'other.jwk')])).kid;
+  let result = { passed: 0, failed: 1 };
+  let lowSrv;
+  let highSrv;
+  try {
+    lowSrv = await startServer('server.mjs', ['--data', dataDir], 'low side');
+    highSrv = await startServer('high-side.mjs', ['--data', dataDir, '--cli', CLI], 'high side');
+    low = lowSrv.url;
+    high = highSrv.url;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    result = await runAll(process.argv[2]);
+  } catch (e) {
+    console.error(`e2e: setup failed: ${e.stack || e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await Promise.all([lowSrv, highSrv].map(stopServer));
+    if (result.failed && process.env.E2E_KEEP_LOGS !== '0') {
+      for (const s of [lowSrv, highSrv]) if (s) console.log(s.log.join('').split('\n').slice(-30).join('\n'));
+    }
+    removeDir(dataDir);
+  }
+  console.log(`${result.passed} passed, ${result.failed} failed`);
+  process.exit(result.failed ? 1 : 0);
+}
+
+main();

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# End-to-end tests of the form integration and the demo service (issue 4).
+# Builds the release CLI, the browser package and the demo assets (via
+# .ci/demo-server --build-only), then runs tests/e2e/run.mjs in headless
+# Chromium. Prints `N passed, N failed`; exits non-zero on any failure.
+#
+# Needs (installed by .ci/setup): /usr/bin/chromium, node 20, tests/node_modules
+# (playwright-core, axe-core), www/node_modules (govuk-frontend), the
+# wasm32-unknown-unknown target and wasm-bindgen / wasm-pack on PATH.
+# Screenshots go to tests/artifacts/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=.ci/env
+[[ -f .ci/env ]] && source .ci/env
+
+if ! bash .ci/demo-server --build-only; then
+    echo "e2e: build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+for d in tests www; do
+    [[ -d "$d/node_modules" ]] || { echo "e2e: $d/node_modules missing (bash .ci/setup)"; echo "0 passed, 1 failed"; exit 1; }
+done
+exec node tests/e2e/run.mjs "$@"

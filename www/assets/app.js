@@ -1,0 +1,11 @@
+// Demo service: start govuk-frontend's components, and follow the server's
+// answer after a fetch-mode slice-seal form was accepted.
+import { initAll } from '/assets/govuk-frontend.min.js';
+
+initAll();
+
+document.addEventListener('slice-seal:sent', (event) => {
+  const { response } = event.detail;
+  // Fetch mode: the server redirected to the task list; show it.
+  if (response && response.url) window.location.assign(response.url);
+});

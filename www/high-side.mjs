@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// High side (SECRET): reads the low side's store and opens every slice with
+// the private key, by calling the slice-seal CLI.
+//
+//   node www/high-side.mjs [--port 8081] [--data www/data] [--key DATA/keys/private.jwk]
+//                          [--cli target/release/slice-seal]
+//
+// Each stored slice is opened WITHOUT an expected context, and the
+// authenticated context the CLI reports (form, field, submission) is compared
+// with where the slice was stored. A slice that does not open (tampered,
+// wrong key) or that was sealed for another form, field or submission (moved
+// or swapped) is shown as rejected, never as an answer.
+//
+// Pages: /  (applicants), /applicant/REF  (answers per step).
+// JSON:  /api/applicants, /api/applicant/REF  (the same, for tests and tools).
+
+import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { STEPS } from './lib/steps.mjs';
+import { WWW, esc, page, send, serveStatic, args, SECURITY_HEADERS } from './lib/layout.mjs';
+
+const SERVICE = 'Vetting casework (high side)';
+const opt = args(process.argv.slice(2));
+const PORT = Number(opt.port ?? process.env.PORT_HIGH ?? 8081);
+const DATA = resolve(opt.data ?? process.env.DATA_DIR ?? join(WWW, 'data'));
+const DIST = resolve(opt.dist ?? process.env.DIST_DIR ?? join(WWW, 'dist'));
+const KEY = resolve(opt.key ?? join(DATA, 'keys', 'private.jwk'));
+const CLI = resolve(opt.cli ?? process.env.SLICE_SEAL_CLI ?? join(WWW, '..', 'target', 'release', 'slice-seal'));
+const STORE = join(DATA, 'submissions.jsonl');
+const CLI_TIMEOUT_MS = 60_000;
+
+if (!existsSync(KEY)) throw new Error(`private key not found: ${KEY}`);
+if (!existsSync(CLI)) throw new Error(`slice-seal CLI not found: ${CLI} (cargo build --release)`);
+
+function readStore() {
+  if (!existsSync(STORE)) return [];
+  const out = [];
+  for (const line of readFileSync(STORE, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      out.push({ corrupt: true });
+    }
+  }
+  return out;
+}
+
+/** Open envelopes with the CLI: one `slice-seal open --json` per batch. */
+function openBatch(envelopes) {
+  return new Promise((ok, bad) => {
+    if (envelopes.length === 0) return ok([]);
+    const child = spawn(CLI, ['open', '--key', KEY, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      bad(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // 0: all opened; 1: some lines failed (reported per line); else: fatal.
+      if (code !== 0 && code !== 1) {
+        return bad(new Error(`slice-seal open exited ${code}: ${Buffer.concat(err).toString().trim()}`));
+      }
+      const byLine = new Map();
+      for (const l of Buffer.concat(out).toString('utf8').split('\n')) {
+        if (!l.trim()) continue;
+        const r = JSON.parse(l);
+        byLine.set(r.line, r);
+      }
+      ok(envelopes.map((_, i) => byLine.get(i + 1) ?? { error: { code: 'NO_RESULT', message: 'no result from the CLI' } }));
+    });
+    // One envelope per line; a stored value with a line break cannot be an
+    // envelope, so it is replaced by a line that fails to parse.
+    child.stdin.end(envelopes.map((e) => (typeof e === 'string' && !/[\r\n]/.test(e) ? e : 'not-an-envelope')).join('\n') + '\n');
+  });
+}
+
+/** Latest submission per step for `ref`, every slice opened and checked. */
+async function applicantAnswers(ref) {
+  const latest = new Map();
+  for (const rec of readStore()) if (rec.applicant === ref) latest.set(rec.step, rec);
+  const slices = [];
+  for (const rec of latest.values()) {
+    for (const [field, envelope] of Object.entries(rec.slices ?? {})) slices.push({ rec, field, envelope });
+  }
+  const results = await openBatch(slices.map((s) => s.envelope));
+  const steps = {};
+  for (const [step, rec] of latest) {
+    steps[step] = { form: rec.form, submission: rec.submission, received: rec.received, fields: {}, clear: rec.clear ?? {} };
+  }
+  slices.forEach(({ rec, field, envelope }, i) => {
+    const r = results[i];
+    let verdict;
+    if (r.error) {
+      verdict = { ok: false, code: r.error.code, reason: r.error.message };
+    } else if (r.form !== rec.form || r.field !== field || (r.submission ?? null) !== rec.submission) {
+      verdict = {
+        ok: false,
+        code: 'CONTEXT_MISMATCH',
+        reason: `sealed for form ${r.form}, field ${r.field}, submission ${r.submission ?? '(none)'}; ` +
+          `stored as form ${rec.form}, field ${field}, submission ${rec.submission}`,
+      };
+    } else if (typeof r.plaintext !== 'string') {
+      verdict = { ok: false, code: 'NOT_TEXT', reason: 'the answer is not UTF-8 text' };
+    } else {
+      verdict = { ok: true, value: r.plaintext, kid: r.kid };
+    }
+    verdict.envelopeBytes = typeof envelope === 'string' ? envelope.length : 0;
+    steps[rec.step].fields[field] = verdict;
+  });
+  return { applicant: ref, steps };
+}
+
+function applicants() {
+  const map = new Map();
+  for (const rec of readStore()) {
+    if (!rec.applicant) continue;
+    const a = map.get(rec.applicant) ?? { applicant: rec.applicant, steps: new Set(), last: rec.received };
+    a.steps.add(rec.step);
+    a.last = rec.received;
+    map.set(rec.applicant, a);
+  }
+  return [...map.values()].map((a) => ({ applicant: a.applicant, steps: [...a.steps], last: a.last }));
+}
+
+// ---------------------------------------------------------------- pages
+function valueHtml(f, name, v) {
+  if (!v) return '<span class="govuk-hint">Not received</span>';
+  if (!v.ok) {
+    return `<strong class="govuk-tag govuk-tag--red">Rejected</strong>
+<p class="govuk-body-s app-rejected-reason">${esc(v.code)}: ${esc(v.reason)}</p>`;
+  }
+  if (v.value === '' || v.value === '[]') return '<span class="govuk-hint">Left blank</span>';
+  if (f.kind === 'checkboxes') {
+    let vals;
+    try {
+      vals = JSON.parse(v.value);
+    } catch {
+      vals = [v.value];
+    }
+    const label = (x) => f.options.find(([o]) => o === x)?.[1] ?? x;
+    return `<ul class="govuk-list">${vals.map((x) => `<li>${esc(label(x))}</li>`).join('')}</ul>`;
+  }
+  if (f.options && f.kind === 'radios') {
+    const o = f.options.find(([x]) => x === v.value);
+    return esc(o ? o[1] : v.value);
+  }
+  if (f.kind === 'textarea' && v.value.length > 2000) {
+    return `<div class="app-answer">${esc(v.value.slice(0, 2000))}…</div><p class="govuk-body-s">(${v.value.length} characters)</p>`;
+  }
+  return `<div class="app-answer">${esc(v.value)}</div>`;
+}
+
+function rowsFor(step, data) {
+  const rows = [];
+  for (const f of step.fields) {
+    const names = f.kind === 'date' ? f.parts : [f.name];
+    for (const n of names) {
+      const label = f.kind === 'date' ? `${f.label} (${n.split('-').pop()})` : f.label;
+      const v = f.marked ? data.fields[n] : (data.clear[n] !== undefined ? { ok: true, value: data.clear[n] } : { ok: true, value: '' });
+      rows.push(`<div class="govuk-summary-list__row" data-field="${esc(n)}">
+  <dt class="govuk-summary-list__key">${esc(label)}${f.marked ? '' : ' <span class="govuk-hint">(not sealed)</span>'}</dt>
+  <dd class="govuk-summary-list__value">${valueHtml(f, n, v)}</dd>
+</div>`);
+    }
+  }
+  return rows.join('\n');
+}
+
+function applicantPage(ans) {
+  const sections = STEPS.map((s) => {
+    const d = ans.steps[s.slug];
+    if (!d) return `<h2 class="govuk-heading-m">${esc(s.title)}</h2><p class="govuk-body">Not received yet.</p>`;
+    const rejected = Object.values(d.fields).filter((v) => !v.ok).length;
+    return `<h2 class="govuk-heading-m">${esc(s.title)}</h2>
+<p class="govuk-body-s">Form ${esc(d.form)}, submission ${esc(d.submission)}, received ${esc(d.received)}.
+${rejected ? `<strong class="govuk-tag govuk-tag--red">${rejected} rejected</strong>` : ''}</p>
+<dl class="govuk-summary-list" data-step="${esc(s.slug)}">
+${rowsFor(s, d)}
+</dl>`;
+  }).join('\n');
+  return page({
+    title: `Applicant ${ans.applicant}`,
+    serviceName: SERVICE,
+    jsNotice: false,
+    body: `<a href="/" class="govuk-back-link">All applicants</a>
+<span class="govuk-caption-l">Applicant</span>
+<h1 class="govuk-heading-l app-reference">${esc(ans.applicant)}</h1>
+${sections}`,
+  });
+}
+
+function listPage(list) {
+  const rows = list.map((a) => `<tr class="govuk-table__row">
+  <td class="govuk-table__cell"><a class="govuk-link" href="/applicant/${esc(a.applicant)}">${esc(a.applicant)}</a></td>
+  <td class="govuk-table__cell">${a.steps.length} of ${STEPS.length}</td>
+  <td class="govuk-table__cell">${esc(a.last)}</td>
+</tr>`).join('\n');
+  return page({
+    title: 'Applicants',
+    serviceName: SERVICE,
+    jsNotice: false,
+    body: `<h1 class="govuk-heading-l">Applicants</h1>
+${list.length ? `<table class="govuk-table">
+<caption class="govuk-table__caption govuk-table__caption--m">Applications received</caption>
+<thead class="govuk-table__head"><tr class="govuk-table__row">
+<th scope="col" class="govuk-table__header">Reference</th>
+<th scope="col" class="govuk-table__header">Sections received</th>
+<th scope="col" class="govuk-table__header">Last received</th>
+</tr></thead>
+<tbody class="govuk-table__body">
+${rows}
+</tbody></table>` : '<p class="govuk-body">No applications yet.</p>'}`,
+  });
+}
+
+function json(res, status, obj) {
+  const buf = Buffer.from(JSON.stringify(obj));
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Content-Length': buf.length, 'Cache-Control': 'no-store' });
+  res.end(buf);
+}
+
+async function handle(req, res) {
+  const path = new URL(req.url, 'http://localhost').pathname;
+  if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
+  if (path.startsWith('/assets/') && serveStatic(res, DIST, path)) return;
+  if (path === '/') return send(res, 200, listPage(applicants()));
+  if (path === '/api/applicants') return json(res, 200, applicants());
+  let m = /^\/applicant\/([0-9a-f]{32})$/.exec(path);
+  if (m) return send(res, 200, applicantPage(await applicantAnswers(m[1])));
+  m = /^\/api\/applicant\/([0-9a-f]{32})$/.exec(path);
+  if (m) return json(res, 200, await applicantAnswers(m[1]));
+  return send(res, 404, page({ title: 'Page not found', serviceName: SERVICE, jsNotice: false, body: '<h1 class="govuk-heading-l">Page not found</h1>' }));
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    console.error('[high] error:', e.message);
+    if (!res.headersSent) json(res, 500, { error: 'internal error' });
+    else res.destroy();
+  });
+});
+server.listen(PORT, '127.0.0.1', () => {
+  const { port } = server.address();
+  console.log(`[high] ${SERVICE}: http://127.0.0.1:${port}/  (key ${KEY})`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// Low side (OFFICIAL): the "Apply for security vetting" demo service.
+//
+//   node www/server.mjs [--port 8080] [--data www/data] [--dist www/dist]
+//
+// Node's built-in http server, 127.0.0.1 only, no framework, no cookies.
+// The browser seals every marked answer to the high side's public key; this
+// server only checks the envelopes' clear metadata and stores what arrived:
+// one JSON line per submission in DATA/submissions.jsonl. It never holds a
+// private key. The public JWKS is read from DATA/keys/public.jwks.json.
+
+import { createServer } from 'node:http';
+import { randomBytes, createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { STEPS, stepBySlug, markedNames, clearNames, controlNames } from './lib/steps.mjs';
+import { parseEnvelope } from './lib/envelope.mjs';
+import { WWW, esc, page, send, redirect, serveStatic, readBody, args } from './lib/layout.mjs';
+
+const SERVICE = 'Apply for security vetting';
+const SUBMISSION_FIELD = 'slice-seal-submission';
+const BODY_LIMIT = 8 * 1024 * 1024;
+const REF = /^[0-9a-f]{32}$/;
+
+const opt = args(process.argv.slice(2));
+const PORT = Number(opt.port ?? process.env.PORT_LOW ?? process.env.PORT ?? 8080);
+const DATA = resolve(opt.data ?? process.env.DATA_DIR ?? join(WWW, 'data'));
+const DIST = resolve(opt.dist ?? process.env.DIST_DIR ?? join(WWW, 'dist'));
+const STORE = join(DATA, 'submissions.jsonl');
+const APPLICANTS = join(DATA, 'applicants.jsonl');
+
+// ---------------------------------------------------------------- the key
+/** RFC 7638 thumbprint of an EC public JWK, base64url (= the kid we pin). */
+function thumbprint(jwk) {
+  const canon = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canon).digest('base64url');
+}
+
+function loadKey() {
+  const file = join(DATA, 'keys', 'public.jwks.json');
+  const jwks = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(jwks.keys) || jwks.keys.length !== 1) throw new Error(`${file}: expected a JWKS of one key`);
+  const jwk = jwks.keys[0];
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.d !== undefined) throw new Error(`${file}: expected one public P-256 JWK`);
+  const kid = thumbprint(jwk);
+  if (jwk.kid !== undefined && jwk.kid !== kid) throw new Error(`${file}: kid is not the key's thumbprint`);
+  // What the page embeds: public members only.
+  const pub = { keys: [{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: jwk.alg, use: jwk.use }] };
+  return { kid, jwksJson: JSON.stringify(pub) };
+}
+const KEY = loadKey();
+
+// ---------------------------------------------------------------- the store
+mkdirSync(DATA, { recursive: true });
+
+function readLines(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return null;
+      }
+    })
+    .filter(Boolean);
+}
+
+function applicantExists(ref) {
+  return readLines(APPLICANTS).some((a) => a.applicant === ref);
+}
+
+function completedSteps(ref) {
+  const done = new Map();
+  for (const s of readLines(STORE)) if (s.applicant === ref) done.set(s.step, s.received);
+  return done;
+}
+
+// ---------------------------------------------------------------- pages
+function startPage() {
+  return page({
+    title: 'Start',
+    serviceName: SERVICE,
+    body: `<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+<h1 class="govuk-heading-xl">${SERVICE}</h1>
+<p class="govuk-body">Use this service to apply for national security vetting.</p>
+<p class="govuk-body">The application is split into small tasks. You can do them in any order, over several days. Keep the link to your application to come back to it.</p>
+<p class="govuk-body">Your answers are protected in your browser before they are sent, so that only the vetting team can read them.</p>
+<form method="post" action="/start" novalidate>
+<button type="submit" class="govuk-button govuk-button--start" data-module="govuk-button">
+  Start now
+  <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false"><path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z"/></svg>
+</button>
+</form>
+</div></div>`,
+  });
+}
+
+function taskListPage(ref) {
+  const done = completedSteps(ref);
+  const items = STEPS.map((s, i) => {
+    const status = done.has(s.slug)
+      ? 'Completed'
+      : '<strong class="govuk-tag govuk-tag--blue">Not yet started</strong>';
+    return `<li class="govuk-task-list__item govuk-task-list__item--with-link">
+  <div class="govuk-task-list__name-and-hint">
+    <a class="govuk-link govuk-task-list__link" href="/apply/${ref}/${s.slug}" aria-describedby="task-${i}-hint task-${i}-status">${esc(s.title)}</a>
+    <div id="task-${i}-hint" class="govuk-task-list__hint">${esc(s.hint)}</div>
+  </div>
+  <div class="govuk-task-list__status" id="task-${i}-status">${status}</div>
+</li>`;
+  }).join('\n');
+  const count = done.size;
+  return page({
+    title: 'Your application',
+    serviceName: SERVICE,
+    serviceUrl: `/apply/${ref}`,
+    body: `<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+<h1 class="govuk-heading-xl">Your security vetting application</h1>
+<p class="govuk-body">You have completed ${count} of ${STEPS.length} sections.</p>
+<div class="govuk-inset-text">Your application reference is <strong class="app-reference">${ref}</strong>. Bookmark this page to come back to your application later.</div>
+<ul class="govuk-task-list">
+${items}
+</ul>
+${count === STEPS.length ? '<p class="govuk-body">You have completed every section. The vetting team will contact you.</p>' : ''}
+</div></div>`,
+  });
+}
+
+function hintHtml(id, hint) {
+  return hint ? `<div id="${id}-hint" class="govuk-hint">${esc(hint)}</div>` : '';
+}
+
+function fieldHtml(f) {
+  const mark = f.marked ? ' data-slice-seal' : '';
+  const ac = f.marked ? ' autocomplete="off"' : '';
+  const describedBy = f.hint ? ` aria-describedby="${f.name}-hint"` : '';
+  switch (f.kind) {
+    case 'text':
+      return `<div class="govuk-form-group">
+  <label class="govuk-label govuk-label--m" for="${f.name}">${esc(f.label)}</label>
+  ${hintHtml(f.name, f.hint)}
+  <input class="govuk-input" id="${f.name}" name="${f.name}" type="text" spellcheck="false"${describedBy}${mark}${ac}>
+</div>`;
+    case 'textarea':
+      return `<div class="govuk-form-group">
+  <label class="govuk-label govuk-label--m" for="${f.name}">${esc(f.label)}</label>
+  ${hintHtml(f.name, f.hint)}
+  <textarea class="govuk-textarea" id="${f.name}" name="${f.name}" rows="5"${describedBy}${mark}${ac}></textarea>
+</div>`;
+    case 'select':
+      return `<div class="govuk-form-group">
+  <label class="govuk-label govuk-label--m" for="${f.name}">${esc(f.label)}</label>
+  <select class="govuk-select" id="${f.name}" name="${f.name}"${mark}${ac}>
+    <option value="">Select your nationality</option>
+    ${f.options.map((o) => `<option value="${esc(o)}">${esc(o)}</option>`).join('\n    ')}
+  </select>
+</div>`;
+    case 'date':
+      return `<div class="govuk-form-group">
+  <fieldset class="govuk-fieldset" role="group" aria-describedby="${f.name}-hint">
+    <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${esc(f.label)}</legend>
+    ${hintHtml(f.name, f.hint)}
+    <div class="govuk-date-input" id="${f.name}"${mark}>
+      ${[['day', 'Day', 2], ['month', 'Month', 2], ['year', 'Year', 4]].map(([p, l, w], i) => `<div class="govuk-date-input__item">
+        <div class="govuk-form-group">
+          <label class="govuk-label govuk-date-input__label" for="${f.parts[i]}">${l}</label>
+          <input class="govuk-input govuk-date-input__input govuk-input--width-${w}" id="${f.parts[i]}" name="${f.parts[i]}" type="text" inputmode="numeric"${ac}>
+        </div>
+      </div>`).join('\n      ')}
+    </div>
+  </fieldset>
+</div>`;
+    case 'radios':
+    case 'checkboxes': {
+      const radio = f.kind === 'radios';
+      const cls = radio ? 'govuk-radios' : 'govuk-checkboxes';
+      const items = f.options.map(([v, l], i) => {
+        const id = i === 0 ? f.name : `${f.name}-${i + 1}`;
+        return `<div class="${cls}__item">
+      <input class="${cls}__input" id="${id}" name="${f.name}" type="${radio ? 'radio' : 'checkbox'}" value="${esc(v)}"${ac}>
+      <label class="govuk-label ${cls}__label" for="${id}">${esc(l)}</label>
+    </div>`;
+      }).join('\n    ');
+      return `<div class="govuk-form-group">
+  <fieldset class="govuk-fieldset"${describedBy}>
+    <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">${esc(f.label)}</legend>
+    ${hintHtml(f.name, f.hint)}
+    <div class="${cls}${radio && f.options.length === 2 ? ' govuk-radios--inline' : ''}" data-module="${cls}"${mark}>
+    ${items}
+    </div>
+  </fieldset>
+</div>`;
+    }
+    default:
+      throw new Error(`unknown field kind ${f.kind}`);
+  }
+}
+
+function stepPage(ref, step) {
+  const idx = STEPS.indexOf(step);
+  return page({
+    title: step.title,
+    serviceName: SERVICE,
+    serviceUrl: `/apply/${ref}`,
+    scripts: ['/assets/slice-seal/form.js'],
+    body: `<a href="/apply/${ref}" class="govuk-back-link">Back to your application</a>
+<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+<span class="govuk-caption-l">Section ${idx + 1} of ${STEPS.length}</span>
+<h1 class="govuk-heading-l">${esc(step.title)}</h1>
+<p class="govuk-body">Answers to questions on this page are protected in your browser before they are sent.</p>
+<form method="post" action="/apply/${ref}/${step.slug}" novalidate autocomplete="off"
+  data-module="slice-seal" data-slice-seal-form="${step.form}" data-slice-seal-kid="${KEY.kid}"${step.submit ? ` data-slice-seal-submit="${step.submit}"` : ''}>
+<script type="application/jwk-set+json" data-slice-seal-key>${KEY.jwksJson.replaceAll('<', '\\u003c')}</script>
+${step.fields.map(fieldHtml).join('\n')}
+<div class="govuk-button-group">
+  <button type="submit" class="govuk-button" data-module="govuk-button">Save and continue</button>
+  <a class="govuk-link" href="/apply/${ref}">Cancel</a>
+</div>
+</form>
+</div></div>`,
+  });
+}
+
+function refusedPage(ref, reason) {
+  return page({
+    title: 'Your answers were not accepted',
+    serviceName: SERVICE,
+    serviceUrl: ref ? `/apply/${ref}` : '/',
+    error: true,
+    jsNotice: false,
+    body: `<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+<h1 class="govuk-heading-l">Your answers were not accepted</h1>
+<p class="govuk-body">Your answers have not been saved.</p>
+<p class="govuk-body">You need JavaScript turned on to use this service. Turn on JavaScript, go back and try again.</p>
+<p class="govuk-body app-refusal-reason">${esc(reason)}</p>
+${ref ? `<p class="govuk-body"><a class="govuk-link" href="/apply/${ref}">Go back to your application</a></p>` : ''}
+</div></div>`,
+  });
+}
+
+function notFoundPage() {
+  return page({
+    title: 'Page not found',
+    serviceName: SERVICE,
+    jsNotice: false,
+    body: `<h1 class="govuk-heading-l">Page not found</h1>
+<p class="govuk-body">If you typed the web address, check it is correct.</p>
+<p class="govuk-body"><a class="govuk-link" href="/">Start a new application</a></p>`,
+  });
+}
+
+// ---------------------------------------------------------------- submissions
+class Refused extends Error {}
+
+/** Check a step's body; returns the record to store, or throws Refused. */
+function acceptSubmission(step, params, kid) {
+  const marked = markedNames(step);
+  const clear = clearNames(step);
+  const seen = new Set();
+  for (const name of params.keys()) {
+    if (seen.has(name)) throw new Refused(`field ${name} was sent more than once`);
+    seen.add(name);
+    if (name !== SUBMISSION_FIELD && !marked.includes(name) && !clear.includes(name)) {
+      throw new Refused(`unexpected field ${name}`);
+    }
+  }
+  const submission = params.get(SUBMISSION_FIELD);
+  if (!submission || !REF.test(submission)) throw new Refused('the submission id is missing');
+  const slices = {};
+  for (const name of marked) {
+    const value = params.get(name);
+    // Every marked field arrives sealed, even when empty: a plain value,
+    // empty or not, means the page was used without its protection.
+    if (value === null || value === '') throw new Refused(`field ${name} did not arrive sealed`);
+    let meta;
+    try {
+      meta = parseEnvelope(value);
+    } catch (e) {
+      throw new Refused(`field ${name} is not a sealed answer (${e.message})`);
+    }
+    if (meta.form !== step.form || meta.field !== name || meta.submission !== submission) {
+      throw new Refused(`field ${name} holds an answer sealed for another question`);
+    }
+    if (meta.kid !== kid) throw new Refused(`field ${name} is sealed to an unknown key`);
+    slices[name] = value;
+  }
+  const clearValues = {};
+  for (const f of step.fields.filter((x) => !x.marked)) {
+    for (const name of controlNames(f)) {
+      const v = params.get(name);
+      if (v === null || v === '') continue;
+      if (f.options && !f.options.some(([o]) => o === v)) throw new Refused(`field ${name} has an unknown value`);
+      clearValues[name] = v;
+    }
+  }
+  return { submission, slices, clear: clearValues };
+}
+
+async function handlePost(req, res, ref, step) {
+  const type = (req.headers['content-type'] || '').split(';')[0].trim();
+  if (type !== 'application/x-www-form-urlencoded') {
+    return send(res, 400, refusedPage(ref, 'The answers were not sent in the expected format.'));
+  }
+  const body = await readBody(req, BODY_LIMIT);
+  const params = new URLSearchParams(body.toString('utf8'));
+  let rec;
+  try {
+    rec = acceptSubmission(step, params, KEY.kid);
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    console.warn(`[low] refused ${step.slug} for ${ref}: ${e.message}`);
+    return send(res, 400, refusedPage(ref, 'Some answers were not protected before they were sent.'));
+  }
+  const line = {
+    applicant: ref,
+    step: step.slug,
+    form: step.form,
+    submission: rec.submission,
+    kid: KEY.kid,
+    received: new Date().toISOString(),
+    slices: rec.slices,
+    clear: rec.clear,
+  };
+  appendFileSync(STORE, JSON.stringify(line) + '\n', { mode: 0o600 });
+  console.log(`[low] stored ${step.slug} for ${ref}: ${Object.keys(rec.slices).length} slices, submission ${rec.submission}`);
+  return redirect(res, `/apply/${ref}`);
+}
+
+// ---------------------------------------------------------------- routing
+async function handle(req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  const path = url.pathname;
+  if (req.method === 'GET' && path.startsWith('/assets/')) {
+    if (serveStatic(res, DIST, path)) return;
+    return send(res, 404, notFoundPage());
+  }
+  if (path === '/' && req.method === 'GET') return send(res, 200, startPage());
+  if (path === '/start' && req.method === 'POST') {
+    const ref = randomBytes(16).toString('hex');
+    appendFileSync(APPLICANTS, JSON.stringify({ applicant: ref, created: new Date().toISOString() }) + '\n', { mode: 0o600 });
+    return redirect(res, `/apply/${ref}`);
+  }
+  const m = /^\/apply\/([0-9a-f]{32})(?:\/([a-z-]+))?$/.exec(path);
+  if (m && applicantExists(m[1])) {
+    const [, ref, slug] = m;
+    if (!slug && req.method === 'GET') return send(res, 200, taskListPage(ref));
+    const step = slug && stepBySlug(slug);
+    if (step && req.method === 'GET') return send(res, 200, stepPage(ref, step));
+    if (step && req.method === 'POST') return handlePost(req, res, ref, step);
+  }
+  return send(res, 404, notFoundPage());
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((e) => {
+    console.error('[low] error:', e.message);
+    if (!res.headersSent) send(res, e.status || 500, notFoundPage());
+    else res.destroy();
+  });
+});
+server.listen(PORT, '127.0.0.1', () => {
+  const { port } = server.address();
+  console.log(`[low] ${SERVICE}: http://127.0.0.1:${port}/  (kid ${KEY.kid}, data ${DATA})`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
+
