@@ -1,0 +1,351 @@
+//! The properties the fuzz targets check, shared with `tests/regressions.rs`
+//! (which replays the committed seed corpora and every crash input through the
+//! same functions on stable Rust). Uses only `slice_seal` and `std`.
+//!
+//! Every function must return normally for every input: a panic here is a
+//! finding (either a panic inside slice-seal or a broken property).
+#![allow(dead_code)]
+
+use std::sync::LazyLock;
+
+use slice_seal::{
+    Context, Envelope, Error, Jwk, Jwks, MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey, PublicKey,
+    open as open_text, open_envelope, thumbprint,
+};
+
+/// Every error has a code and a message.
+fn error_ok(e: &Error, secret: Option<&str>) {
+    let msg = e.to_string();
+    assert!(
+        !e.code().is_empty() && !msg.is_empty(),
+        "empty error: {e:?}"
+    );
+    if let Some(d) = secret {
+        // Short strings ("EC", "x") can occur in any message by chance.
+        if d.len() >= 16 {
+            assert!(!msg.contains(d), "error message repeats the private d");
+        }
+    }
+}
+
+// ------------------------------------------------------------ envelope_parse
+
+fn envelope_invariants(env: &Envelope) {
+    let text = env.to_string();
+    let again = Envelope::parse(&text).expect("Display output of a parsed envelope must parse");
+    assert_eq!(&again, env, "text round trip changed the envelope");
+    let again = Envelope::from_body(&env.to_body()).expect("to_body output must parse");
+    assert_eq!(&again, env, "body round trip changed the envelope");
+    assert_eq!(
+        env.context().info().expect("a parsed context is valid"),
+        env.info(),
+        "context does not re-encode to the envelope's info"
+    );
+    assert_eq!(env.kid().len(), 43);
+    assert!(env.ciphertext().len() >= 16);
+    let _ = format!("{env:?}");
+}
+
+/// Arbitrary bytes as envelope text and as an envelope body: never panics;
+/// whatever parses is canonical (its text / body reproduce the input exactly)
+/// and round-trips to an equal value.
+pub fn envelope_parse(data: &[u8]) {
+    if let Ok(text) = core::str::from_utf8(data) {
+        match Envelope::parse(text) {
+            Ok(env) => {
+                envelope_invariants(&env);
+                assert_eq!(
+                    env.to_string(),
+                    text,
+                    "non-canonical envelope text accepted"
+                );
+            }
+            Err(e) => error_ok(&e, None),
+        }
+    }
+    match Envelope::from_body(data) {
+        Ok(env) => {
+            envelope_invariants(&env);
+            assert_eq!(env.to_body(), data, "non-canonical envelope body accepted");
+        }
+        Err(e) => error_ok(&e, None),
+    }
+}
+
+// ---------------------------------------------------------------------- open
+
+/// The fuzzing-only private key the `open` seeds are sealed to.
+pub static FUZZ_KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
+    PrivateKey::from_jwk_json(include_str!("../fixtures/fuzz-only.private.jwk"))
+        .expect("fixture key")
+});
+
+/// Contexts the seeds were sealed under, plus near misses.
+static EXPECTED: LazyLock<Vec<Context>> = LazyLock::new(|| {
+    let c = |form: &str, field: &str| Context::new(form, field).expect("valid context");
+    vec![
+        c("fuzz-form", "full-name"),
+        c("fuzz-form", "full-name")
+            .with_submission("sub-1")
+            .unwrap(),
+        c("fuzz-form", "full-name")
+            .with_submission("sub-2")
+            .unwrap(),
+        c("fuzz-form", "date-of-birth"),
+        c("other-form", "full-name"),
+    ]
+});
+
+/// Arbitrary text opened with [`FUZZ_KEY`], without and with expected
+/// contexts: never panics; a successful open agrees with the parser and with
+/// the expected context. Returns how many opens succeeded.
+pub fn open(data: &[u8]) -> usize {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return 0;
+    };
+    let key = &*FUZZ_KEY;
+    let mut opened_count = 0;
+    let free = open_text(key, text, None);
+    match &free {
+        Ok(opened) => {
+            opened_count += 1;
+            let env = Envelope::parse(text).expect("an envelope that opened must parse");
+            assert_eq!(opened.kid, key.kid());
+            assert_eq!(opened.kid, env.kid());
+            assert_eq!(&opened.context, env.context());
+            assert!(opened.plaintext.len() <= MAX_PLAINTEXT);
+            let own = open_envelope(key, &env, Some(&opened.context))
+                .expect("an envelope must open under its own context");
+            assert_eq!(own, *opened);
+        }
+        Err(e) => error_ok(e, None),
+    }
+    for want in EXPECTED.iter() {
+        match open_text(key, text, Some(want)) {
+            Ok(opened) => {
+                opened_count += 1;
+                opened
+                    .context
+                    .check_expected(want)
+                    .expect("opened under a context that was not expected");
+                assert_eq!(
+                    Some(&opened),
+                    free.as_ref().ok(),
+                    "open with/without context disagree"
+                );
+            }
+            Err(e) => error_ok(&e, None),
+        }
+    }
+    opened_count
+}
+
+// ---------------------------------------------------------------- key_import
+
+fn public_round_trip(pk: &PublicKey) {
+    let kid = pk.kid();
+    assert_eq!(kid.len(), 43);
+    pk.check_kid(&kid).expect("own kid");
+    let jwk = pk.to_jwk();
+    assert_eq!(thumbprint(&jwk).as_deref(), Ok(kid.as_str()));
+    assert_eq!(&PublicKey::from_jwk(&jwk).expect("own JWK"), pk);
+    assert_eq!(
+        &PublicKey::from_jwk_json(&jwk.to_json()).expect("own JWK JSON"),
+        pk
+    );
+    assert_eq!(
+        &PublicKey::from_sec1(&pk.to_sec1(true)).expect("own SEC1 (compressed)"),
+        pk
+    );
+    assert_eq!(
+        &PublicKey::from_sec1(&pk.to_sec1(false)).expect("own SEC1"),
+        pk
+    );
+    assert_eq!(
+        &PublicKey::from_spki_der(&pk.to_spki_der()).expect("own SPKI DER"),
+        pk
+    );
+    assert_eq!(
+        &PublicKey::from_spki_pem(&pk.to_spki_pem()).expect("own SPKI PEM"),
+        pk
+    );
+    assert_eq!(
+        &PublicKey::parse(&pk.to_spki_pem()).expect("own PEM via parse"),
+        pk
+    );
+    let jwks = Jwks::from_public(pk);
+    assert_eq!(&jwks.find(&kid).expect("own kid in own JWKS"), pk);
+    let set = Jwks::from_json(&jwks.to_json()).expect("own JWKS");
+    assert_eq!(&set.single().expect("one key"), pk);
+}
+
+fn private_round_trip(sk: &PrivateKey) {
+    public_round_trip(sk.public_key());
+    let again = PrivateKey::from_jwk(&sk.to_jwk()).expect("own private JWK");
+    assert_eq!(again.public_key(), sk.public_key());
+    let again = PrivateKey::from_pem(&sk.to_pkcs8_pem()).expect("own PKCS#8 PEM");
+    assert_eq!(again.public_key(), sk.public_key());
+}
+
+fn key_text(t: &str) {
+    let jwk = Jwk::from_json(t).ok();
+    let d = jwk
+        .as_ref()
+        .and_then(|j| j.d.as_ref())
+        .map(|d| d.expose().to_owned());
+    let d = d.as_deref();
+    if let Some(jwk) = &jwk {
+        if let Some(d) = d.filter(|d| d.len() >= 16) {
+            assert!(!format!("{jwk:?}").contains(d), "Debug of a JWK shows d");
+        }
+        match thumbprint(jwk) {
+            Ok(kid) => assert_eq!(kid.len(), 43),
+            Err(e) => error_ok(&e, d),
+        }
+    }
+    match PublicKey::from_jwk_json(t) {
+        Ok(pk) => {
+            if let Some(kid) = jwk.as_ref().and_then(|j| j.kid.as_ref()) {
+                assert_eq!(
+                    kid,
+                    &pk.kid(),
+                    "imported a JWK whose kid is not its thumbprint"
+                );
+            }
+            public_round_trip(&pk);
+        }
+        Err(e) => error_ok(&e, d),
+    }
+    match PrivateKey::from_jwk_json(t) {
+        Ok(sk) => private_round_trip(&sk),
+        Err(e) => error_ok(&e, d),
+    }
+    match Jwks::from_json(t) {
+        Ok(set) => {
+            let mut kids: Vec<String> = set.keys.iter().filter_map(|k| k.kid.clone()).collect();
+            kids.push(FUZZ_KEY.kid());
+            for kid in &kids {
+                match set.find(kid) {
+                    Ok(pk) => {
+                        assert_eq!(&pk.kid(), kid, "find returned a key with another kid");
+                        public_round_trip(&pk);
+                    }
+                    Err(e) => error_ok(&e, None),
+                }
+            }
+            match set.single() {
+                Ok(pk) => public_round_trip(&pk),
+                Err(e) => error_ok(&e, None),
+            }
+            let _ = set.to_json();
+        }
+        Err(e) => error_ok(&e, None),
+    }
+    match PublicKey::from_spki_pem(t) {
+        Ok(pk) => public_round_trip(&pk),
+        Err(e) => error_ok(&e, None),
+    }
+    match PrivateKey::from_pem(t) {
+        Ok(sk) => private_round_trip(&sk),
+        Err(e) => error_ok(&e, None),
+    }
+    match PublicKey::parse(t) {
+        Ok(pk) => public_round_trip(&pk),
+        Err(e) => error_ok(&e, d),
+    }
+    match PrivateKey::parse(t) {
+        Ok(sk) => private_round_trip(&sk),
+        Err(e) => error_ok(&e, d),
+    }
+}
+
+fn key_bytes(b: &[u8]) {
+    match PublicKey::from_sec1(b) {
+        Ok(pk) => {
+            assert_eq!(pk.to_sec1(b.len() == 33), b, "SEC1 import is not canonical");
+            public_round_trip(&pk);
+        }
+        Err(e) => error_ok(&e, None),
+    }
+    match PublicKey::from_spki_der(b) {
+        Ok(pk) => public_round_trip(&pk),
+        Err(e) => error_ok(&e, None),
+    }
+    match PrivateKey::from_pkcs8_der(b) {
+        Ok(sk) => private_round_trip(&sk),
+        Err(e) => error_ok(&e, None),
+    }
+    match PrivateKey::from_bytes(b) {
+        Ok(sk) => private_round_trip(&sk),
+        Err(e) => error_ok(&e, None),
+    }
+}
+
+/// Every key importer on arbitrary input (as text if UTF-8, and as bytes):
+/// never panics; an imported key survives every export format unchanged; a
+/// JWK's claimed kid is its thumbprint; errors never repeat the private `d`.
+pub fn key_import(data: &[u8]) {
+    if let Ok(t) = core::str::from_utf8(data) {
+        key_text(t);
+    }
+    key_bytes(data);
+}
+
+// -------------------------------------------------------------- context_info
+
+fn rule_ok(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_CONTEXT_LEN && !s.chars().any(char::is_control)
+}
+
+/// `Context::from_info` on arbitrary bytes: never panics; decoding is strict
+/// (what decodes re-encodes to the same bytes).
+pub fn context_info_bytes(data: &[u8]) {
+    match Context::from_info(data) {
+        Ok(ctx) => {
+            assert_eq!(
+                ctx.info().expect("decoded context is valid"),
+                data,
+                "info is not canonical"
+            );
+            ctx.check_expected(&ctx).expect("a context matches itself");
+        }
+        Err(e) => error_ok(&e, None),
+    }
+}
+
+/// An arbitrary `Context` value: `validate`, `info` and the constructors
+/// agree with the documented rules; a valid context's info decodes back to it.
+pub fn context_struct(form: String, field: String, submission: Option<String>) {
+    let ctx = Context {
+        form: form.clone(),
+        field: field.clone(),
+        submission: submission.clone(),
+    };
+    let valid =
+        rule_ok(&ctx.form) && rule_ok(&ctx.field) && ctx.submission.as_deref().is_none_or(rule_ok);
+    assert_eq!(
+        ctx.validate().is_ok(),
+        valid,
+        "validate disagrees with the rules"
+    );
+    match ctx.info() {
+        Ok(info) => {
+            assert!(valid, "info accepted an invalid context");
+            let back = Context::from_info(&info).expect("own info decodes");
+            assert_eq!(back, ctx, "info round trip changed the context");
+            ctx.check_expected(&ctx).expect("a context matches itself");
+        }
+        Err(e) => {
+            assert!(!valid, "info rejected a valid context");
+            assert_eq!(e.code(), "INVALID_CONTEXT");
+        }
+    }
+    let built = Context::new(form, field).and_then(|c| match submission {
+        Some(s) => c.with_submission(s),
+        None => Ok(c),
+    });
+    assert_eq!(built.is_ok(), valid, "constructors disagree with validate");
+    if let Ok(b) = built {
+        assert_eq!(b, ctx);
+    }
+}
