@@ -514,6 +514,43 @@ fn versions_and_suites() {
     }
 }
 
+#[test]
+fn non_canonical_base64_is_rejected() {
+    // Body lengths ≡ 0, 1, 2 (mod 3): the last character then carries 0, 4
+    // or 2 unused bits, which must be zero.
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut residues = std::collections::BTreeSet::new();
+    for n in 0..3 {
+        let env = seal_envelope(KEY.public_key(), &vec![b'z'; n], &ctx("f", "a")).unwrap();
+        let text = env.to_string();
+        let unused = match env.to_body().len() % 3 {
+            0 => 0,
+            1 => 4,
+            _ => 2,
+        };
+        residues.insert(unused);
+        let last = *text.as_bytes().last().unwrap();
+        let v = alphabet.iter().position(|&c| c == last).unwrap();
+        assert_eq!(v & ((1 << unused) - 1), 0, "our own encoding is canonical");
+        for m in 1..(1usize << unused) {
+            let mut t = text.clone().into_bytes();
+            *t.last_mut().unwrap() = alphabet[v | m];
+            let t = String::from_utf8(t).unwrap();
+            // Same bytes under a lenient decoder, but not the canonical text.
+            assert_eq!(
+                Envelope::parse(&t).unwrap_err().code(),
+                "MALFORMED_ENVELOPE",
+                "{m}"
+            );
+            assert_eq!(
+                open(&KEY, &t, None).unwrap_err().code(),
+                "MALFORMED_ENVELOPE"
+            );
+        }
+    }
+    assert_eq!(residues.len(), 3, "all three tail shapes covered");
+}
+
 proptest! {
     #![proptest_config(config(64))]
 
