@@ -16,6 +16,7 @@
 const FORM_SELECTOR = 'form[data-module="slice-seal"]';
 const INIT_ATTR = 'data-slice-seal-init';
 const SUMMARY_ATTR = 'data-slice-seal-error-summary';
+const SUMMARY_CONTAINER = '[data-slice-seal-error-container], [class*="govuk-grid-column-"], main';
 
 // Same markup as the WebAssembly side (src/wasm/form.rs SUMMARY_HTML).
 const SUMMARY_HTML =
@@ -37,15 +38,11 @@ export function showErrorSummary(form) {
   summary.setAttribute(SUMMARY_ATTR, '');
   summary.setAttribute('tabindex', '-1');
   summary.innerHTML = SUMMARY_HTML;
-  const main = form.closest('main');
-  const h1 = main && main.querySelector('h1');
-  if (h1 && h1.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING) {
-    h1.before(summary);
-  } else if (main) {
-    main.prepend(summary);
-  } else {
-    form.before(summary);
-  }
+  // At the top of the form's content column (or of <main>), above the
+  // caption and the page heading, as the GOV.UK pattern puts it.
+  const container = form.closest(SUMMARY_CONTAINER);
+  if (container) container.prepend(summary);
+  else form.before(summary);
   if (!document.title.startsWith('Error: ')) document.title = `Error: ${document.title}`;
   summary.focus();
   return summary;

@@ -46,6 +46,8 @@ const INIT_ATTR: &str = "data-slice-seal-init";
 const SUMMARY_ATTR: &str = "data-slice-seal-error-summary";
 const FORM_SELECTOR: &str = "form[data-module=\"slice-seal\"]";
 const KEY_SCRIPT_SELECTOR: &str = "script[type=\"application/jwk-set+json\"][data-slice-seal-key]";
+const SUMMARY_CONTAINER: &str =
+    "[data-slice-seal-error-container], [class*=\"govuk-grid-column-\"], main";
 const MARKED_SELECTOR: &str = "[data-slice-seal]";
 const CONTROL_SELECTOR: &str = "input[name], select[name], textarea[name]";
 
@@ -675,19 +677,10 @@ fn show_error_summary(form: &HtmlFormElement) {
     let _ = summary.set_attribute("tabindex", "-1");
     summary.set_inner_html(SUMMARY_HTML);
     let form_el: &Element = form.as_ref();
-    let placed = match form_el.closest("main").ok().flatten() {
-        Some(main) => {
-            // Above the page heading, as the GOV.UK pattern puts it.
-            let anchor = main
-                .query_selector("h1")
-                .ok()
-                .flatten()
-                .filter(|h| h.compare_document_position(form_el) & 4 != 0);
-            match anchor {
-                Some(h1) => h1.before_with_node_1(&summary).is_ok(),
-                None => main.prepend_with_node_1(&summary).is_ok(),
-            }
-        }
+    // At the top of the form's content column (or of <main>), above the
+    // caption and the page heading, as the GOV.UK pattern puts it.
+    let placed = match form_el.closest(SUMMARY_CONTAINER).ok().flatten() {
+        Some(container) => container.prepend_with_node_1(&summary).is_ok(),
         None => false,
     };
     if !placed {
@@ -706,6 +699,10 @@ fn remove_error_summary() {
     if let Ok(doc) = document() {
         if let Ok(Some(old)) = doc.query_selector(&format!("[{SUMMARY_ATTR}]")) {
             old.remove();
+            let title = doc.title();
+            if let Some(rest) = title.strip_prefix("Error: ") {
+                doc.set_title(rest);
+            }
         }
     }
 }
@@ -789,29 +786,35 @@ fn protect(form: HtmlFormElement, options: &JsValue) -> FResult<()> {
 /// Throws a `SliceSealError` (with `code`) if the form is not set up correctly;
 /// key problems are reported on submit (nothing is sent).
 #[wasm_bindgen(js_name = protectForm)]
-pub fn protect_form(form: HtmlFormElement, options: JsValue) -> Result<(), JsValue> {
+pub fn protect_form(form: JsValue, options: JsValue) -> Result<(), JsValue> {
+    let form = form
+        .dyn_into::<HtmlFormElement>()
+        .map_err(|_| config("protectForm expects a <form> element").to_js())?;
     protect(form, &options).map_err(|e| e.to_js())
 }
 
-/// Protect every `form[data-module="slice-seal"]` under `root` (default: the
-/// document) that is not protected yet. Returns the number of forms
-/// protected; a form that cannot be protected is logged and left to the
-/// page's submit guard (which blocks it).
+/// Protect every `form[data-module="slice-seal"]` under `root` (an element or
+/// a document; default: the document) that is not protected yet. Returns the
+/// number of forms protected; a form that cannot be protected is logged and
+/// left to the page's submit guard (which blocks it).
 #[wasm_bindgen(js_name = autoInit)]
-pub fn auto_init(root: Option<Element>) -> Result<u32, JsValue> {
+pub fn auto_init(root: JsValue) -> Result<u32, JsValue> {
     let doc = document().map_err(|e| e.to_js())?;
-    let list = match &root {
-        Some(r) => r.query_selector_all(FORM_SELECTOR),
-        None => doc.query_selector_all(FORM_SELECTOR),
-    }?;
     let mut forms: Vec<HtmlFormElement> = Vec::new();
-    if let Some(r) = &root {
+    let list = if root.is_undefined() || root.is_null() {
+        doc.query_selector_all(FORM_SELECTOR)?
+    } else if let Some(d) = root.dyn_ref::<Document>() {
+        d.query_selector_all(FORM_SELECTOR)?
+    } else if let Some(r) = root.dyn_ref::<Element>() {
         if r.matches(FORM_SELECTOR).unwrap_or(false) {
             if let Some(f) = r.dyn_ref::<HtmlFormElement>() {
                 forms.push(f.clone());
             }
         }
-    }
+        r.query_selector_all(FORM_SELECTOR)?
+    } else {
+        return Err(config("autoInit expects an element or a document").to_js());
+    };
     for i in 0..list.length() {
         if let Some(f) = list
             .item(i)

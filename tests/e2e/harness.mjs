@@ -111,7 +111,7 @@ export async function runAll(filter) {
   let failed = 0;
   const failures = [];
   for (const t of tests) {
-    if (filter && !t.name.includes(filter)) continue;
+    if (filter && !new RegExp(filter).test(t.name)) continue;
     const t0 = Date.now();
     let timer;
     try {

@@ -101,7 +101,6 @@ ${header}
     </div>
   </div>
 </section>
-</header>
 <div class="govuk-width-container">
 <div class="govuk-phase-banner">
   <p class="govuk-phase-banner__content">
@@ -109,6 +108,9 @@ ${header}
     <span class="govuk-phase-banner__text">This is a demonstration service. Do not enter real personal information.</span>
   </p>
 </div>
+</div>
+</header>
+<div class="govuk-width-container">
 <main class="govuk-main-wrapper" id="main-content">
 ${notice}
 ${body}
