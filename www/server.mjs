@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 
 import { STEPS, stepBySlug, markedNames, clearNames, controlNames } from './lib/steps.mjs';
 import { parseEnvelope } from './lib/envelope.mjs';
-import { WWW, esc, page, send, redirect, serveStatic, readBody, args } from './lib/layout.mjs';
+import { WWW, SECURITY_HEADERS, esc, page, send, redirect, serveStatic, readBody, args } from './lib/layout.mjs';
 
 const SERVICE = 'Apply for security vetting';
 const SUBMISSION_FIELD = 'slice-seal-submission';
@@ -339,6 +339,12 @@ async function handle(req, res) {
     return send(res, 404, notFoundPage());
   }
   if (path === '/' && req.method === 'GET') return send(res, 200, startPage());
+  if (path === '/keys/jwks.json' && req.method === 'GET') {
+    // The public key set, for pages that use data-slice-seal-jwks-url.
+    const buf = Buffer.from(KEY.jwksJson);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'application/jwk-set+json', 'Content-Length': buf.length, 'Cache-Control': 'no-cache' });
+    return res.end(buf);
+  }
   if (path === '/start' && req.method === 'POST') {
     const ref = randomBytes(16).toString('hex');
     appendFileSync(APPLICANTS, JSON.stringify({ applicant: ref, created: new Date().toISOString() }) + '\n', { mode: 0o600 });

@@ -55,6 +55,7 @@ let dataDir;
 let low;
 let high;
 let otherKid;
+let otherJwk;
 const documents = []; // {url, csp} of every HTML page loaded
 const cspViolations = [];
 const consoleCsp = [];
@@ -516,6 +517,75 @@ test('f: screenshots of a form step, the error summary and the high side', async
   await ctx.close();
 });
 
+test('h: protectForm options (jwksUrl, kid, onSealed, fetch, select multiple); a lying kid member and bad arguments fail', async () => {
+  const { ctx, posts } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  await page.route('**/api-test', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'ok' }));
+  const kid = await page.getAttribute('form[data-module="slice-seal"]', 'data-slice-seal-kid');
+  const realJwk = JSON.parse(await page.textContent('script[data-slice-seal-key]')).keys[0];
+  const out = await page.evaluate(async ({ kid, realJwk, otherJwk }) => {
+    const api = await (await import('/assets/slice-seal/form.js')).ready;
+    const bad = [];
+    for (const arg of [null, 42, document.body]) {
+      try {
+        api.protectForm(arg);
+        bad.push('no throw');
+      } catch (e) {
+        bad.push(`${e.name}:${e.code}`);
+      }
+    }
+    const make = (id) => {
+      const f = document.createElement('form');
+      f.action = '/api-test';
+      f.method = 'post';
+      f.dataset.sliceSealForm = id;
+      f.innerHTML = '<input name="secret" data-slice-seal value="tölle Geheimnis">' +
+        '<input name="plain" value="visible">' +
+        '<select name="multi" multiple data-slice-seal><option value="a" selected>a</option>' +
+        '<option value="b">b</option><option value="c" selected>c</option></select>' +
+        '<button>Send</button>';
+      document.querySelector('main').append(f);
+      return f;
+    };
+    // 1. JWKS from a URL, pinned in the call, fetch mode, onSealed.
+    const f = make('api-test');
+    const sealed = new Promise((ok) => api.protectForm(f, { jwksUrl: '/keys/jwks.json', kid, submit: 'fetch', onSealed: ok }));
+    f.requestSubmit();
+    const d = await sealed;
+    const first = {
+      fields: d.fields, formId: d.formId, status: d.response.status,
+      secret: f.querySelector('[name=secret]').value, plain: f.querySelector('[name=plain]').value,
+      multi: [...f.querySelector('[name=multi]').selectedOptions].length,
+    };
+    // 2. A JWKS whose first key claims the pinned kid but is another key.
+    const g = make('api-test-2');
+    const failed = new Promise((ok) => g.addEventListener('slice-seal:error', (e) => ok(e.detail.error.code)));
+    api.protectForm(g, { jwks: { keys: [{ ...otherJwk, kid }, realJwk] }, kid, submit: 'fetch', onSealed: () => { throw new Error('must not be called'); } });
+    g.requestSubmit();
+    const code = await failed;
+    return { bad, first, code, kept: g.querySelector('[name=secret]').value };
+  }, { kid, realJwk, otherJwk });
+  assertEq(out.bad, ['SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG'], 'non-forms are refused with FORM_CONFIG');
+  assertEq(out.first, { fields: ['secret', 'multi'], formId: 'api-test', status: 200, secret: '', plain: 'visible', multi: 0 }, 'sealed, sent, marked cleared, unmarked kept');
+  assertEq(out.code, 'KID_MISMATCH', 'a kid member is only a claim: thumbprint checked');
+  assertEq(out.kept, 'tölle Geheimnis', 'values kept on failure');
+  const sent = posts.filter((p) => p.url.endsWith('/api-test') && !p.routed);
+  assertEq(sent.length, 1, 'one request (the failing form sent nothing)');
+  const params = new URLSearchParams(sent[0].body);
+  assertEq([...params.keys()], ['secret', 'plain', 'multi', 'slice-seal-submission'], 'body fields in form order');
+  assertEq(params.get('plain'), 'visible', 'unmarked passes');
+  const opened = execFileSync(CLI, ['open', '--key', join(dataDir, 'keys', 'private.jwk'), '--json'], { input: `${params.get('secret')}\n${params.get('multi')}\n` })
+    .toString().trim().split('\n').map((l) => JSON.parse(l));
+  assertEq(opened.map((o) => [o.form, o.field, o.submission, o.plaintext]), [
+    ['api-test', 'secret', params.get('slice-seal-submission'), 'tölle Geheimnis'],
+    ['api-test', 'multi', params.get('slice-seal-submission'), '["a","c"]'],
+  ], 'opened to the typed values (select multiple as a JSON array)');
+  await ctx.close();
+});
+
 // ---------------------------------------------------------------- main
 async function main() {
   for (const p of [CLI, CHROMIUM, join(ROOT, 'www', 'dist', 'assets', 'slice-seal', 'web', 'slice_seal_bg.wasm')]) {
@@ -527,7 +597,8 @@ async function main() {
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = makeDataDir();
-  otherKid = JSON.parse(execFileSync(CLI, ['keygen', '--out', join(dataDir, 'other.jwk')])).kid;
+  otherJwk = JSON.parse(execFileSync(CLI, ['keygen', '--out', join(dataDir, 'other.jwk')]));
+  otherKid = otherJwk.kid;
   let result = { passed: 0, failed: 1 };
   let lowSrv;
   let highSrv;
