@@ -1,0 +1,444 @@
+#!/usr/bin/env node
+// Browser benchmark runner: slice-seal vs @hpke/core, jose, raw WebCrypto,
+// libsodium-wrappers and @noble, in headless Chromium (playwright-core,
+// /usr/bin/chromium), plus the bundle sizes of each library's seal path.
+//
+//   node benches/browser/run.mjs [--pkg DIR] [--smoke] [--rounds N] [--ops N]
+//        [--extra NAME[,NAME]] [--out FILE | --no-write] [--json FILE] [--no-form]
+//
+// Usually run through `bash .ci/bench-browser`, which builds the package first.
+//   --pkg DIR     the slice-seal package under test (default $SLICE_SEAL_PKG or
+//                 <repo>/pkg): a `.ci/build-pkg` output (index.js + web/) or a
+//                 plain `wasm-pack build --target web` directory.
+//   --smoke       1 round of 2 ops, 1 form submit: proves every round trip,
+//                 timings meaningless; does not write results.md.
+//   --extra       more slice-seal exports to time (see SS_REGISTRY in
+//                 src/bench.js): "name" = function(publicKey, pt, ctx),
+//                 "Sealer#name" = sealer.name(pt, ctx); "open*" names time opens.
+//   --out FILE    where to write the markdown (default benches/browser/results.md).
+// Exits 1 if any library's round trip failed (or the page broke), 2 on usage errors.
+
+import { createServer } from 'node:http';
+import { readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
+import { join, resolve, dirname, normalize, sep, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+];
+const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
+  "connect-src 'self'", "img-src 'self' data:", "form-action 'self'", "base-uri 'none'",
+  "object-src 'none'", "frame-ancestors 'none'",
+].join('; ');
+const TOTAL_TIMEOUT_MS = 170_000;
+
+// ---------------------------------------------------------------- args
+function usage(msg) {
+  if (msg) console.error(`bench-browser: ${msg}`);
+  console.error('usage: run.mjs [--pkg DIR] [--smoke] [--rounds N] [--ops N] [--extra NAME,..] [--out FILE|--no-write] [--json FILE] [--no-form]');
+  process.exit(2);
+}
+const args = process.argv.slice(2);
+const opt = { pkg: process.env.SLICE_SEAL_PKG || join(ROOT, 'pkg'), smoke: false, rounds: null, ops: null, extra: [], out: join(HERE, 'results.md'), write: true, json: null, form: true };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  const val = () => {
+    if (a.includes('=')) return a.slice(a.indexOf('=') + 1);
+    if (i + 1 >= args.length) usage(`${a} needs a value`);
+    return args[++i];
+  };
+  const name = a.split('=')[0];
+  const int = (v) => (/^\d+$/.test(v) && +v > 0 ? +v : usage(`${name} needs a positive integer`));
+  switch (name) {
+    case '--pkg': opt.pkg = resolve(val()); break;
+    case '--smoke': opt.smoke = true; break;
+    case '--rounds': opt.rounds = int(val()); break;
+    case '--ops': opt.ops = int(val()); break;
+    case '--extra': opt.extra.push(...val().split(',').filter(Boolean)); break;
+    case '--out': opt.out = resolve(val()); break;
+    case '--no-write': opt.write = false; break;
+    case '--json': opt.json = resolve(val()); break;
+    case '--no-form': opt.form = false; break;
+    case '-h': case '--help': usage(); break;
+    default: usage(`unknown argument ${a}`);
+  }
+}
+if (opt.smoke && !args.some((a) => a.startsWith('--out'))) opt.write = false;
+const cfg = {
+  size: 1024,
+  rounds: opt.rounds ?? (opt.smoke ? 1 : 15),
+  ops: opt.ops ?? (opt.smoke ? 2 : 20),
+  warmupOps: opt.smoke ? 1 : 5,
+  fields: 30,
+  fieldSize: 50,
+  formIters: opt.form ? (opt.smoke ? 1 : 15) : 0,
+  formWarmup: opt.smoke ? 0 : 2,
+  extra: opt.extra,
+};
+
+// ---------------------------------------------------------------- package
+const pkgDir = opt.pkg;
+// A .ci/build-pkg directory (index.js, form.js, web/…) or a plain wasm-pack --target web one.
+const layout = existsSync(join(pkgDir, 'web', 'slice_seal.js'))
+  ? { glue: 'web/slice_seal.js', wasm: 'web/slice_seal_bg.wasm', index: 'index.js', form: existsSync(join(pkgDir, 'form.js')) ? 'form.js' : null }
+  : existsSync(join(pkgDir, 'slice_seal.js'))
+    ? { glue: 'slice_seal.js', wasm: 'slice_seal_bg.wasm', index: null, form: null }
+    : null;
+if (!layout || !existsSync(join(pkgDir, layout.wasm))) {
+  console.error(`bench-browser: no slice-seal package in ${pkgDir} (expected web/slice_seal.js + web/slice_seal_bg.wasm; build it with bash .ci/build-pkg)`);
+  process.exit(2);
+}
+// For a plain wasm-pack directory, /pkg/index.js is this shim.
+const INDEX_SHIM = "export * from './slice_seal.js';\nexport { default } from './slice_seal.js';\n";
+
+// ---------------------------------------------------------------- bundles
+const sliceSealPlugin = {
+  name: 'slice-seal-pkg',
+  setup(b) {
+    b.onResolve({ filter: /^slice-seal(\/form)?$/ }, (a) => {
+      if (a.path === 'slice-seal/form') {
+        if (!layout.form) return { errors: [{ text: 'the package has no form.js' }] };
+        return { path: join(pkgDir, layout.form) };
+      }
+      return { path: join(pkgDir, layout.index ?? layout.glue) };
+    });
+  },
+};
+
+// libsodium-wrappers 0.7.14+ ships an ESM build that imports "./libsodium.mjs",
+// a file that lives in the `libsodium` package instead (upstream packaging
+// bug); point it there, as any bundler user has to.
+const libsodiumFixPlugin = {
+  name: 'libsodium-esm-fix',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/libsodium\.mjs$/ }, (a) => {
+      if (!a.importer.includes(`${sep}libsodium-wrappers${sep}`)) return undefined;
+      return { path: join(HERE, 'node_modules', 'libsodium', 'dist', 'modules-esm', 'libsodium.mjs') };
+    });
+  },
+};
+
+async function buildPage() {
+  const r = await esbuild.build({
+    entryPoints: [join(HERE, 'src', 'bench.js')],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
+    external: ['/pkg/*'], plugins: [libsodiumFixPlugin], logLevel: 'error', absWorkingDir: HERE,
+  });
+  return r.outputFiles[0].contents;
+}
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const br = (buf) => brotliCompressSync(buf, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+async function bundleSize(entry) {
+  const r = await esbuild.build({
+    entryPoints: [join(HERE, 'src', 'size', entry)],
+    bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
+    plugins: [sliceSealPlugin, libsodiumFixPlugin], logLevel: 'error', absWorkingDir: HERE,
+  });
+  const js = r.outputFiles[0].contents;
+  return { min: js.length, gz: gz(js), br: br(js) };
+}
+
+async function sizes() {
+  const wasm = readFileSync(join(pkgDir, layout.wasm));
+  const wasmSize = { raw: wasm.length, gz: gz(wasm), br: br(wasm) };
+  const rows = [];
+  const peer = [
+    ['@hpke/core 1.9.0 (`CipherSuite.seal`, P-256/HKDF-SHA256/AES-256-GCM)', 'hpke.js'],
+    ['jose (`CompactEncrypt` ECDH-ES + A256GCM)', 'jose.js'],
+    ['raw WebCrypto (ECDH + HKDF + AES-GCM, our 20 lines)', 'webcrypto.js'],
+    ['libsodium-wrappers (`crypto_box_seal`, X25519; wasm inlined in JS)', 'sodium.js'],
+    ['@noble curves+hashes+ciphers (p256 + hkdf + gcm)', 'noble.js'],
+  ];
+  for (const [label, entry] of peer) {
+    try {
+      const s = await bundleSize(entry);
+      rows.push({ label, js: s, wasm: null, total: { raw: s.min, gz: s.gz, br: s.br } });
+    } catch (e) {
+      rows.push({ label, error: e.message.split('\n')[0] });
+    }
+  }
+  const ssJs = await bundleSize('slice-seal.js');
+  rows.unshift({
+    label: 'slice-seal (`init` + `new Sealer(jwk).seal`): JS glue + .wasm',
+    js: ssJs, wasm: wasmSize,
+    total: { raw: ssJs.min + wasmSize.raw, gz: ssJs.gz + wasmSize.gz, br: ssJs.br + wasmSize.br },
+    ss: true,
+  });
+  if (layout.form) {
+    const f = await bundleSize('slice-seal-form.js');
+    rows.splice(1, 0, {
+      label: 'slice-seal form integration (`slice-seal/form`: guard + glue) + .wasm',
+      js: f, wasm: wasmSize,
+      total: { raw: f.min + wasmSize.raw, gz: f.gz + wasmSize.gz, br: f.br + wasmSize.br },
+      ss: true,
+    });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------- server
+const PAGE = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>slice-seal browser benchmark</title>
+<script type="module" src="/bench.js"></script></head>
+<body><main><h1>slice-seal browser benchmark</h1><p>Driven by benches/browser/run.mjs.</p></main></body></html>
+`;
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.ts': 'text/plain' };
+
+function startServer(benchJs) {
+  const posts = { count: 0 };
+  const server = createServer((req, res) => {
+    const headers = {
+      'Content-Security-Policy': CSP,
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    };
+    const send = (code, type, body) => {
+      res.writeHead(code, { ...headers, 'Content-Type': type });
+      res.end(body);
+    };
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (req.method === 'POST' && url.pathname === '/bench/submit') {
+      let n = 0;
+      req.on('data', (c) => { n += c.length; });
+      req.on('end', () => {
+        posts.count++;
+        send(200, 'application/json', JSON.stringify({ ok: true, bytes: n }));
+      });
+      return;
+    }
+    if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
+    if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', PAGE);
+    if (url.pathname === '/bench.js') return send(200, 'text/javascript', benchJs);
+    if (url.pathname === '/favicon.ico') return send(204, 'text/plain', '');
+    if (url.pathname.startsWith('/pkg/')) {
+      const rel = decodeURIComponent(url.pathname.slice(5));
+      if (rel === 'index.js' && !layout.index) return send(200, 'text/javascript', INDEX_SHIM);
+      const file = normalize(join(pkgDir, rel));
+      if (!file.startsWith(pkgDir + sep) || !existsSync(file) || !statSync(file).isFile()) return send(404, 'text/plain', 'not found');
+      const ext = file.slice(file.lastIndexOf('.'));
+      return send(200, TYPES[ext] ?? 'application/octet-stream', readFileSync(file));
+    }
+    send(404, 'text/plain', 'not found');
+  });
+  return new Promise((ok, bad) => {
+    server.on('error', bad);
+    server.listen(0, '127.0.0.1', () => ok({ server, posts, url: `http://127.0.0.1:${server.address().port}/` }));
+  });
+}
+
+// ---------------------------------------------------------------- stats + tables
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (!n) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const quant = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+};
+const fmtUs = (us) => (!Number.isFinite(us) ? 'n/a' : us >= 100 ? Math.round(us).toLocaleString('en-GB') : us.toFixed(1));
+const fmtMs = (us) => (!Number.isFinite(us) ? 'n/a' : (us / 1000).toFixed(2));
+const fmtX = (x) => (!Number.isFinite(x) ? 'n/a' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
+const kb = (n) => (n == null ? '–' : (n / 1024).toFixed(1));
+
+function opTable(res, kind) {
+  const keys = Object.keys(res.tasks).filter((k) => k.startsWith(`${kind}:`));
+  const rows = keys.map((k) => {
+    const s = res.tasks[k].samples;
+    return { k, ...res.labels[k], med: median(s), p25: quant(s, 0.25), p75: quant(s, 0.75), n: s.length };
+  });
+  const ssBest = Math.min(...rows.filter((r) => r.group === 'slice-seal' && r.n).map((r) => r.med));
+  const wc = rows.find((r) => r.k === `${kind}:webcrypto`)?.med ?? NaN;
+  const ssName = kind === 'seal' ? 'slice-seal best seal' : 'slice-seal open';
+  const lines = [
+    `| ${kind} of 1 KiB | median µs | IQR µs | × ${ssName} | × WebCrypto raw |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.label} | **${fmtUs(r.med)}** | ${fmtUs(r.p25)}–${fmtUs(r.p75)} | ${fmtX(r.med / ssBest)} | ${fmtX(r.med / wc)} |`);
+  }
+  return lines.join('\n');
+}
+
+function fieldsTable(res) {
+  const keys = Object.keys(res.tasks).filter((k) => k.startsWith('fields:'));
+  const rows = keys.map((k) => ({ k, ...res.labels[k], med: median(res.tasks[k].samples), p25: quant(res.tasks[k].samples, 0.25), p75: quant(res.tasks[k].samples, 0.75) }));
+  const ssBest = Math.min(...rows.filter((r) => r.group === 'slice-seal').map((r) => r.med));
+  const lines = [
+    `| ${res.config.fields} fields × ${res.config.fieldSize} B | median ms | IQR ms | × slice-seal best |`,
+    '| --- | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) lines.push(`| ${r.label} | **${fmtMs(r.med)}** | ${fmtMs(r.p25)}–${fmtMs(r.p75)} | ${fmtX(r.med / ssBest)} |`);
+  return lines.join('\n');
+}
+
+function formTable(res) {
+  const f = res.form;
+  if (!f) return '_Form integration: not measured (failed, see above, or --no-form)._';
+  if (!f.available) return '_Form integration: the package has no `protectForm` export._';
+  return [
+    `| form with ${f.fields} marked fields (protectForm, fetch mode), ${f.toFetchUs.length} submits | median ms | IQR ms |`,
+    '| --- | ---: | ---: |',
+    `| requestSubmit() → sealed body handed to fetch() | **${fmtMs(median(f.toFetchUs))}** | ${fmtMs(quant(f.toFetchUs, 0.25))}–${fmtMs(quant(f.toFetchUs, 0.75))} |`,
+    `| requestSubmit() → onSealed (incl. local POST + 200) | **${fmtMs(median(f.toSealedUs))}** | ${fmtMs(quant(f.toSealedUs, 0.25))}–${fmtMs(quant(f.toSealedUs, 0.75))} |`,
+  ].join('\n');
+}
+
+function sizeTable(rows) {
+  const lines = [
+    '| minimal seal path, esbuild --bundle --minify | JS min KiB | JS gzip -9 KiB | .wasm gzip -9 KiB | **total gzip -9 KiB** | total brotli KiB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    if (r.error) { lines.push(`| ${r.label} | build failed: ${r.error} | | | | |`); continue; }
+    lines.push(`| ${r.label} | ${kb(r.js.min)} | ${kb(r.js.gz)} | ${r.wasm ? kb(r.wasm.gz) : '–'} | **${kb(r.total.gz)}** | ${kb(r.total.br)} |`);
+  }
+  return lines.join('\n');
+}
+
+function machine(browserVersion, res) {
+  let model = 'unknown';
+  try {
+    const l = execFileSync('lscpu', { encoding: 'utf8' });
+    model = (/^Model name:\s*(.+)$/m.exec(l) || [])[1]?.trim() ?? model;
+  } catch { /* lscpu missing */ }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', 'src', 'Cargo.toml', 'Cargo.lock'], { encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (+ uncommitted src changes)';
+  } catch { /* not a git checkout */ }
+  const wasmHash = createHash('sha256').update(readFileSync(join(pkgDir, layout.wasm))).digest('hex').slice(0, 12);
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  return [
+    `- CPU: ${model}, ${os.cpus().length} logical cores (navigator.hardwareConcurrency ${res.env.hardwareConcurrency}); load average at start ${load} (1/5/15 min)`,
+    `- Browser: ${browserVersion} headless (${CHROMIUM}); Node ${process.version}; playwright-core`,
+    `- Timer: performance.now() resolution ${res.env.timerResolutionUs} µs (crossOriginIsolated: ${res.env.crossOriginIsolated}); page served with CSP \`script-src 'self' 'wasm-unsafe-eval'\``,
+    `- slice-seal: commit ${commit}, package ${relative(ROOT, pkgDir) || '.'} (wasm sha256 ${wasmHash}…), wasm init ${res.env.wasmInitMs.toFixed(1)} ms`,
+    `- Method: ${res.config.rounds} rounds × ${res.config.ops} ops per library, interleaved (each round runs every library's batch once, order rotated per round), 1 warm-up round of ${res.config.warmupOps} ops; per-op time = batch time / ops; median and IQR over rounds; every batch's output decrypted and compared. Rounds took ${(res.env.roundsMs / 1000).toFixed(1)} s.`,
+  ].join('\n');
+}
+
+function notes(res) {
+  const peerNotes = Object.entries(res.labels)
+    .filter(([k, v]) => k.startsWith('seal:') && v.note)
+    .map(([, v]) => `- ${v.label}: ${v.note}`);
+  const ex = res.extras;
+  const extraLine = ex.found.length
+    ? `- Extra slice-seal exports timed: ${ex.found.map((n) => `\`${n}\``).join(', ')}.`
+    : `- No extra slice-seal seal/open exports found (looked for ${ex.missing.map((n) => `\`${n}\``).join(', ')} and any other \`seal*\`/\`open*\`).`;
+  return [
+    '- All P-256 libraries seal to the same recipient key (generated once by slice-seal, imported as a CryptoKey / SEC1 bytes); libsodium has no P-256 and seals to an X25519 key.',
+    '- slice-seal seals with context `{form, field}` (HPKE info ≈ 40 bytes); the HPKE-style peers bind a 44-byte info string.',
+    ...peerNotes,
+    extraLine,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const deadline = setTimeout(() => {
+    console.error(`bench-browser: timed out after ${TOTAL_TIMEOUT_MS / 1000} s`);
+    process.exit(1);
+  }, TOTAL_TIMEOUT_MS);
+  deadline.unref();
+
+  const t0 = Date.now();
+  const benchJs = await buildPage();
+  const sizeRows = await sizes();
+  const srv = await startServer(benchJs);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+  const problems = [];
+  let res;
+  let browserVersion;
+  try {
+    browserVersion = `Chromium ${browser.version()}`;
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/^slice-seal: form/.test(m.text())) problems.push(`console error: ${m.text()}`);
+    });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    await page.goto(srv.url, { waitUntil: 'load', timeout: 30_000 });
+    await page.waitForFunction(() => window.benchReady === true, null, { timeout: 30_000 });
+    res = await page.evaluate((c) => window.runBench(c), cfg);
+  } finally {
+    await browser.close();
+    srv.server.close();
+  }
+
+  const failures = [...res.failures, ...problems];
+  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const md = [
+    '# slice-seal browser benchmark',
+    '',
+    `Generated by \`bash .ci/bench-browser\` (benches/browser/run.mjs) on ${when}${opt.smoke ? ' — SMOKE RUN, timings meaningless' : ''}.`,
+    'Timings on a shared, loaded machine are noisy: compare ratios within one run, not across runs.',
+    '',
+    '## Machine',
+    '',
+    machine(browserVersion, res),
+    '',
+    '## Seal: 1 KiB to a P-256 public key (whole public call)',
+    '',
+    opTable(res, 'seal'),
+    '',
+    '## Open: 1 KiB',
+    '',
+    opTable(res, 'open'),
+    '',
+    `## ${cfg.fields} marked fields of ${cfg.fieldSize} bytes (one form submit's worth of sealing)`,
+    '',
+    fieldsTable(res),
+    '',
+    formTable(res),
+    '',
+    '## Bundle size of each library\'s minimal seal path',
+    '',
+    sizeTable(sizeRows),
+    '',
+    'One-function entries in benches/browser/src/size/, bundled with esbuild (--bundle --minify, ESM, browser); gzip level 9 and brotli quality 11 via node:zlib. slice-seal = minified JS glue + the .wasm (each compressed separately).',
+    '',
+    '## Notes',
+    '',
+    notes(res),
+    '',
+    failures.length ? `## FAILURES\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : `All round trips verified (${Object.keys(res.tasks).length} timed tasks${res.form?.available ? ' + the form submits' : ''}).`,
+    '',
+  ].join('\n');
+
+  process.stdout.write(md);
+  if (opt.write) {
+    writeFileSync(opt.out, md);
+    console.error(`bench-browser: wrote ${relative(process.cwd(), opt.out)}`);
+  }
+  if (opt.json) writeFileSync(opt.json, JSON.stringify({ cfg, res, sizes: sizeRows, browserVersion }, null, 2));
+  console.error(`bench-browser: ${failures.length ? `${failures.length} FAILURE(S)` : 'all round trips ok'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  clearTimeout(deadline);
+  process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`bench-browser: ${e && e.stack ? e.stack : e}`);
+  process.exit(1);
+});
