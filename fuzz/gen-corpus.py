@@ -88,6 +88,13 @@ def main() -> None:
     # Structured contexts for the second half of context_info (arbitrary's
     # encoding: strings are length-prefixed from the end; any bytes will do).
     write("context_info", "ctx-ascii.bin", b"vetting-step-2\x00date-of-birth\x01s-1")
+
+    # `seal` target: arbitrary's encoding of its Input enum (4-byte variant
+    # selector first: 0 = RoundTrip, 0xffffffff = Agreement); any bytes will do.
+    point = pk.public_bytes(Enc.X962, Pub.UncompressedPoint)
+    write("seal", "roundtrip-ascii.bin", b"\x00\x00\x00\x00\x09fuzz-form\x09full-name\x01\x05sub-1\x01Ada Lovelace")
+    write("seal", "roundtrip-empty.bin", b"\x00\x00\x00\x00\x01f\x01a\x00\x00")
+    write("seal", "agreement-point.bin", b"\xff\xff\xff\xff" + point + bytes(range(32)) + b"\x09fuzz-form1990-04-01")
     pub_jwk_path.unlink()
 
 

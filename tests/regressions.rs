@@ -135,3 +135,44 @@ fn context_rules_at_the_edges() {
         checks::context_struct(form, field, sub);
     }
 }
+
+#[test]
+fn seal_paths_round_trip_and_refuse_invalid_contexts() {
+    let cases: Vec<(&str, &str, Option<&str>, &[u8])> = vec![
+        ("fuzz-form", "full-name", Some("sub-1"), b"Ada Lovelace"),
+        ("f", "a", None, b""),
+        ("f", "a", Some(""), b"x"),
+        ("", "a", None, b"x"),
+        ("f\u{1b}", "a", None, b"x"),
+        ("f", "a", None, &[0u8; 5000]),
+    ];
+    for prepare in [false, true] {
+        for (form, field, sub, pt) in &cases {
+            checks::seal_round_trip(
+                (*form).into(),
+                (*field).into(),
+                sub.map(str::to_owned),
+                pt,
+                prepare,
+            );
+        }
+    }
+}
+
+#[test]
+fn seal_with_agreement_refuses_bad_inputs() {
+    let point = checks::FUZZ_KEY.public_key().to_sec1(false);
+    let mut off_curve = point.clone();
+    off_curve[64] ^= 1;
+    let dh = [7u8; 32];
+    for (enc, dh) in [
+        (&point[..], &dh[..]),
+        (&point[..64], &dh[..]),
+        (&point[..], &dh[..31]),
+        (&off_curve[..], &dh[..]),
+        (&[][..], &[][..]),
+        (&[0u8; 65][..], &dh[..]),
+    ] {
+        checks::seal_with_agreement(enc, dh, b"1990-04-01", "fuzz-form");
+    }
+}

@@ -6,11 +6,11 @@
 //! finding (either a panic inside slice-seal or a broken property).
 #![allow(dead_code)]
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use slice_seal::{
     Context, Envelope, Error, Jwk, Jwks, MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey, PublicKey,
-    open as open_text, open_envelope, thumbprint,
+    Sealer, open as open_text, open_envelope, seal as seal_text, thumbprint,
 };
 
 /// Every error has a code and a message.
@@ -347,5 +347,85 @@ pub fn context_struct(form: String, field: String, submission: Option<String>) {
     assert_eq!(built.is_ok(), valid, "constructors disagree with validate");
     if let Ok(b) = built {
         assert_eq!(b, ctx);
+    }
+}
+
+// ---------------------------------------------------------------------- seal
+
+/// A [`Sealer`] (the fast path: per-recipient table, prepared ephemerals,
+/// RFC 9180 schedule composed in slice-seal) for [`FUZZ_KEY`]'s public key.
+static SEALER: LazyLock<Mutex<Sealer>> = LazyLock::new(|| {
+    Mutex::new(Sealer::pinned(FUZZ_KEY.public_key().clone(), &FUZZ_KEY.kid()).expect("pin"))
+});
+
+/// Seal arbitrary plaintext under an arbitrary context with `seal` and with
+/// the [`Sealer`] fast path (a prepared or a fresh ephemeral key), then open
+/// with the `hpke` crate's path: invalid contexts are refused with
+/// INVALID_CONTEXT; everything sealed opens to the same plaintext under the
+/// same context, and its envelope text is canonical.
+pub fn seal_round_trip(
+    form: String,
+    field: String,
+    submission: Option<String>,
+    plaintext: &[u8],
+    prepare: bool,
+) {
+    let ctx = Context {
+        form,
+        field,
+        submission,
+    };
+    let valid = ctx.validate().is_ok();
+    let key = &*FUZZ_KEY;
+    let mut sealer = SEALER.lock().unwrap_or_else(|p| p.into_inner());
+    if prepare {
+        assert_eq!(sealer.prepare(1).expect("prepare"), 1);
+    }
+    let fast = sealer.seal(plaintext, &ctx);
+    drop(sealer);
+    for (path, sealed) in [
+        ("seal", seal_text(key.public_key(), plaintext, &ctx)),
+        ("Sealer", fast),
+    ] {
+        match sealed {
+            Ok(text) => {
+                assert!(valid, "{path} accepted an invalid context");
+                envelope_parse(text.as_bytes());
+                let opened = open_text(key, &text, Some(&ctx))
+                    .unwrap_or_else(|e| panic!("{path} output does not open: {e}"));
+                assert_eq!(opened.plaintext, plaintext, "{path}: plaintext changed");
+                assert_eq!(opened.context, ctx, "{path}: context changed");
+            }
+            Err(e) => {
+                assert!(!valid, "{path} refused a valid context: {e}");
+                assert_eq!(e.code(), "INVALID_CONTEXT", "{path}");
+            }
+        }
+    }
+}
+
+/// [`Sealer::seal_with_agreement`] (the WebCrypto path) with arbitrary `enc`,
+/// `dh` and plaintext: never panics; wrong lengths and points that are not on
+/// the curve are refused; what it returns is a canonical envelope that the
+/// `hpke` path opens, or refuses with DECRYPT_FAILED, without panicking.
+pub fn seal_with_agreement(enc: &[u8], dh: &[u8], plaintext: &[u8], form: &str) {
+    let Ok(ctx) = Context::new(form, "field") else {
+        return;
+    };
+    let sealer = SEALER.lock().unwrap_or_else(|p| p.into_inner());
+    match sealer.seal_with_agreement(enc, dh, plaintext, &ctx) {
+        Ok(env) => {
+            assert_eq!(enc.len(), 65);
+            assert_eq!(dh.len(), 32);
+            assert!(
+                PublicKey::from_sec1(enc).is_ok(),
+                "enc off the curve accepted"
+            );
+            envelope_parse(env.to_string().as_bytes());
+            if let Err(e) = open_envelope(&FUZZ_KEY, &env, Some(&ctx)) {
+                assert_eq!(e.code(), "DECRYPT_FAILED");
+            }
+        }
+        Err(e) => assert_eq!(e.code(), "INVALID_INPUT"),
     }
 }
