@@ -191,8 +191,8 @@ ${rowsFor(s, d)}
     title: `Applicant ${ans.applicant}`,
     serviceName: SERVICE,
     jsNotice: false,
-    body: `<a href="/" class="govuk-back-link">All applicants</a>
-<span class="govuk-caption-l">Applicant</span>
+    beforeContent: '<a href="/" class="govuk-back-link">All applicants</a>',
+    body: `<span class="govuk-caption-l">Applicant</span>
 <h1 class="govuk-heading-l app-reference">${esc(ans.applicant)}</h1>
 ${sections}`,
   });

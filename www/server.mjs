@@ -207,8 +207,8 @@ function stepPage(ref, step) {
     serviceName: SERVICE,
     serviceUrl: `/apply/${ref}`,
     scripts: ['/assets/slice-seal/form.js'],
-    body: `<a href="/apply/${ref}" class="govuk-back-link">Back to your application</a>
-<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+    beforeContent: `<a href="/apply/${ref}" class="govuk-back-link">Back to your application</a>`,
+    body: `<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
 <span class="govuk-caption-l">Section ${idx + 1} of ${STEPS.length}</span>
 <h1 class="govuk-heading-l">${esc(step.title)}</h1>
 <p class="govuk-body">Answers to questions on this page are protected in your browser before they are sent.</p>

@@ -6,6 +6,6 @@ initAll();
 
 document.addEventListener('slice-seal:sent', (event) => {
   const { response } = event.detail;
-  // Fetch mode: the server redirected to the task list; show it.
-  if (response && response.url) window.location.assign(response.url);
+  // Fetch mode: the server answered with a redirect (to the task list); follow it.
+  if (response && response.redirected) window.location.assign(response.url);
 });

@@ -61,7 +61,7 @@ function partials() {
 /**
  * A full GOV.UK page. `scripts`: extra module script URLs (same origin).
  */
-export function page({ title, serviceName, serviceUrl = '/', body, scripts = [], error = false, jsNotice = true }) {
+export function page({ title, serviceName, serviceUrl = '/', body, beforeContent = '', scripts = [], error = false, jsNotice = true }) {
   const { header, footer } = partials();
   const fullTitle = `${error ? 'Error: ' : ''}${title} – ${serviceName} – GOV.UK`;
   const notice = jsNotice
@@ -112,6 +112,7 @@ ${header}
 </header>
 <div class="govuk-width-container">
 <main class="govuk-main-wrapper" id="main-content">
+${beforeContent}
 ${notice}
 ${body}
 </main>
