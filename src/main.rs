@@ -60,8 +60,12 @@ reported), or stdout was closed; 2 bad invocation or input (one \
     enum Command {
         /// Generate a recipient key pair: the private JWK goes to a new file
         /// (mode 0600), the public JWK (with kid) to stdout.
+        ///
+        /// Without --out the file is slice-seal.private.jwk in the current
+        /// directory. An existing file is never overwritten unless --force is
+        /// given (exit status 2).
         Keygen {
-            /// Private key file to create.
+            /// Private key file to create (default: in the current directory).
             #[arg(long, value_name = "PRIVATE.jwk", default_value = DEFAULT_KEY_FILE)]
             out: PathBuf,
             /// Replace an existing file (atomically).
