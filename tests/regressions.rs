@@ -176,3 +176,88 @@ fn seal_with_agreement_refuses_bad_inputs() {
         checks::seal_with_agreement(enc, dh, b"1990-04-01", "fuzz-form");
     }
 }
+
+/// One text form per envelope: padding, whitespace, a non-canonical last
+/// base64url character (non-zero unused bits) and standard-alphabet characters
+/// are all MALFORMED_ENVELOPE; extra ciphertext parses but does not open; the
+/// original still opens.
+#[test]
+fn envelope_text_is_canonical_only() {
+    let key = &*checks::FUZZ_KEY;
+    let ctx = Context::new("fuzz-form", "full-name").unwrap();
+    let text = slice_seal::seal(key.public_key(), b"Ada Lovelace", &ctx).unwrap();
+    assert_eq!(
+        slice_seal::open(key, &text, Some(&ctx)).unwrap().plaintext,
+        b"Ada Lovelace"
+    );
+    // The last base64url character of a body whose length is not a multiple
+    // of 3 carries unused low bits: 4 (len % 3 == 1) or 2 (len % 3 == 2).
+    let body_len = Envelope::parse(&text).unwrap().to_body().len();
+    let unused = match body_len % 3 {
+        1 => 4,
+        2 => 2,
+        _ => panic!("body length {body_len} leaves no unused bits; change the plaintext"),
+    };
+    let mask = (1usize << unused) - 1;
+
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let last = *text.as_bytes().last().unwrap();
+    let idx = ALPHABET.iter().position(|&c| c == last).unwrap();
+    assert_eq!(idx & mask, 0, "the encoder wrote non-zero unused bits");
+    let mut variants = Vec::new();
+    for low in 1..=mask {
+        // Same decoded bytes, different unused low bits.
+        let mut t = text.clone();
+        t.pop();
+        t.push(ALPHABET[idx | low] as char);
+        variants.push(t);
+    }
+    variants.push(format!("{text}="));
+    variants.push(format!("{text}\n"));
+    variants.push(format!(" {text}"));
+    variants.push(text.replacen('-', "+", 1));
+    variants.push(text.replacen('_', "/", 1));
+    variants.push(format!("SS1.{}", &text[4..]));
+    let mut checked = 0;
+    for v in variants.iter().filter(|v| **v != text) {
+        let err = Envelope::parse(v).expect_err(v);
+        assert!(
+            matches!(err.code(), "MALFORMED_ENVELOPE" | "UNSUPPORTED_VERSION"),
+            "{v}: {err}"
+        );
+        assert!(slice_seal::open(key, v, None).is_err());
+        checked += 1;
+    }
+    assert!(
+        checked >= 8,
+        "only {checked} variants differ from the original"
+    );
+}
+
+/// The largest slice (4 MiB plaintext, maximal contexts) fits the text
+/// limit, parses and opens; one more byte is refused before sealing, and a
+/// forged body with one more ciphertext byte is refused by the parser.
+#[test]
+fn largest_slice_round_trips_and_one_more_byte_is_refused() {
+    let key = &*checks::FUZZ_KEY;
+    let long = "x".repeat(slice_seal::MAX_CONTEXT_LEN);
+    let ctx = Context::new(long.clone(), long.clone())
+        .unwrap()
+        .with_submission(long)
+        .unwrap();
+    let pt = vec![0x5a; slice_seal::MAX_PLAINTEXT];
+    let text = slice_seal::seal(key.public_key(), &pt, &ctx).unwrap();
+    let opened = slice_seal::open(key, &text, Some(&ctx)).unwrap();
+    assert_eq!(opened.plaintext.len(), slice_seal::MAX_PLAINTEXT);
+
+    let too_big = vec![0u8; slice_seal::MAX_PLAINTEXT + 1];
+    let err = slice_seal::seal(key.public_key(), &too_big, &ctx).unwrap_err();
+    assert_eq!(err.code(), "INVALID_INPUT");
+
+    let mut body = Envelope::parse(&text).unwrap().to_body();
+    body.push(0);
+    assert_eq!(
+        Envelope::from_body(&body).unwrap_err().code(),
+        "MALFORMED_ENVELOPE"
+    );
+}
