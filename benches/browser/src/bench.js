@@ -25,9 +25,9 @@ const now = () => performance.now();
 // other export / Sealer method whose name starts with "seal" or "open" is
 // discovered automatically. Sync or async (a returned promise is awaited).
 export const SS_REGISTRY = {
-  sealAsync: { kind: 'seal', label: 'slice-seal sealAsync (WebCrypto)' },
-  'Sealer#sealAsync': { kind: 'seal', label: 'slice-seal Sealer.sealAsync (WebCrypto)' },
-  openAsync: { kind: 'open', label: 'slice-seal openAsync (WebCrypto)' },
+  sealAsync: { kind: 'seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx)' },
+  'Sealer#sealAsync': { kind: 'seal', label: 'slice-seal await Sealer.sealAsync(pt, ctx)' },
+  openAsync: { kind: 'open', label: 'slice-seal await openAsync(privateKey, env, ctx)' },
 };
 const KNOWN = new Set(['seal', 'open', 'openText', 'Sealer#seal', 'Sealer#prepare', 'Sealer#free']);
 
