@@ -1,0 +1,39 @@
+// Shared by every consumer app: given the slice-seal module namespace, run a
+// seal -> open round trip and report what happened (checked by tests/npm/run.mjs).
+export async function roundTrip(m, initArg) {
+  await m.default(initArg);
+  await m.init(initArg); // a second call is a no-op
+  const kp = m.generateKeyPair();
+  const ctx = { form: 'consumer-app', field: 'full-name', submission: 's-1' };
+  const sealer = new m.Sealer(kp.publicKey, { kid: kp.publicKey.kid });
+  const envelope = sealer.seal('Grace Hopper ✓', ctx);
+  const oneShot = m.seal(JSON.stringify(kp.publicKey), new Uint8Array([1, 2, 3]), ctx);
+  const result = {
+    prefix: envelope.slice(0, 4),
+    text: m.openText(kp.privateKey, envelope, ctx),
+    bytes: Array.from(m.open(kp.privateKey, oneShot, ctx)),
+    inspectKidMatches: m.inspect(envelope).kid === kp.publicKey.kid,
+    sealerKid: sealer.kid === kp.publicKey.kid,
+    ecdhLength: m.primitives.ecdh(kp.privateKey, kp.publicKey).length,
+  };
+  try {
+    m.open(kp.privateKey, envelope, { ...ctx, field: 'moved' });
+    result.moved = 'opened';
+  } catch (e) {
+    result.moved = e.code;
+  }
+  try {
+    m.seal(kp.publicKey, 42, ctx);
+    result.wrongType = 'sealed';
+  } catch (e) {
+    result.wrongType = { isError: e instanceof Error, name: e.name, code: e.code };
+  }
+  sealer.free();
+  try {
+    sealer.seal('after free', ctx);
+    result.afterFree = 'sealed';
+  } catch (e) {
+    result.afterFree = { isError: e instanceof Error, isTrap: e instanceof WebAssembly.RuntimeError };
+  }
+  return result;
+}

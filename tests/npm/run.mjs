@@ -1,0 +1,356 @@
+// Consumer tests of the built npm package (run by tests/run-wasm.sh after
+// .ci/build-pkg):
+//   (a) a Vite 7 app, (b) a webpack 5 app, (c) a plain <script type="module">
+//   page — each built/served on 127.0.0.1 and run in headless Chromium;
+//   (d) Node import and require; (e) @hpke/core interop both ways;
+//   (f) `npm pack --dry-run` lists exactly the expected files.
+// The package is installed into each app from its own `npm pack` tarball, so
+// the apps see exactly what a user would get. No registry access.
+//
+//   node tests/npm/run.mjs            (package in ./pkg, or $SLICE_SEAL_PKG)
+//   SLICE_SEAL_NPM_SEALS=100000       seals in the plain page's memory test
+//
+// Prints `npm: N passed, N failed` and exits non-zero on any failure.
+import assert from 'node:assert/strict';
+import { execFile as execFileCb } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { serve } from './server.mjs';
+
+const execFile = promisify(execFileCb);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const testsDir = path.dirname(here);
+const root = path.dirname(testsDir);
+const pkgDir = path.resolve(process.env.SLICE_SEAL_PKG || path.join(root, 'pkg'));
+const work = path.join(testsDir, 'artifacts', 'npm');
+const SEALS = Number(process.env.SLICE_SEAL_NPM_SEALS || '100000');
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+];
+const requireTests = createRequire(path.join(testsDir, 'package.json'));
+
+const results = [];
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name} (${Date.now() - t0} ms)\n  ${String(e && e.stack || e).split('\n').join('\n  ')}`);
+  }
+}
+
+// ---------------------------------------------------------------- setup
+
+if (!fs.existsSync(path.join(pkgDir, 'package.json'))) {
+  console.error(`no package at ${pkgDir}: run .ci/build-pkg first`);
+  console.log('npm: 0 passed, 1 failed');
+  process.exit(1);
+}
+const pkgJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+
+// npm pack once; every app installs from this tarball.
+const { stdout: packOut } = await execFile('npm', ['pack', '--json', '--pack-destination', work], {
+  cwd: pkgDir, timeout: 120_000,
+});
+const tarball = path.join(work, JSON.parse(packOut)[0].filename);
+
+async function installInto(appDir) {
+  const dest = path.join(appDir, 'node_modules', 'slice-seal');
+  fs.mkdirSync(dest, { recursive: true });
+  await execFile('tar', ['-xzf', tarball, '-C', dest, '--strip-components=1'], { timeout: 60_000 });
+}
+
+function copyApp(name, into) {
+  const dir = path.join(work, into || name);
+  fs.cpSync(path.join(here, 'apps', name), dir, { recursive: true });
+  return dir;
+}
+
+let browser = null;
+async function getBrowser() {
+  if (!browser) {
+    const { chromium } = requireTests('playwright-core');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  }
+  return browser;
+}
+
+/** Load `url` in a fresh page, wait (bounded) for window.__result. */
+async function runPage(url, timeoutMs) {
+  const b = await getBrowser();
+  const context = await b.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  const offHost = [];
+  const wasmResponses = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('response', (r) => {
+    if (r.url().endsWith('.wasm')) wasmResponses.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] });
+  });
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname === '127.0.0.1') return route.continue();
+    offHost.push(u.href);
+    return route.abort();
+  });
+  try {
+    await page.goto(url, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: timeoutMs, polling: 250 });
+    const result = await page.evaluate(() => window.__result);
+    return { result, errors, offHost, wasmResponses };
+  } finally {
+    await context.close();
+  }
+}
+
+function checkRoundTrip(r) {
+  assert.equal(r.ok, true, r.error);
+  assert.equal(r.prefix, 'ss1.');
+  assert.equal(r.text, 'Grace Hopper ✓');
+  assert.deepEqual(r.bytes, [1, 2, 3]);
+  assert.equal(r.inspectKidMatches, true);
+  assert.equal(r.sealerKid, true);
+  assert.equal(r.ecdhLength, 32);
+  assert.equal(r.moved, 'CONTEXT_MISMATCH');
+  assert.deepEqual(r.wrongType, { isError: true, name: 'SliceSealError', code: 'INVALID_ARGUMENT' });
+  assert.deepEqual(r.afterFree, { isError: true, isTrap: false });
+}
+
+function checkPage(p) {
+  checkRoundTrip(p.result);
+  assert.deepEqual(p.errors, [], 'page errors');
+  assert.deepEqual(p.offHost, [], 'requests to other hosts');
+  assert.equal(p.wasmResponses.length, 1, `one .wasm fetched: ${JSON.stringify(p.wasmResponses)}`);
+  assert.equal(p.wasmResponses[0].status, 200);
+  assert.equal(p.wasmResponses[0].type, 'application/wasm');
+}
+
+// ---------------------------------------------------------------- (f) npm pack
+
+await test('npm pack --dry-run lists exactly the package files', async () => {
+  const { stdout } = await execFile('npm', ['pack', '--dry-run', '--json'], { cwd: pkgDir, timeout: 120_000 });
+  const [info] = JSON.parse(stdout);
+  const files = info.files.map((f) => f.path).sort();
+  const expected = [
+    'README.md', 'form.d.ts', 'form.js', 'index.d.ts', 'index.js', 'node.cjs', 'node.mjs',
+    'node/package.json', 'node/slice_seal.js', 'package.json',
+    'web/slice_seal.d.ts', 'web/slice_seal.js', 'web/slice_seal_bg.wasm',
+  ].sort();
+  assert.deepEqual(files, expected);
+  assert.equal(info.name, 'slice-seal');
+  assert.equal(info.version, pkgJson.version);
+  const cargo = fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
+  assert.equal(pkgJson.version, /^version = "([^"]+)"/m.exec(cargo)[1], 'version from Cargo.toml');
+  assert.equal(pkgJson.type, 'module');
+  assert.equal(pkgJson.exports['.'].node.import, './node.mjs');
+  assert.equal(pkgJson.exports['.'].node.require, './node.cjs');
+  assert.equal(pkgJson.exports['.'].browser, './index.js');
+  // Everything the exports map points at is packed.
+  const targets = [];
+  (function walk(v) {
+    if (typeof v === 'string') targets.push(v.replace(/^\.\//, ''));
+    else for (const x of Object.values(v)) walk(x);
+  })(pkgJson.exports);
+  assert.ok(targets.length >= 8);
+  for (const t of targets) assert.ok(files.includes(t), `exports target ${t} is packed`);
+});
+
+// ---------------------------------------------------------------- (d) Node
+
+const nodeApp = path.join(work, 'node-app');
+fs.mkdirSync(nodeApp, { recursive: true });
+await installInto(nodeApp);
+
+await test('Node: import and require both round-trip (one shared instance)', async () => {
+  fs.writeFileSync(path.join(nodeApp, 'esm.mjs'), `
+    import init, * as m from 'slice-seal';
+    import { createRequire } from 'node:module';
+    import { roundTrip } from './roundtrip.js';
+    const cjs = createRequire(import.meta.url)('slice-seal');
+    const r = await roundTrip({ ...m, default: init });
+    const resolved = import.meta.resolve('slice-seal');
+    console.log(JSON.stringify({ ok: true, ...r, same: cjs.Sealer === m.Sealer, resolved }));
+  `);
+  fs.writeFileSync(path.join(nodeApp, 'cjs.cjs'), `
+    const m = require('slice-seal');
+    import('./roundtrip.js').then(({ roundTrip }) => roundTrip(m)).then((r) => {
+      console.log(JSON.stringify({ ok: true, ...r, resolved: require.resolve('slice-seal') }));
+    });
+  `);
+  fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(nodeApp, 'roundtrip.js'));
+  fs.writeFileSync(path.join(nodeApp, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  const esm = JSON.parse((await execFile(process.execPath, ['esm.mjs'], { cwd: nodeApp, timeout: 60_000 })).stdout);
+  checkRoundTrip(esm);
+  assert.equal(esm.same, true);
+  assert.ok(esm.resolved.endsWith('/node_modules/slice-seal/node.mjs'), esm.resolved);
+  const cjs = JSON.parse((await execFile(process.execPath, ['cjs.cjs'], { cwd: nodeApp, timeout: 60_000 })).stdout);
+  checkRoundTrip(cjs);
+  assert.ok(cjs.resolved.endsWith('/node_modules/slice-seal/node.cjs'), cjs.resolved);
+});
+
+// ---------------------------------------------------------------- (e) @hpke/core
+
+const enc = new TextEncoder();
+function lp(s) {
+  const b = enc.encode(s);
+  return [b.length >> 8, b.length & 0xff, ...b];
+}
+/** info per docs/FORMAT.md: lp("slice-seal/v1") || lp(form) || lp(field) || lp(submission or ""). */
+function infoFor({ form, field, submission }) {
+  return new Uint8Array([...lp('slice-seal/v1'), ...lp(form), ...lp(field), ...lp(submission || '')]);
+}
+const b64u = {
+  decode: (s) => new Uint8Array(Buffer.from(s, 'base64url')),
+  encode: (b) => Buffer.from(b).toString('base64url'),
+};
+/** Split an envelope body per the format. */
+function parseEnvelope(text) {
+  assert.ok(text.startsWith('ss1.'));
+  const b = b64u.decode(text.slice(4));
+  const u16 = (i) => (b[i] << 8) | b[i + 1];
+  const infoLen = u16(38);
+  const infoEnd = 40 + infoLen;
+  return {
+    kem: u16(0), kdf: u16(2), aead: u16(4),
+    kid: b.slice(6, 38), info: b.slice(40, infoEnd),
+    enc: b.slice(infoEnd, infoEnd + 65), ct: b.slice(infoEnd + 65),
+  };
+}
+function buildEnvelope({ kid, info, enc: encBytes, ct }) {
+  const head = [0x00, 0x10, 0x00, 0x01, 0x00, 0x02];
+  const body = new Uint8Array([...head, ...kid, info.length >> 8, info.length & 0xff, ...info, ...encBytes, ...ct]);
+  return `ss1.${b64u.encode(body)}`;
+}
+
+await test('@hpke/core opens our envelopes and we open @hpke/core\'s; moved slices fail', async () => {
+  const ss = createRequire(path.join(nodeApp, 'x.js'))('slice-seal');
+  const hpke = await import(pathToFileURL(requireTests.resolve('@hpke/core')).href);
+  const suite = new hpke.CipherSuite({
+    kem: new hpke.DhkemP256HkdfSha256(), kdf: new hpke.HkdfSha256(), aead: new hpke.Aes256Gcm(),
+  });
+  const kp = ss.generateKeyPair();
+  const { kty, crv, x, y, d } = kp.privateKey;
+  const sk = await suite.kem.importKey('jwk', { kty, crv, x, y, d }, false);
+  const pk = await suite.kem.importKey('jwk', { kty, crv, x, y }, true);
+  const ctx = { form: 'vetting-step-2', field: 'date-of-birth', submission: 'sub-42' };
+  const moved = { ...ctx, field: 'surname' };
+
+  // Ours -> @hpke/core, with info built from the context (not copied).
+  const env = ss.seal(kp.publicKey, '1990-04-01', ctx);
+  const parts = parseEnvelope(env);
+  assert.deepEqual([parts.kem, parts.kdf, parts.aead], [0x10, 0x01, 0x02]);
+  assert.equal(b64u.encode(parts.kid), kp.publicKey.kid);
+  assert.deepEqual(parts.info, infoFor(ctx));
+  const pt = await suite.open({ recipientKey: sk, enc: parts.enc, info: infoFor(ctx) }, parts.ct);
+  assert.equal(new TextDecoder().decode(pt), '1990-04-01');
+  await assert.rejects(
+    suite.open({ recipientKey: sk, enc: parts.enc, info: infoFor(moved) }, parts.ct),
+    (e) => e instanceof hpke.OpenError,
+  );
+
+  // @hpke/core -> ours, envelope assembled per the format.
+  const info = infoFor(ctx);
+  const sealed = await suite.seal({ recipientPublicKey: pk, info }, enc.encode('sealed by @hpke/core ✓'));
+  const theirs = buildEnvelope({
+    kid: b64u.decode(kp.publicKey.kid), info, enc: new Uint8Array(sealed.enc), ct: new Uint8Array(sealed.ct),
+  });
+  assert.equal(ss.openText(kp.privateKey, theirs, ctx), 'sealed by @hpke/core ✓');
+  assert.deepEqual(ss.inspect(theirs).field, 'date-of-birth');
+  assert.throws(() => ss.open(kp.privateKey, theirs, moved), (e) => e.code === 'CONTEXT_MISMATCH');
+  // Moved by rewriting the clear context (same length): authentication fails.
+  const forged = buildEnvelope({
+    kid: b64u.decode(kp.publicKey.kid), info: infoFor({ ...ctx, field: 'date-of-DEATH' }),
+    enc: new Uint8Array(sealed.enc), ct: new Uint8Array(sealed.ct),
+  });
+  assert.throws(() => ss.open(kp.privateKey, forged), (e) => e.code === 'DECRYPT_FAILED');
+});
+
+// ---------------------------------------------------------------- (a) Vite
+
+await test('Vite 7 app: vite build, served on 127.0.0.1, round trip in Chromium', async () => {
+  const dir = copyApp('vite');
+  fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'roundtrip.js'));
+  await installInto(dir);
+  const vite = await import(pathToFileURL(requireTests.resolve('vite')).href);
+  await vite.build({ root: dir, logLevel: 'warn', configFile: false, build: { outDir: 'dist', emptyOutDir: true } });
+  const assets = fs.readdirSync(path.join(dir, 'dist', 'assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `vite emitted the .wasm: ${assets}`);
+  const server = await serve({ '/': path.join(dir, 'dist') });
+  try {
+    const p = await runPage(`${server.url}/index.html`, 60_000);
+    checkPage(p);
+    assert.match(p.wasmResponses[0].url, /\/assets\/.*\.wasm$/);
+  } finally {
+    await server.close();
+  }
+});
+
+// ---------------------------------------------------------------- (b) webpack
+
+await test('webpack 5 app: production build, served on 127.0.0.1, round trip in Chromium', async () => {
+  const dir = copyApp('webpack');
+  fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'src', 'roundtrip.js'));
+  await installInto(dir);
+  const webpack = requireTests('webpack');
+  const stats = await new Promise((resolve, reject) => {
+    webpack({
+      mode: 'production',
+      context: dir,
+      entry: './src/index.js',
+      target: 'web',
+      output: { path: path.join(dir, 'dist'), filename: 'main.js', clean: true },
+      resolve: { modules: [path.join(dir, 'node_modules'), path.join(testsDir, 'node_modules')] },
+      performance: { hints: false },
+      infrastructureLogging: { level: 'error' },
+    }, (err, s) => (err ? reject(err) : resolve(s)));
+  });
+  assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
+  fs.copyFileSync(path.join(dir, 'index.html'), path.join(dir, 'dist', 'index.html'));
+  const out = fs.readdirSync(path.join(dir, 'dist'));
+  assert.ok(out.some((f) => f.endsWith('.wasm')), `webpack emitted the .wasm: ${out}`);
+  const server = await serve({ '/': path.join(dir, 'dist') });
+  try {
+    checkPage(await runPage(`${server.url}/index.html`, 60_000));
+  } finally {
+    await server.close();
+  }
+});
+
+// ---------------------------------------------------------------- (c) plain page
+
+await test(`plain <script type="module"> page: init(wasmUrl), round trip, ${SEALS} seals leave memory flat`, async () => {
+  const dir = copyApp('plain');
+  fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'roundtrip.js'));
+  const server = await serve({ '/pkg': pkgDir, '/app': dir, '/': dir });
+  try {
+    const p = await runPage(`${server.url}/index.html?seals=${SEALS}`, 120_000 + SEALS * 10);
+    checkPage(p);
+    assert.equal(p.result.raw, 'plain');
+    assert.equal(p.result.sameInstance, true);
+    if (SEALS > 0) {
+      const m = p.result.memory;
+      console.log(`  memory (JS glue, one page): ${m.before} bytes after 1,000 warm-up seals, ${m.after} after ${m.seals} more; ${m.msPerSeal.toFixed(3)} ms per seal`);
+      assert.equal(m.lastOpens, true);
+      assert.ok(m.after - m.before <= 65536, `wasm memory grew by ${m.after - m.before} bytes`);
+    }
+    assert.ok(server.requests.includes('/pkg/web/slice_seal_bg.wasm'));
+  } finally {
+    await server.close();
+  }
+});
+
+if (browser) await browser.close();
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`npm: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Every WebAssembly test of slice-seal:
+#   1. tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium and headless
+#      Firefox — the same suite, the environment chosen here by env vars;
+#   2. .ci/build-pkg, then the npm consumer tests (tests/npm/run.mjs: Vite,
+#      webpack, plain module page, Node import/require, @hpke/core, npm pack).
+# A run counts only if it printed `test result: ok. N passed` with N > 0 and
+# no "skipping" line (the runner exits 0 and skips when misconfigured).
+#
+#   bash tests/run-wasm.sh            everything
+#   WASM_ENVS="node chrome" bash tests/run-wasm.sh     a subset (node chrome firefox npm)
+#
+# Needs what .ci/setup installs (wasm32 target, wasm-bindgen-cli, wasm-pack,
+# chromium + chromedriver, firefox-esr + geckodriver, tests/node_modules).
+# The cargo build uses --release: the 100,000-seal memory test is too slow in
+# a debug build. Why not `wasm-pack test`: it passes `--tests` to cargo, which
+# compiles every native integration test for wasm32 too; this script runs the
+# same runner (wasm-bindgen-test-runner) on tests/wasm.rs only.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 2
+# shellcheck source=.ci/env
+source .ci/env
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT_OVERRIDE:-900}"
+ENVS="${WASM_ENVS:-node chrome firefox npm}"
+LOGS="$ROOT/tests/artifacts/wasm"
+mkdir -p "$LOGS"
+
+total_passed=0
+total_failed=0
+bad=()
+
+# check_log <name> <log> <exit code>: parse a wasm-bindgen-test run.
+check_log() {
+    local name="$1" log="$2" rc="$3" line passed failed
+    if grep -qiE 'skipping|no tests to run' "$log"; then
+        echo "wasm[$name]: FAILED: the runner skipped (misconfigured environment)"
+        grep -iE 'skipping|no tests to run' "$log" | head -3
+        bad+=("$name"); total_failed=$((total_failed + 1)); return
+    fi
+    line="$(grep -E '^test result: ' "$log" | tail -n1)"
+    if [[ -z "$line" ]]; then
+        echo "wasm[$name]: FAILED: no 'test result' line (exit $rc); last lines:"
+        tail -n 30 "$log"
+        bad+=("$name"); total_failed=$((total_failed + 1)); return
+    fi
+    passed="$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")"
+    failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    if [[ "$rc" -ne 0 || "$failed" -ne 0 || "$passed" -eq 0 ]]; then
+        echo "wasm[$name]: FAILED ($line, exit $rc)"
+        [[ "$passed" -eq 0 && "$failed" -eq 0 ]] && total_failed=$((total_failed + 1))
+        bad+=("$name")
+    else
+        echo "wasm[$name]: ok ($line)"
+    fi
+    grep -E '^memory: ' "$log" | sed "s/^/wasm[$name]: /"
+}
+
+run_suite() { # run_suite <name> [VAR=value...]
+    local name="$1"; shift
+    local log="$LOGS/$name.log" rc
+    echo "=== wasm-bindgen-test: $name"
+    env "$@" cargo test --release --target wasm32-unknown-unknown --test wasm -- --nocapture \
+        >"$log" 2>&1
+    rc=$?
+    check_log "$name" "$log" "$rc"
+}
+
+for e in $ENVS; do
+    case "$e" in
+        node)
+            run_suite node -u WASM_BINDGEN_USE_BROWSER ;;
+        chrome)
+            [[ -x "${CHROMEDRIVER:-}" ]] || { echo "wasm[chrome]: FAILED: no chromedriver"; bad+=(chrome); total_failed=$((total_failed + 1)); continue; }
+            run_suite chrome -u GECKODRIVER WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$CHROMEDRIVER" ;;
+        firefox)
+            gd="${SLICE_SEAL_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
+            [[ -x "$gd" ]] || { echo "wasm[firefox]: FAILED: no geckodriver"; bad+=(firefox); total_failed=$((total_failed + 1)); continue; }
+            run_suite firefox WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$gd" ;;
+        npm)
+            echo "=== npm package: .ci/build-pkg + tests/npm/run.mjs"
+            log="$LOGS/npm.log"
+            if bash .ci/build-pkg >"$LOGS/build-pkg.log" 2>&1; then
+                node tests/npm/run.mjs 2>&1 | tee "$log"
+                rc=${PIPESTATUS[0]}
+                line="$(grep -E '^npm: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)"
+                if [[ -z "$line" ]]; then
+                    echo "wasm[npm]: FAILED: no summary line (exit $rc)"
+                    bad+=(npm); total_failed=$((total_failed + 1))
+                else
+                    p="$(sed -E 's/npm: ([0-9]+) passed.*/\1/' <<<"$line")"
+                    f="$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")"
+                    total_passed=$((total_passed + p)); total_failed=$((total_failed + f))
+                    if [[ "$rc" -ne 0 || "$f" -ne 0 || "$p" -eq 0 ]]; then
+                        bad+=(npm)
+                        [[ "$p" -eq 0 && "$f" -eq 0 ]] && total_failed=$((total_failed + 1))
+                    fi
+                fi
+            else
+                echo "wasm[npm]: FAILED: .ci/build-pkg failed:"
+                tail -n 30 "$LOGS/build-pkg.log"
+                bad+=(npm); total_failed=$((total_failed + 1))
+            fi ;;
+        *)
+            echo "unknown environment $e"; exit 2 ;;
+    esac
+done
+
+[[ ${#bad[@]} -gt 0 ]] && echo "wasm: failed environments: ${bad[*]} (logs in $LOGS)"
+echo "wasm: $total_passed passed, $total_failed failed"
+[[ ${#bad[@]} -eq 0 ]]
