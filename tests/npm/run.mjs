@@ -275,6 +275,22 @@ await test('@hpke/core opens our envelopes and we open @hpke/core\'s; moved slic
   assert.throws(() => ss.open(kp.privateKey, forged), (e) => e.code === 'DECRYPT_FAILED');
 });
 
+// ---------------------------------------------------------------- (g) TypeScript
+
+await test('TypeScript (strict): the declarations type a consumer precisely', async () => {
+  const dir = copyApp('types');
+  await installInto(dir);
+  const tsc = requireTests.resolve('typescript/bin/tsc');
+  for (const resolution of [['--moduleResolution', 'Bundler', '--module', 'ESNext'], ['--moduleResolution', 'NodeNext', '--module', 'NodeNext']]) {
+    if (resolution[1] === 'NodeNext') fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    try {
+      await execFile(process.execPath, [tsc, '-p', dir, ...resolution], { cwd: dir, timeout: 120_000 });
+    } catch (e) {
+      assert.fail(`tsc ${resolution.join(' ')}:\n${e.stdout}${e.stderr}`);
+    }
+  }
+});
+
 // ---------------------------------------------------------------- (a) Vite
 
 await test('Vite 7 app: vite build, served on 127.0.0.1, round trip in Chromium', async () => {

@@ -1,0 +1,62 @@
+// Compiled with tsc --noEmit (strict) by tests/npm/run.mjs against the
+// installed package: the declarations must be precise (no `any` slipping
+// through) — every @ts-expect-error line must be a type error.
+import init, {
+  exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openText, primitives, seal,
+  Sealer, thumbprint,
+  type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
+} from 'slice-seal';
+import { ready } from 'slice-seal/form';
+
+export async function main(): Promise<string> {
+  await init();
+  await init('/assets/slice_seal_bg.wasm');
+  const kp: KeyPair = generateKeyPair();
+  const pub: Jwk = kp.publicKey;
+  const ctx: SealContext = { form: 'f', field: 'a', submission: 's' };
+  const env: string = seal(pub, 'x', ctx);
+  seal(JSON.stringify(pub), new Uint8Array(3), { form: 'f', field: 'a' });
+  const bytes: Uint8Array = open(kp.privateKey, env, ctx);
+  const text: string = openText(kp.privateKey, env);
+  const info: EnvelopeInfo = inspect(env);
+  const version: 1 = info.version;
+  const kem: 16 = info.kem;
+  const sub: string | undefined = info.submission;
+  const sealer = new Sealer(pub, { kid: pub.kid });
+  const kid: string = sealer.kid;
+  const ready2: number = sealer.prepare(4);
+  {
+    using scoped = new Sealer(pub);
+    scoped.seal('y', ctx);
+  }
+  sealer.free();
+  const tp: string = thumbprint(pub);
+  const imported: Jwk = importPublicKey({ keys: [pub] } satisfies Jwks, { kid });
+  const okm: Uint8Array = primitives.hkdf(new Uint8Array(1), new Uint8Array(0), new Uint8Array(0), 32);
+  const ct: Uint8Array = primitives.aesGcmSeal(okm, new Uint8Array(12), bytes);
+  const out: Jwk | Jwks | string | Uint8Array = exportPublicKey(imported, 'sec1');
+  const code: SliceSealErrorCode = 'INVALID_UTF8';
+  const form = await ready;
+  form.protectForm(document.createElement('form'), { kid });
+
+  // @ts-expect-error plaintext must be a string or a Uint8Array
+  seal(pub, 42, ctx);
+  // @ts-expect-error the context needs a field
+  seal(pub, 'x', { form: 'f' });
+  // @ts-expect-error a context member of the wrong type
+  open(kp.privateKey, env, { form: 'f', field: 1 });
+  // @ts-expect-error unknown export format
+  exportPublicKey(pub, 'der');
+  // @ts-expect-error kid must be a string
+  new Sealer(pub, { kid: 5 });
+  // @ts-expect-error ecdh needs a private and a public key
+  primitives.ecdh(kp.privateKey);
+  // @ts-expect-error inspect returns EnvelopeInfo, whose version is 1
+  const wrongVersion: 2 = info.version;
+  // @ts-expect-error not an error code
+  const wrongCode: SliceSealErrorCode = 'OOPS';
+  // @ts-expect-error Jwk.kty is "EC"
+  const rsa: Jwk = { kty: 'RSA', crv: 'P-256', x: '', y: '' };
+
+  return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa].join();
+}
