@@ -12,7 +12,8 @@
 #
 # Needs what .ci/setup installs (wasm32 target, wasm-bindgen-cli, wasm-pack,
 # chromium + chromedriver, firefox-esr + geckodriver, tests/node_modules).
-# The cargo build uses --release: the 100,000-seal memory test is too slow in
+# The cargo build uses the wasm-release profile (the one the package ships):
+# the 100,000-seal memory test is too slow in
 # a debug build. Why not `wasm-pack test`: it passes `--tests` to cargo, which
 # compiles every native integration test for wasm32 too; this script runs the
 # same runner (wasm-bindgen-test-runner) on tests/wasm.rs only.
@@ -64,7 +65,7 @@ run_suite() { # run_suite <name> [VAR=value...]
     local name="$1"; shift
     local log="$LOGS/$name.log" rc
     echo "=== wasm-bindgen-test: $name"
-    env "$@" cargo test --release --target wasm32-unknown-unknown --test wasm -- --nocapture \
+    env "$@" cargo test --profile wasm-release --target wasm32-unknown-unknown --test wasm -- --nocapture \
         >"$log" 2>&1
     rc=$?
     check_log "$name" "$log" "$rc"
