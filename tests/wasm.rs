@@ -640,14 +640,22 @@ fn malformed_envelopes() {
     let env = seal(p.public.clone(), s("secret"), c.clone()).unwrap();
     let b = body(&env);
     let open_code = |t: &str| code(open(p.private.clone(), s(t), c.clone()));
-    // Truncated at every length (text and body).
-    for n in [0, 3, 4, 10, 50, env.len() - 1] {
+    // Truncated text and body. Too short for a header: malformed.
+    for n in [0, 3, 4, 10, 50] {
         assert_eq!(
             open_code(&env[..n]),
             "MALFORMED_ENVELOPE",
             "text cut at {n}"
         );
     }
+    // One character short: non-canonical base64url (malformed), or, when the
+    // dropped bits happen to be zero, a ciphertext one byte short (fails to
+    // authenticate) — which one depends on the random envelope.
+    let got = open_code(&env[..env.len() - 1]);
+    assert!(
+        got == "MALFORMED_ENVELOPE" || got == "DECRYPT_FAILED",
+        "text cut by one: {got}"
+    );
     for n in [0, 5, 39, 40, 60, b.len() - 17, b.len() - 1] {
         let got = open_code(&text(&b[..n]));
         assert!(
