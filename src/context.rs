@@ -140,14 +140,14 @@ impl Context {
                 self.field, expected.field
             ));
         }
-        if let Some(want) = &expected.submission {
-            if self.submission.as_ref() != Some(want) {
-                wrong.push(format!(
-                    "submission {:?} (expected {:?})",
-                    self.submission.as_deref().unwrap_or(""),
-                    want
-                ));
-            }
+        if let Some(want) = &expected.submission
+            && self.submission.as_ref() != Some(want)
+        {
+            wrong.push(format!(
+                "submission {:?} (expected {:?})",
+                self.submission.as_deref().unwrap_or(""),
+                want
+            ));
         }
         if wrong.is_empty() {
             Ok(())

@@ -91,21 +91,35 @@ pub fn dhkem_shared_secret(dh: &[u8; 32], enc: &[u8; 65], pk_rm: &[u8; 65]) -> [
     *crate::schedule::extract_and_expand(dh, enc, pk_rm)
 }
 
+/// The values of RFC 9180 §5.1 `KeySchedule` (for the vector tests).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduleValues {
+    /// `key_schedule_context` (65 bytes).
+    pub key_schedule_context: Vec<u8>,
+    /// `secret`.
+    pub secret: [u8; 32],
+    /// AEAD `key` (`Nk` bytes).
+    pub key: Vec<u8>,
+    /// `base_nonce`.
+    pub base_nonce: [u8; 12],
+    /// `exporter_secret`.
+    pub exporter_secret: [u8; 32],
+}
+
 /// RFC 9180 §5.1 base-mode key schedule as composed in this crate, for
-/// `aead_id` with key length `nk`: `(key_schedule_context, secret, key,
-/// base_nonce, exporter_secret)` (for the vector tests).
+/// `aead_id` with key length `nk` (for the vector tests).
 pub fn key_schedule_base(
     shared_secret: &[u8; 32],
     info: &[u8],
     aead_id: u16,
     nk: usize,
-) -> (Vec<u8>, [u8; 32], Vec<u8>, [u8; 12], [u8; 32]) {
+) -> ScheduleValues {
     let ks = crate::schedule::key_schedule_base(shared_secret, info, aead_id, nk);
-    (
-        ks.context.to_vec(),
-        *ks.secret,
-        ks.key.to_vec(),
-        *ks.base_nonce,
-        *ks.exporter_secret,
-    )
+    ScheduleValues {
+        key_schedule_context: ks.context.to_vec(),
+        secret: *ks.secret,
+        key: ks.key.to_vec(),
+        base_nonce: *ks.base_nonce,
+        exporter_secret: *ks.exporter_secret,
+    }
 }

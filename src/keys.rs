@@ -185,10 +185,10 @@ impl Jwks {
                 Some(k) if k == kid => return PublicKey::from_jwk(jwk),
                 Some(_) => continue,
                 None => {
-                    if let Ok(pk) = PublicKey::from_jwk(jwk) {
-                        if pk.kid() == kid {
-                            return Ok(pk);
-                        }
+                    if let Ok(pk) = PublicKey::from_jwk(jwk)
+                        && pk.kid() == kid
+                    {
+                        return Ok(pk);
                     }
                 }
             }

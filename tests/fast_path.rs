@@ -116,8 +116,13 @@ fn composed_schedule_matches_rfc9180_vectors() {
         let pk_rm: [u8; 65] = hx(&v["pkRm"]).try_into().unwrap();
         let shared = danger::dhkem_shared_secret(&dh, &enc, &pk_rm);
         assert_eq!(shared.to_vec(), hx(&v["shared_secret"]));
-        let (ctx, secret, key, nonce, exp) =
-            danger::key_schedule_base(&shared, &hx(&v["info"]), aead_id, nk);
+        let danger::ScheduleValues {
+            key_schedule_context: ctx,
+            secret,
+            key,
+            base_nonce: nonce,
+            exporter_secret: exp,
+        } = danger::key_schedule_base(&shared, &hx(&v["info"]), aead_id, nk);
         assert_eq!(ctx, hx(&v["key_schedule_context"]));
         assert_eq!(secret.to_vec(), hx(&v["secret"]));
         assert_eq!(key, hx(&v["key"]));

@@ -90,7 +90,11 @@ fn compute() -> Vector {
     let dh = ecdh(&key, &enc_pk);
     let pk_rm: [u8; 65] = key.public_key().to_sec1(false).try_into().unwrap();
     let ss = dhkem_shared_secret(&dh, env.enc(), &pk_rm);
-    let (_, _, aead_key, base_nonce, _) = key_schedule_base(&ss, env.info(), 0x0002, 32);
+    let slice_seal::danger::ScheduleValues {
+        key: aead_key,
+        base_nonce,
+        ..
+    } = key_schedule_base(&ss, env.info(), 0x0002, 32);
 
     Vector {
         description: "slice-seal envelope v1 worked example (docs/FORMAT.md). HPKE base mode, \
@@ -243,7 +247,11 @@ fn intermediate_values_open_the_ciphertext() {
     let pk_rm: [u8; 65] = key.public_key().to_sec1(false).try_into().unwrap();
     let ss = dhkem_shared_secret(&dh, &enc, &pk_rm);
     assert_eq!(hex::encode(ss), v.hpke_intermediate.shared_secret_hex);
-    let (_, _, aead_key, base_nonce, _) = key_schedule_base(&ss, &unhex(&v.info_hex), 0x0002, 32);
+    let slice_seal::danger::ScheduleValues {
+        key: aead_key,
+        base_nonce,
+        ..
+    } = key_schedule_base(&ss, &unhex(&v.info_hex), 0x0002, 32);
     assert_eq!(hex::encode(&aead_key), v.hpke_intermediate.key_hex);
     assert_eq!(hex::encode(base_nonce), v.hpke_intermediate.base_nonce_hex);
     // Sequence number 0: the nonce is base_nonce itself; aad is empty.
