@@ -10,6 +10,14 @@
 //   2. then loads the WebAssembly module and protects every such form
 //      (autoInit). Fail closed: if loading fails, the guard stays.
 //
+// Submit buttons of these forms are rendered `disabled aria-disabled="true"`
+// so that without JavaScript nothing can be sent (not even by pressing Enter:
+// implicit submission does nothing when the default button is disabled). The
+// WebAssembly code enables them once a form is protected and its key checked.
+// If a form cannot be protected (the module did not load, or the set-up is
+// wrong), this module enables its buttons so that a click is answered by the
+// guard's error summary instead of silence.
+//
 // The wasm glue is imported dynamically so that a missing or blocked file
 // cannot stop step 1.
 
@@ -63,15 +71,32 @@ function guard(event) {
 
 document.addEventListener('submit', guard, true);
 
+/** Enable the disabled submit buttons of opted-in forms the WebAssembly code did not take over. */
+function enableUnprotected() {
+  for (const form of document.querySelectorAll(FORM_SELECTOR)) {
+    if (form.hasAttribute(INIT_ATTR)) continue; // enabled by the WebAssembly code
+    for (const el of form.elements) {
+      const submit = (el instanceof HTMLButtonElement && el.type === 'submit') ||
+        (el instanceof HTMLInputElement && (el.type === 'submit' || el.type === 'image'));
+      if (submit && el.disabled) {
+        el.disabled = false;
+        el.removeAttribute('aria-disabled');
+      }
+    }
+  }
+}
+
 async function start() {
   try {
     const wasm = await import('./web/slice_seal.js');
     await wasm.default();
     const count = wasm.autoInit();
+    enableUnprotected();
     return { protectForm: wasm.protectForm, autoInit: wasm.autoInit, count };
   } catch (e) {
     loadError = (e && e.message) || String(e);
     console.error(`slice-seal: WASM_UNAVAILABLE: ${loadError}`);
+    enableUnprotected();
     throw e;
   }
 }

@@ -217,7 +217,7 @@ function stepPage(ref, step) {
 <script type="application/jwk-set+json" data-slice-seal-key>${KEY.jwksJson.replaceAll('<', '\\u003c')}</script>
 ${step.fields.map(fieldHtml).join('\n')}
 <div class="govuk-button-group">
-  <button type="submit" class="govuk-button" data-module="govuk-button">Save and continue</button>
+  <button type="submit" class="govuk-button" data-module="govuk-button" disabled aria-disabled="true">Save and continue</button>
   <a class="govuk-link" href="/apply/${ref}">Cancel</a>
 </div>
 </form>

@@ -38,7 +38,7 @@ use web_sys::{
     Response, SubmitEvent, UrlSearchParams, Window,
 };
 
-use crate::{Context, Jwks, PublicKey};
+use crate::{Context, Jwks, PublicKey, Sealer};
 
 /// Name of the hidden field that carries the submission id.
 pub const SUBMISSION_FIELD: &str = "slice-seal-submission";
@@ -50,6 +50,11 @@ const SUMMARY_CONTAINER: &str =
     "[data-slice-seal-error-container], [class*=\"govuk-grid-column-\"], main";
 const MARKED_SELECTOR: &str = "[data-slice-seal]";
 const CONTROL_SELECTOR: &str = "input[name], select[name], textarea[name]";
+/// Ephemeral key pairs made per idle callback (each is one P-256 scalar
+/// multiplication, about a millisecond), so the main thread is never held long.
+const PREPARE_CHUNK: usize = 2;
+/// Prepared key pairs kept beyond one per marked name.
+const PREPARE_SPARE: usize = 2;
 
 /// The error summary shown when answers could not be sent. Plain words, no
 /// jargon; the developer detail goes to the console.
@@ -101,6 +106,9 @@ impl From<crate::Error> for FormError {
 
 type FResult<T> = Result<T, FormError>;
 
+/// The body to send (name, value), the submission id, and the sealed names.
+type SealedBody = (Vec<(String, String)>, String, Vec<String>);
+
 fn config(msg: impl Into<String>) -> FormError {
     FormError::Config(msg.into())
 }
@@ -129,6 +137,11 @@ struct FormState {
     mode: SubmitMode,
     on_sealed: Option<js_sys::Function>,
     key: RefCell<Option<PublicKey>>,
+    /// Built once the pinned key is validated; holds the prepared ephemeral
+    /// key pairs (made at idle time) and the recipient's precomputed table.
+    sealer: RefCell<Option<Sealer>>,
+    /// An idle-time preparation chain is scheduled.
+    preparing: Cell<bool>,
     busy: Cell<bool>,
 }
 
@@ -215,10 +228,8 @@ impl FormState {
         };
         let source = if let Some(j) = jwks_opt {
             Some(KeySource::Inline(j))
-        } else if let Some(u) = get_opt_string(options, "jwksUrl")? {
-            Some(KeySource::Url(u))
         } else {
-            None
+            get_opt_string(options, "jwksUrl")?.map(KeySource::Url)
         };
         let mut state = FormState {
             form,
@@ -228,6 +239,8 @@ impl FormState {
             mode,
             on_sealed,
             key: RefCell::new(None),
+            sealer: RefCell::new(None),
+            preparing: Cell::new(false),
             busy: Cell::new(false),
         };
         state.read_markup_key()?;
@@ -280,7 +293,10 @@ impl FormState {
             Some(KeySource::Url(u)) => fetch_text(u).await?,
         };
         let key = select_key(&text, &kid)?;
-        *self.key.borrow_mut() = Some(key.clone());
+        if self.key.borrow().is_none() {
+            *self.sealer.borrow_mut() = Some(Sealer::new(key.clone()));
+            *self.key.borrow_mut() = Some(key.clone());
+        }
         Ok(key)
     }
 
@@ -326,11 +342,7 @@ impl FormState {
 
     /// Seal the form: the body to send (name, value) with every marked value
     /// replaced by its envelope, the submission id, and the sealed names.
-    fn seal_body(
-        &self,
-        key: &PublicKey,
-        submitter: Option<HtmlElement>,
-    ) -> FResult<(Vec<(String, String)>, String, Vec<String>)> {
+    fn seal_body(&self, submitter: Option<HtmlElement>) -> FResult<SealedBody> {
         let marked = self.marked_names()?;
         let data = FormData::new_with_form(&self.form)
             .map_err(|e| config(format!("cannot read the form: {}", js_msg(&e))))?;
@@ -350,17 +362,21 @@ impl FormState {
             entries.push((name, value));
         }
         // The submit button's own name/value, as a native submission would send.
-        if let Some(b) = submitter {
-            if let Some(n) = attr(&b, "name") {
-                let v = b.get_attribute("value").unwrap_or_default();
-                entries.push((n, v));
-            }
+        if let Some(b) = submitter
+            && let Some(n) = attr(&b, "name")
+        {
+            let v = b.get_attribute("value").unwrap_or_default();
+            entries.push((n, v));
         }
 
         let mut sub = [0u8; 16];
         crate::rng::fill(&mut sub)?;
         let submission: String = sub.iter().map(|b| format!("{b:02x}")).collect();
 
+        let mut sealer = self.sealer.borrow_mut();
+        let sealer = sealer
+            .as_mut()
+            .ok_or_else(|| config("the recipient key is not ready"))?;
         let mut sealed: Vec<(String, String)> = Vec::with_capacity(marked.len());
         for (name, multi) in &marked {
             let values: Vec<String> = entries
@@ -384,7 +400,7 @@ impl FormState {
             };
             let ctx = Context::new(self.form_id.clone(), name.clone())?
                 .with_submission(submission.clone())?;
-            let envelope = crate::seal(key, plaintext.as_bytes(), &ctx)?;
+            let envelope = sealer.seal(plaintext.as_bytes(), &ctx)?;
             sealed.push((name.clone(), envelope));
         }
 
@@ -418,8 +434,10 @@ impl FormState {
 
     /// The whole submit: key, seal, send. Nothing is sent unless all of it works.
     async fn submit(self: Rc<Self>, submitter: Option<HtmlElement>) -> FResult<()> {
-        let key = self.recipient().await?;
-        let (body, submission, fields) = self.seal_body(&key, submitter)?;
+        self.recipient().await?;
+        let (body, submission, fields) = self.seal_body(submitter)?;
+        // Make fresh key pairs for the next submission while the page is idle.
+        schedule_prepare(&self);
         match self.mode {
             SubmitMode::Native => {
                 self.post_native(&body)?;
@@ -530,10 +548,10 @@ impl FormState {
             &response.map(JsValue::from).unwrap_or(JsValue::NULL),
         );
         dispatch(&self.form, "slice-seal:sent", &detail);
-        if let Some(f) = &self.on_sealed {
-            if let Err(e) = f.call1(&JsValue::NULL, &detail) {
-                web_sys::console::error_2(&JsValue::from_str("slice-seal: onSealed threw"), &e);
-            }
+        if let Some(f) = &self.on_sealed
+            && let Err(e) = f.call1(&JsValue::NULL, &detail)
+        {
+            web_sys::console::error_2(&JsValue::from_str("slice-seal: onSealed threw"), &e);
         }
         Ok(())
     }
@@ -558,6 +576,106 @@ impl FormState {
         let _ = js_sys::Reflect::set(&detail, &JsValue::from_str("error"), &err.to_js());
         dispatch(&self.form, "slice-seal:error", &detail);
         show_error_summary(&self.form);
+    }
+}
+
+/// How many prepared key pairs `state` should hold: one per marked name, plus spares.
+fn prepare_target(state: &FormState) -> usize {
+    state.marked_names().map_or(0, |m| m.len()) + PREPARE_SPARE
+}
+
+/// Prepare ephemeral key pairs for `state` at idle time, [`PREPARE_CHUNK`]
+/// per callback, until [`prepare_target`] are ready. At most one chain runs
+/// per form; a failure (no secure random numbers) just stops it, since
+/// sealing makes a fresh pair itself when none is prepared (and fails closed).
+fn schedule_prepare(state: &Rc<FormState>) {
+    if state.sealer.borrow().is_none() || state.preparing.replace(true) {
+        return;
+    }
+    if !request_idle(state.clone()) {
+        state.preparing.set(false);
+    }
+}
+
+/// One idle step: prepare a chunk, then schedule the next if more are needed.
+fn prepare_step(state: Rc<FormState>) {
+    let target = prepare_target(&state);
+    let more = match state.sealer.try_borrow_mut() {
+        Ok(mut guard) => match guard.as_mut() {
+            Some(sealer) => {
+                let want = (sealer.prepared() + PREPARE_CHUNK).min(target);
+                match sealer.prepare(want) {
+                    Ok(ready) => ready < target,
+                    Err(e) => {
+                        web_sys::console::warn_1(&JsValue::from_str(&format!(
+                            "slice-seal: form {:?}: cannot prepare keys ahead: {}: {}",
+                            state.form_id,
+                            e.code(),
+                            e
+                        )));
+                        false
+                    }
+                }
+            }
+            None => false,
+        },
+        // Busy sealing right now: try again at the next idle period.
+        Err(_) => true,
+    };
+    if !(more && request_idle(state.clone())) {
+        state.preparing.set(false);
+    }
+}
+
+/// Run [`prepare_step`] in a `requestIdleCallback` (a `setTimeout` where
+/// there is none). Returns false if nothing could be scheduled.
+fn request_idle(state: Rc<FormState>) -> bool {
+    let Ok(win) = window() else { return false };
+    let cb = Closure::once_into_js(move || prepare_step(state));
+    let cb: &js_sys::Function = cb.unchecked_ref();
+    let ric = js_sys::Reflect::get(&win, &JsValue::from_str("requestIdleCallback"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match ric {
+        Some(ric) => {
+            let opts = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&opts, &JsValue::from_str("timeout"), &2000.into());
+            ric.call2(&win, cb, &opts).is_ok()
+        }
+        None => win
+            .set_timeout_with_callback_and_timeout_and_arguments_0(cb, 0)
+            .is_ok(),
+    }
+}
+
+/// Enable the form's submit buttons. The markup renders them `disabled`
+/// (with `aria-disabled="true"`) so that, without JavaScript, neither a click
+/// nor implicit submission (Enter in a text field) can send anything.
+fn enable_submit_buttons(form: &HtmlFormElement) {
+    // form.elements also holds buttons associated with a `form="…"` attribute.
+    let Ok(elements) = js_sys::Reflect::get(form, &JsValue::from_str("elements")) else {
+        return;
+    };
+    let Ok(Some(iter)) = js_sys::try_iter(&elements) else {
+        return;
+    };
+    for item in iter.flatten() {
+        let Ok(el) = item.dyn_into::<Element>() else {
+            continue;
+        };
+        let ty = js_sys::Reflect::get(&el, &JsValue::from_str("type"))
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        let is_submit = match el.tag_name().to_ascii_lowercase().as_str() {
+            "button" => ty == "submit",
+            "input" => ty == "submit" || ty == "image",
+            _ => false,
+        };
+        if is_submit && el.has_attribute("disabled") {
+            let _ = el.remove_attribute("disabled");
+            let _ = el.remove_attribute("aria-disabled");
+        }
     }
 }
 
@@ -630,10 +748,10 @@ fn marked_controls(form: &Element) -> FResult<Vec<Element>> {
             )));
         }
         for j in 0..inner.length() {
-            if let Some(c) = inner.item(j).and_then(|n| n.dyn_into::<Element>().ok()) {
-                if !out.iter().any(|o| o == &c) {
-                    out.push(c);
-                }
+            if let Some(c) = inner.item(j).and_then(|n| n.dyn_into::<Element>().ok())
+                && !out.iter().any(|o| o == &c)
+            {
+                out.push(c);
             }
         }
     }
@@ -696,13 +814,13 @@ fn show_error_summary(form: &HtmlFormElement) {
 }
 
 fn remove_error_summary() {
-    if let Ok(doc) = document() {
-        if let Ok(Some(old)) = doc.query_selector(&format!("[{SUMMARY_ATTR}]")) {
-            old.remove();
-            let title = doc.title();
-            if let Some(rest) = title.strip_prefix("Error: ") {
-                doc.set_title(rest);
-            }
+    if let Ok(doc) = document()
+        && let Ok(Some(old)) = doc.query_selector(&format!("[{SUMMARY_ATTR}]"))
+    {
+        old.remove();
+        let title = doc.title();
+        if let Some(rest) = title.strip_prefix("Error: ") {
+            doc.set_title(rest);
         }
     }
 }
@@ -737,6 +855,8 @@ fn protect(form: HtmlFormElement, options: &JsValue) -> FResult<()> {
                 Err(e) => st2.fail(&e),
             }
             st2.busy.set(false);
+            // Replace the key pairs this attempt used (no-op if still full).
+            schedule_prepare(&st2);
         });
     });
     form.add_event_listener_with_callback_and_bool(
@@ -762,21 +882,25 @@ fn protect(form: HtmlFormElement, options: &JsValue) -> FResult<()> {
         .map_err(|e| config(js_msg(&e)))?;
     on_pageshow.forget();
 
-    // Warm the key (fetches a JWKS URL once) and report problems early; a
-    // failure here is reported again, and fails closed, on submit.
+    let _ = form.set_attribute(INIT_ATTR, "");
+
+    // Validate the key (fetches a JWKS URL once) and report problems early;
+    // then enable the submit buttons. On success, key pairs are prepared at
+    // idle time. On failure the buttons are enabled too: the submit handler
+    // is in place, so a click sends nothing and shows the error summary.
     let st = state.clone();
     spawn_local(async move {
-        if let Err(e) = st.recipient().await {
-            web_sys::console::error_1(&JsValue::from_str(&format!(
+        match st.recipient().await {
+            Ok(_) => schedule_prepare(&st),
+            Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!(
                 "slice-seal: form {:?}: {}: {} (submitting will fail)",
                 st.form_id,
                 e.code(),
                 e.message()
-            )));
+            ))),
         }
+        enable_submit_buttons(&st.form);
     });
-
-    let _ = form.set_attribute(INIT_ATTR, "");
     Ok(())
 }
 
@@ -806,10 +930,10 @@ pub fn auto_init(root: JsValue) -> Result<u32, JsValue> {
     } else if let Some(d) = root.dyn_ref::<Document>() {
         d.query_selector_all(FORM_SELECTOR)?
     } else if let Some(r) = root.dyn_ref::<Element>() {
-        if r.matches(FORM_SELECTOR).unwrap_or(false) {
-            if let Some(f) = r.dyn_ref::<HtmlFormElement>() {
-                forms.push(f.clone());
-            }
+        if r.matches(FORM_SELECTOR).unwrap_or(false)
+            && let Some(f) = r.dyn_ref::<HtmlFormElement>()
+        {
+            forms.push(f.clone());
         }
         r.query_selector_all(FORM_SELECTOR)?
     } else {

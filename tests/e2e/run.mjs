@@ -311,14 +311,14 @@ test('b: swapped, moved and tampered slices are rejected by the high side; the l
   assertEq(readStore(dataDir).length, before, 'nothing stored');
 });
 
-async function failClosed(name, setup, codeRe) {
+async function failClosed(name, setup, codeRe, submit = (page) => page.click('button:has-text("Save and continue")')) {
   const { ctx, posts, errors } = await newContext();
   const page = await ctx.newPage();
   const r = await startApplication(page);
   await setup(page, r);
   await page.goto(`${low}/apply/${r}/personal-details`);
   await fillStep(page, 'personal-details');
-  await page.click('button:has-text("Save and continue")');
+  await submit(page);
   await expectErrorSummary(page, posts, errors, codeRe);
   await page.screenshot({ path: join(ARTIFACTS, `error-summary-${name}.png`), fullPage: true });
   await ctx.close();
@@ -360,7 +360,16 @@ test('c: a submit before the wasm has loaded is blocked', () =>
       await new Promise((ok) => setTimeout(ok, 8000));
       await route.continue().catch(() => {});
     });
-  }, /NOT_READY/));
+  }, /NOT_READY/, async (page) => {
+    // While loading the button is still disabled: a click or Enter does nothing…
+    assert(await page.locator('button:has-text("Save and continue")').isDisabled(), 'disabled while loading');
+    await page.focus('#full-name');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    assertEq(await page.locator('.govuk-error-summary').count(), 0, 'Enter did nothing');
+    // …and a scripted submit is stopped by the guard.
+    await page.evaluate(() => document.querySelector('form[data-module="slice-seal"]').requestSubmit());
+  }));
 
 test('c: sealing that throws (no secure random numbers) fails closed', async () => {
   const { ctx, posts, errors } = await newContext();
@@ -394,25 +403,55 @@ test('c: a failed send (fetch mode, network down) keeps the answers and shows th
   await ctx.close();
 });
 
-test('c: JavaScript off: the page says JavaScript is needed; the server refuses the post and stores nothing', async () => {
-  const { ctx } = await newContext({ javaScriptEnabled: false });
+test('c: JavaScript off: the page says JavaScript is needed; nothing can be sent; a crafted plaintext post is refused', async () => {
+  const { ctx, posts } = await newContext({ javaScriptEnabled: false });
   const page = await ctx.newPage();
   const r = await startApplication(page);
   await page.goto(`${low}/apply/${r}/personal-details`);
   assert(await page.locator('.app-js-required').isVisible(), 'JS-needed notice visible');
   assert((await page.locator('.app-js-required').innerText()).includes('You need JavaScript turned on to use this service'), 'notice text');
   await page.screenshot({ path: join(ARTIFACTS, 'js-disabled-step.png'), fullPage: true });
+  const button = page.locator('button:has-text("Save and continue")');
+  assert(await button.isDisabled(), 'submit button disabled without JavaScript');
+  assertEq(await button.getAttribute('aria-disabled'), 'true', 'aria-disabled="true"');
   await fillStep(page, 'personal-details');
-  const [resp] = await Promise.all([
-    page.waitForResponse((x) => x.request().method() === 'POST'),
-    page.click('button:has-text("Save and continue")'),
-  ]);
-  assertEq(resp.status(), 400, 'server refuses');
-  await page.waitForLoadState();
-  const text = await page.innerText('main');
+  const before = posts.length;
+  // A click on the disabled button (forced past Playwright's actionability check) does nothing.
+  await button.click({ force: true, timeout: 5000 });
+  // Implicit submission: Enter in a marked text field does nothing when the default button is disabled.
+  await page.focus('#full-name');
+  await page.keyboard.press('Enter');
+  await page.focus('#date-of-birth-year');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+  assertEq(posts.slice(before), [], 'no request sent');
+  assertEq(page.url(), `${low}/apply/${r}/personal-details`, 'still on the step');
+  assertEq(await page.inputValue('#full-name'), NAME, 'typed value kept');
+  assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
+
+  // Defence in depth: a crafted plaintext post (as an old page or a script could send) is refused.
+  const body = new URLSearchParams({
+    'full-name': NAME, 'date-of-birth-day': '27', 'date-of-birth-month': '3', 'date-of-birth-year': '1985',
+    nationality: 'Japanese', 'contact-preference': 'email',
+  });
+  const resp = await fetch(`${low}/apply/${r}/personal-details`, { method: 'POST', body, redirect: 'manual' });
+  assertEq(resp.status, 400, 'server refuses plaintext');
+  const text = await resp.text();
   assert(text.includes('You need JavaScript turned on to use this service'), 'refusal page says JS needed');
   assert(text.includes('Your answers have not been saved'), 'refusal page says nothing saved');
   assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
+  await ctx.close();
+});
+
+test('c: with JavaScript the submit button is enabled once the form is protected and its key checked', async () => {
+  const { ctx } = await newContext();
+  const page = await ctx.newPage();
+  const r = await startApplication(page);
+  await page.goto(`${low}/apply/${r}/personal-details`);
+  await waitProtected(page);
+  const button = page.locator('button:has-text("Save and continue")');
+  await page.waitForFunction(() => !document.querySelector('form[data-module="slice-seal"] button[type=submit]').disabled, null, { timeout: 20_000 });
+  assertEq(await button.getAttribute('aria-disabled'), null, 'aria-disabled removed');
   await ctx.close();
 });
 
