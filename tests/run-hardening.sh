@@ -8,6 +8,13 @@
 #      replayed through the fuzz targets' checks, plus the named regressions.
 #   3. A fuzz smoke run: every cargo-fuzz target builds and runs for
 #      FUZZ_SECONDS (default here 10 s) without a crash.
+#   4. The bad-input catalogue (tests/bad-inputs.json): its JS cases in Node
+#      (tests/bad-inputs/run-js.mjs) and its form cases in headless Chromium
+#      (tests/bad-inputs/run-form.mjs), both against pkg/ (built with
+#      .ci/build-pkg if missing). Its CLI cases run in `cargo test`
+#      (tests/bad_inputs_cli.rs, part of tests/run-native.sh).
+#   5. Soak: `cargo test --release --test soak` (one million native seals with
+#      flat VmRSS; parallel open_batch of 10,000 equals sequential open).
 # Prints "N passed, N failed" (steps) at the end; exits non-zero if any failed.
 #
 # Needs: cargo-deny and cargo-fuzz in ~/.cargo/bin and the nightly toolchain
@@ -48,6 +55,14 @@ step "cargo deny (slice-seal: licenses bans sources)" deny
 step "cargo deny (fuzz crate: licenses bans sources)" deny --manifest-path fuzz/Cargo.toml
 step "cargo test --test regressions" cargo test --test regressions
 step "fuzz smoke (${FUZZ_SECONDS} s per target)" bash .ci/fuzz
+
+with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
+    [ -f pkg/node.mjs ] || bash .ci/build-pkg || return 1
+    "$@"
+}
+step "bad-input catalogue: JS (Node, pkg/node.mjs)" with_pkg node tests/bad-inputs/run-js.mjs
+step "bad-input catalogue: form (headless Chromium)" with_pkg node tests/bad-inputs/run-form.mjs
+step "soak: cargo test --release --test soak" cargo test --release --test soak -- --nocapture
 
 echo
 [ "$failed" -gt 0 ] && echo "run-hardening failed steps: ${failures[*]}"
