@@ -38,10 +38,10 @@ fn secrets_of(text: &[u8], out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
                 for (k, x) in m {
-                    if let (true, Some(s)) = (k == "d", x.as_str()) {
-                        if s.len() >= 8 {
-                            out.push(s.to_owned());
-                        }
+                    if let (true, Some(s)) = (k == "d", x.as_str())
+                        && s.len() >= 8
+                    {
+                        out.push(s.to_owned());
                     }
                     walk(x, out);
                 }
