@@ -2,9 +2,6 @@
 //! docs/FORMAT.md. **Never use this to seal real data**: reusing `ikm_e`
 //! reuses the ephemeral key and breaks confidentiality.
 
-use core::convert::Infallible;
-use hpke::rand_core::{TryCryptoRng, TryRng};
-
 use crate::context::Context;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
@@ -25,19 +22,8 @@ impl<'a> FixedRng<'a> {
     }
 }
 
-impl TryRng for FixedRng<'_> {
-    type Error = Infallible;
-    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
+impl FixedRng<'_> {
+    fn fill_or_flag(&mut self, dst: &mut [u8]) {
         if dst.len() > self.bytes.len() {
             self.exhausted = true;
             dst.fill(0);
@@ -46,11 +32,17 @@ impl TryRng for FixedRng<'_> {
             dst.copy_from_slice(head);
             self.bytes = tail;
         }
-        Ok(())
     }
 }
 
-impl TryCryptoRng for FixedRng<'_> {}
+crate::rng::impl_flagging_rng!(FixedRng<'_>);
+
+fn check_ikm_e(ikm_e: &[u8]) -> Result<()> {
+    if ikm_e.len() != 32 {
+        return Err(Error::input("ikm_e must be 32 bytes"));
+    }
+    Ok(())
+}
 
 /// Seal with the ephemeral key derived from `ikm_e` (32 bytes, RFC 9180
 /// `DeriveKeyPair`), so the envelope is reproducible.
@@ -60,9 +52,7 @@ pub fn seal_deterministic(
     context: &Context,
     ikm_e: &[u8],
 ) -> Result<Envelope> {
-    if ikm_e.len() != 32 {
-        return Err(Error::input("ikm_e must be 32 bytes"));
-    }
+    check_ikm_e(ikm_e)?;
     let mut rng = FixedRng::new(ikm_e);
     let env = crate::seal::seal_with(recipient, plaintext, context, &mut rng)?;
     if rng.exhausted {
@@ -79,9 +69,7 @@ pub fn sealer_seal_deterministic(
     context: &Context,
     ikm_e: &[u8],
 ) -> Result<Envelope> {
-    if ikm_e.len() != 32 {
-        return Err(Error::input("ikm_e must be 32 bytes"));
-    }
+    check_ikm_e(ikm_e)?;
     sealer.seal_derived(plaintext, context, ikm_e)
 }
 

@@ -1,8 +1,5 @@
 //! Randomness from the platform (getrandom: the OS natively, `crypto.getRandomValues` in wasm).
 
-use core::convert::Infallible;
-use hpke::rand_core::{TryCryptoRng, TryRng};
-
 use crate::error::{Error, Result};
 
 /// A `CryptoRng` over getrandom that records a failure instead of panicking.
@@ -29,31 +26,43 @@ impl CheckedRng {
     }
 }
 
-impl TryRng for CheckedRng {
-    type Error = Infallible;
+/// Implements rand_core's infallible `TryRng` + `TryCryptoRng` for a type
+/// with a `fill_or_flag(&mut self, &mut [u8])` method that records failure
+/// in the type itself (callers check it after use).
+macro_rules! impl_flagging_rng {
+    ($ty:ty) => {
+        impl hpke::rand_core::TryRng for $ty {
+            type Error = core::convert::Infallible;
+            fn try_next_u32(&mut self) -> core::result::Result<u32, Self::Error> {
+                let mut b = [0u8; 4];
+                self.fill_or_flag(&mut b);
+                Ok(u32::from_le_bytes(b))
+            }
+            fn try_next_u64(&mut self) -> core::result::Result<u64, Self::Error> {
+                let mut b = [0u8; 8];
+                self.fill_or_flag(&mut b);
+                Ok(u64::from_le_bytes(b))
+            }
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Self::Error> {
+                self.fill_or_flag(dst);
+                Ok(())
+            }
+        }
+        impl hpke::rand_core::TryCryptoRng for $ty {}
+    };
+}
+pub(crate) use impl_flagging_rng;
 
-    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
+impl CheckedRng {
+    fn fill_or_flag(&mut self, dst: &mut [u8]) {
         if getrandom::fill(dst).is_err() {
             self.failed = true;
             dst.fill(0);
         }
-        Ok(())
     }
 }
 
-impl TryCryptoRng for CheckedRng {}
+impl_flagging_rng!(CheckedRng);
 
 /// Fill `buf` from the platform RNG.
 pub(crate) fn fill(buf: &mut [u8]) -> Result<()> {
