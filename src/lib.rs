@@ -44,4 +44,7 @@ pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
 pub use error::{Error, Result};
 pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};
-pub use seal::{MAX_PREPARED, Opened, Sealer, open, open_envelope, seal, seal_envelope};
+pub use seal::{
+    MAX_PREPARED, Opened, Opener, Sealer, open, open_envelope, seal, seal_envelope,
+    seal_with_agreement,
+};

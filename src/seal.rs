@@ -5,7 +5,7 @@ use hpke::kdf::HkdfSha256;
 use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 
 use crate::context::Context;
-use crate::envelope::{ENC_LEN, Envelope, MAX_PLAINTEXT};
+use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
 use crate::keys::{Kem, PrivateKey, PublicKey};
 use crate::prepared::{self, Ephemeral, RecipientTable};
@@ -226,9 +226,7 @@ impl Sealer {
         self.finish(&enc, &dh, context, info, plaintext)
     }
 
-    /// Seal with an ECDH computed elsewhere (e.g. by WebCrypto): `enc` is the
-    /// ephemeral public key (uncompressed SEC1) and `dh` the x-coordinate of
-    /// `skE·pkR`. The caller must use each ephemeral key for one slice only.
+    /// As [`seal_with_agreement`], for this sealer's recipient.
     pub fn seal_with_agreement(
         &self,
         enc: &[u8],
@@ -236,15 +234,8 @@ impl Sealer {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
+        let (enc, dh) = agreement(enc, dh)?;
         check_plaintext(plaintext)?;
-        let enc: [u8; ENC_LEN] = enc.try_into().map_err(|_| {
-            Error::input("ephemeral public key must be 65 bytes (uncompressed SEC1)")
-        })?;
-        PublicKey::from_sec1(&enc)
-            .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
-        let dh: &[u8; 32] = dh
-            .try_into()
-            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
         let info = context.info()?;
         self.finish(&enc, dh, context, info, plaintext)
     }
@@ -257,14 +248,15 @@ impl Sealer {
         info: Vec<u8>,
         plaintext: &[u8],
     ) -> Result<Envelope> {
-        let ct = schedule::seal_base_with_dh(dh, enc, &self.pk_rm, &info, plaintext)?;
-        Ok(Envelope::new(
-            *self.recipient.kid_bytes(),
-            context.clone(),
+        finish_seal(
+            &self.recipient,
+            &self.pk_rm,
+            enc,
+            dh,
+            context,
             info,
-            *enc,
-            ct,
-        ))
+            plaintext,
+        )
     }
 
     /// Seal with the ephemeral scalar of RFC 9180 `DeriveKeyPair(ikm_e)` —
@@ -285,6 +277,195 @@ impl Sealer {
         check_plaintext(plaintext)?;
         let dh = prepared::dh_prepared(&self.table, &eph);
         self.finish(&eph.enc, &dh, context, context.info()?, plaintext)
+    }
+}
+
+/// Seal with an ECDH computed elsewhere (e.g. by WebCrypto's `deriveBits`):
+/// `enc` is the ephemeral public key `pkE` (65 bytes, uncompressed SEC1) and
+/// `dh` the x-coordinate of `skE·pkR` (32 bytes). The rest of RFC 9180
+/// `Encap` (`ExtractAndExpand` over `enc || pkRm`), `KeySchedule` and `Seal`
+/// run here, so the envelope is the one [`seal`] would make with that
+/// ephemeral key. Each ephemeral key must be used for one slice only.
+///
+/// ```
+/// use slice_seal::{open, seal_with_agreement, Context, PrivateKey};
+/// let key = PrivateKey::generate()?;
+/// let eph = PrivateKey::generate()?; // stands in for WebCrypto's key pair
+/// let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+/// let ctx = Context::new("f", "a")?;
+/// let env = seal_with_agreement(key.public_key(), &eph.public_key().to_sec1(false), &*dh, b"x", &ctx)?;
+/// assert_eq!(open(&key, &env.to_string(), Some(&ctx))?.plaintext, b"x");
+/// # Ok::<(), slice_seal::Error>(())
+/// ```
+pub fn seal_with_agreement(
+    recipient: &PublicKey,
+    enc: &[u8],
+    dh: &[u8],
+    plaintext: &[u8],
+    context: &Context,
+) -> Result<Envelope> {
+    let (enc, dh) = agreement(enc, dh)?;
+    check_plaintext(plaintext)?;
+    let info = context.info()?;
+    let mut pk_rm = [0u8; ENC_LEN];
+    pk_rm.copy_from_slice(&recipient.to_sec1(false));
+    finish_seal(recipient, &pk_rm, &enc, dh, context, info, plaintext)
+}
+
+/// Check the shapes of an ECDH result computed elsewhere.
+fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32])> {
+    let enc: [u8; ENC_LEN] = enc
+        .try_into()
+        .map_err(|_| Error::input("ephemeral public key must be 65 bytes (uncompressed SEC1)"))?;
+    PublicKey::from_sec1(&enc)
+        .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
+    let dh: &[u8; 32] = dh
+        .try_into()
+        .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
+    Ok((enc, dh))
+}
+
+fn finish_seal(
+    recipient: &PublicKey,
+    pk_rm: &[u8; ENC_LEN],
+    enc: &[u8; ENC_LEN],
+    dh: &[u8; 32],
+    context: &Context,
+    info: Vec<u8>,
+    plaintext: &[u8],
+) -> Result<Envelope> {
+    let ct = schedule::seal_base_with_dh(dh, enc, pk_rm, &info, plaintext)?;
+    Ok(Envelope::new(
+        *recipient.kid_bytes(),
+        context.clone(),
+        info,
+        *enc,
+        ct,
+    ))
+}
+
+/// A private key made ready to open many slices, by itself or with an ECDH
+/// computed elsewhere (e.g. WebCrypto's `deriveBits` with a non-extractable
+/// key).
+///
+/// [`Opener::open`] gives exactly the results of [`open`] (same checks, same
+/// order, same errors) but composes the recipient side of RFC 9180 from the
+/// crate's key schedule, so it costs one scalar multiplication (`skR·pkE`)
+/// instead of two.
+///
+/// ```
+/// use slice_seal::{seal, Context, Envelope, Opener, PrivateKey};
+/// let key = PrivateKey::generate()?;
+/// let ctx = Context::new("f", "a")?;
+/// let text = seal(key.public_key(), b"x", &ctx)?;
+/// let opener = Opener::new(key.clone());
+/// assert_eq!(opener.open(&text, Some(&ctx))?.plaintext, b"x");
+/// // With the ECDH done elsewhere: check first, then finish with dh.
+/// let env = Envelope::parse(&text)?;
+/// opener.check(&env, Some(&ctx))?;
+/// let pk_e = slice_seal::PublicKey::from_sec1(env.enc())?;
+/// let dh = slice_seal::primitives::ecdh(&key, &pk_e);
+/// assert_eq!(opener.open_with_agreement(&env, &*dh, Some(&ctx))?.plaintext, b"x");
+/// # Ok::<(), slice_seal::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Opener {
+    key: PrivateKey,
+    pk_rm: [u8; ENC_LEN],
+}
+
+impl core::fmt::Debug for Opener {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Opener")
+            .field("kid", &self.key.kid())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Opener {
+    /// Open with `key`.
+    pub fn new(key: PrivateKey) -> Self {
+        let mut pk_rm = [0u8; ENC_LEN];
+        pk_rm.copy_from_slice(&key.public_key().to_sec1(false));
+        Opener { key, pk_rm }
+    }
+
+    /// The private key.
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
+    /// As [`open`].
+    pub fn open(&self, envelope: &str, expected: Option<&Context>) -> Result<Opened> {
+        self.open_envelope(&Envelope::parse(envelope)?, expected)
+    }
+
+    /// As [`open_envelope`].
+    pub fn open_envelope(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<Opened> {
+        let pk_e = self.checked_point(envelope, expected)?;
+        let shared =
+            p256::ecdh::diffie_hellman(self.key.secret().to_nonzero_scalar(), pk_e.as_affine());
+        let mut dh = Zeroizing::new([0u8; 32]);
+        dh.copy_from_slice(shared.raw_secret_bytes());
+        self.finish(envelope, &dh)
+    }
+
+    /// Every check [`open`] makes before its ECDH, in the same order: the
+    /// envelope is for this key (else `KID_MISMATCH`), it matches `expected`
+    /// (else `CONTEXT_MISMATCH` / `INVALID_CONTEXT`), and its `enc` is a
+    /// P-256 point (else `MALFORMED_ENVELOPE`).
+    pub fn check(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<()> {
+        self.checked_point(envelope, expected).map(|_| ())
+    }
+
+    /// [`Opener::check`], returning `pkE`.
+    fn checked_point(
+        &self,
+        envelope: &Envelope,
+        expected: Option<&Context>,
+    ) -> Result<p256::PublicKey> {
+        self.key.public_key().check_kid(&envelope.kid())?;
+        if let Some(want) = expected {
+            want.validate()?;
+            envelope.context().check_expected(want)?;
+        }
+        p256::PublicKey::from_sec1_bytes(envelope.enc())
+            .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))
+    }
+
+    /// Open with an ECDH computed elsewhere: `dh` is the x-coordinate of
+    /// `skR·pkE` (32 bytes), `pkE` being `envelope.enc()`. Makes every check of
+    /// [`Opener::check`] first. A wrong `dh` gives `DECRYPT_FAILED`.
+    pub fn open_with_agreement(
+        &self,
+        envelope: &Envelope,
+        dh: &[u8],
+        expected: Option<&Context>,
+    ) -> Result<Opened> {
+        self.check(envelope, expected)?;
+        let dh: &[u8; 32] = dh
+            .try_into()
+            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
+        self.finish(envelope, dh)
+    }
+
+    /// RFC 9180 `Decap` after the DH (`ExtractAndExpand(dh, enc || pkRm)`),
+    /// `KeySchedule` (mode_base) and `Open` at sequence number 0, empty aad.
+    fn finish(&self, envelope: &Envelope, dh: &[u8; 32]) -> Result<Opened> {
+        let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
+        let ks = schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32);
+        let plaintext = crate::primitives::aes_gcm_open(
+            &ks.key,
+            ks.base_nonce.as_ref(),
+            b"",
+            envelope.ciphertext(),
+        )
+        .map_err(|_| Error::DecryptFailed)?;
+        Ok(Opened {
+            kid: envelope.kid(),
+            context: envelope.context().clone(),
+            plaintext,
+        })
     }
 }
 

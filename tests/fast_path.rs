@@ -2,7 +2,10 @@
 //! against the `hpke` crate, and the composed schedule against the RFC 9180
 //! vectors in ../shared/vectors.
 
-use slice_seal::{Context, PrivateKey, Sealer, danger, open};
+use slice_seal::{
+    Context, Envelope, Opener, PrivateKey, PublicKey, Sealer, danger, open, seal,
+    seal_with_agreement,
+};
 use std::path::PathBuf;
 
 fn vectors_dir() -> PathBuf {
@@ -89,6 +92,163 @@ fn seal_with_agreement_matches_and_validates() {
         .unwrap();
     assert_eq!(
         open(&key, &env.to_string(), Some(&ctx)).unwrap_err().code(),
+        "DECRYPT_FAILED"
+    );
+}
+
+#[test]
+fn free_seal_with_agreement_equals_the_sealers() {
+    let key = PrivateKey::generate().unwrap();
+    let sealer = Sealer::new(key.public_key().clone());
+    let ctx = Context::new("f", "x")
+        .unwrap()
+        .with_submission("s")
+        .unwrap();
+    for i in 0..8usize {
+        let eph = PrivateKey::generate().unwrap();
+        let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+        let enc = eph.public_key().to_sec1(false);
+        let pt = vec![7u8; i * 100];
+        let a = seal_with_agreement(key.public_key(), &enc, dh.as_ref(), &pt, &ctx).unwrap();
+        let b = sealer
+            .seal_with_agreement(&enc, dh.as_ref(), &pt, &ctx)
+            .unwrap();
+        assert_eq!(a.to_string(), b.to_string());
+        assert_eq!(
+            open(&key, &a.to_string(), Some(&ctx)).unwrap().plaintext,
+            pt
+        );
+    }
+    let eph = PrivateKey::generate().unwrap();
+    let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+    let enc = eph.public_key().to_sec1(false);
+    let code = |r: slice_seal::Result<Envelope>| r.unwrap_err().code();
+    let pk = key.public_key();
+    assert_eq!(
+        code(seal_with_agreement(pk, &enc[1..], dh.as_ref(), b"", &ctx)),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code(seal_with_agreement(pk, &enc, &dh[1..], b"", &ctx)),
+        "INVALID_INPUT"
+    );
+    let big = vec![0u8; slice_seal::MAX_PLAINTEXT + 1];
+    assert_eq!(
+        code(seal_with_agreement(pk, &enc, dh.as_ref(), &big, &ctx)),
+        "INVALID_INPUT"
+    );
+}
+
+/// Valid, foreign, tampered, moved and malformed envelopes for `key`.
+fn mixed(key: &PrivateKey, ctx: &Context, other: &Context) -> Vec<String> {
+    let edit = |text: &str, f: &dyn Fn(&mut Vec<u8>)| {
+        let mut body = Envelope::parse(text).unwrap().to_body();
+        f(&mut body);
+        Envelope::from_body(&body)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|_| "ss1.AAAA".into())
+    };
+    let stranger = PrivateKey::generate().unwrap();
+    let mut texts: Vec<String> = (0..24u32)
+        .map(|i| {
+            let c = if i % 11 == 5 { other } else { ctx };
+            seal(key.public_key(), &vec![i as u8; i as usize * 13], c).unwrap()
+        })
+        .collect();
+    let good = texts[1].clone();
+    let info = ctx.info().unwrap();
+    let other_info = other.info().unwrap();
+    assert_eq!(info.len(), other_info.len());
+    let body = Envelope::parse(&good).unwrap().to_body();
+    let info_at = body.windows(info.len()).position(|w| w == info).unwrap();
+    let enc_at = info_at + info.len();
+    let other_enc = Envelope::parse(&texts[2]).unwrap().enc().to_vec();
+    texts[3] = "garbage".into();
+    texts[4] = seal(stranger.public_key(), b"x", ctx).unwrap();
+    texts[6] = edit(&good, &|b| *b.last_mut().unwrap() ^= 1);
+    texts[7] = edit(&good, &|b| {
+        b[enc_at..enc_at + 65].copy_from_slice(&other_enc)
+    });
+    texts[8] = edit(&good, &|b| b[enc_at + 64] ^= 1);
+    texts[9] = edit(&good, &|b| b[info_at..enc_at].copy_from_slice(&other_info));
+    texts[10] = "ss2.AAAA".into();
+    texts
+}
+
+#[test]
+fn opener_equals_open_by_itself_and_with_an_agreement_done_elsewhere() {
+    let key = PrivateKey::generate().unwrap();
+    let opener = Opener::new(key.clone());
+    let ctx = Context::new("f", "a")
+        .unwrap()
+        .with_submission("s")
+        .unwrap();
+    let other = Context::new("f", "b")
+        .unwrap()
+        .with_submission("s")
+        .unwrap();
+    let texts = mixed(&key, &ctx, &other);
+    let mut codes = std::collections::BTreeSet::new();
+    let mut opened = 0;
+    for expected in [None, Some(&ctx), Some(&other)] {
+        for t in &texts {
+            let want = open(&key, t, expected);
+            assert_eq!(opener.open(t, expected), want, "{t}");
+            // The same through check + an ECDH computed outside the Opener.
+            let via_agreement = Envelope::parse(t).and_then(|env| {
+                opener.check(&env, expected)?;
+                let pk_e = PublicKey::from_sec1(env.enc())?;
+                let dh = slice_seal::primitives::ecdh(&key, &pk_e);
+                opener.open_with_agreement(&env, dh.as_ref(), expected)
+            });
+            assert_eq!(via_agreement, want, "{t}");
+            match want {
+                Ok(_) => opened += 1,
+                Err(e) => {
+                    codes.insert(e.code());
+                }
+            }
+        }
+    }
+    assert!(opened > 30, "{opened}");
+    let want: std::collections::BTreeSet<_> = [
+        "MALFORMED_ENVELOPE",
+        "KID_MISMATCH",
+        "DECRYPT_FAILED",
+        "CONTEXT_MISMATCH",
+        "UNSUPPORTED_VERSION",
+    ]
+    .into_iter()
+    .collect();
+    assert!(want.is_subset(&codes), "{codes:?}");
+
+    // The checks come first: a foreign envelope is KID_MISMATCH whatever dh says.
+    let env = Envelope::parse(&texts[4]).unwrap();
+    assert_eq!(
+        opener
+            .open_with_agreement(&env, &[0u8; 32], None)
+            .unwrap_err()
+            .code(),
+        "KID_MISMATCH"
+    );
+    // A wrong or short dh.
+    let env = Envelope::parse(&texts[0]).unwrap();
+    let pk_e = PublicKey::from_sec1(env.enc()).unwrap();
+    let mut dh = *slice_seal::primitives::ecdh(&key, &pk_e);
+    assert!(opener.open_with_agreement(&env, &dh, Some(&ctx)).is_ok());
+    assert_eq!(
+        opener
+            .open_with_agreement(&env, &dh[..31], Some(&ctx))
+            .unwrap_err()
+            .code(),
+        "INVALID_INPUT"
+    );
+    dh[31] ^= 1;
+    assert_eq!(
+        opener
+            .open_with_agreement(&env, &dh, Some(&ctx))
+            .unwrap_err()
+            .code(),
         "DECRYPT_FAILED"
     );
 }
