@@ -108,6 +108,6 @@ pub fn key_schedule_base(
         secret: *ks.secret,
         key: ks.key.to_vec(),
         base_nonce: *ks.base_nonce,
-        exporter_secret: *ks.exporter_secret,
+        exporter_secret: *ks.exporter_secret(),
     }
 }

@@ -576,6 +576,15 @@ impl PrivateKey {
             .unwrap_or_else(|_| Zeroizing::new(String::new()))
     }
 
+    /// PKCS#8 DER, zeroized on drop (for WebCrypto's `importKey("pkcs8", …)`).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        self.secret
+            .to_pkcs8_der()
+            .map(|doc| Zeroizing::new(doc.as_bytes().to_vec()))
+            .map_err(|_| Error::key("cannot encode the private key as PKCS#8"))
+    }
+
     /// The matching public key.
     pub fn public_key(&self) -> &PublicKey {
         &self.public

@@ -70,18 +70,46 @@ pub(crate) fn extract_and_expand(
     shared
 }
 
-/// The outputs of §5.1 `KeySchedule` that sealing uses.
+/// The outputs of §5.1 `KeySchedule` that sealing and opening use.
 pub(crate) struct Schedule {
     /// AEAD key (`Nk` bytes: 32 for AES-256-GCM).
     pub(crate) key: Zeroizing<Vec<u8>>,
     /// `base_nonce` (12 bytes); the nonce of sequence number 0.
     pub(crate) base_nonce: Zeroizing<[u8; 12]>,
-    /// `exporter_secret` (32 bytes).
-    pub(crate) exporter_secret: Zeroizing<[u8; 32]>,
     /// `key_schedule_context` (65 bytes), kept for the vector tests.
     pub(crate) context: [u8; 65],
     /// `secret` (32 bytes), kept for the vector tests.
     pub(crate) secret: Zeroizing<[u8; 32]>,
+    secret_prk: Hkdf<Sha256>,
+    suite: [u8; 10],
+}
+
+impl Schedule {
+    /// `exporter_secret = LabeledExpand(secret, "exp", key_schedule_context, Nh)`.
+    /// Slices use no exporter, so it is computed only on request (vector tests).
+    pub(crate) fn exporter_secret(&self) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        labeled_expand(
+            &self.suite,
+            &self.secret_prk,
+            b"exp",
+            &self.context,
+            out.as_mut(),
+        );
+        out
+    }
+}
+
+/// `psk_id_hash = LabeledExtract("", "psk_id_hash", default_psk_id)`: the same
+/// for every base-mode context of a suite, so computed once for slice-seal's.
+fn psk_id_hash(suite: &[u8; 10], aead_id: u16) -> [u8; 32] {
+    let compute = || *labeled_extract(suite, b"", b"psk_id_hash", b"").0;
+    if aead_id == crate::envelope::AEAD_ID {
+        static CACHED: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+        *CACHED.get_or_init(compute)
+    } else {
+        compute()
+    }
 }
 
 /// §5.1 `KeySchedule(mode_base, shared_secret, info, default_psk, default_psk_id)`
@@ -93,31 +121,30 @@ pub(crate) fn key_schedule_base(
     nk: usize,
 ) -> Schedule {
     let suite = hpke_suite_id(aead_id);
-    let (psk_id_hash, _) = labeled_extract(&suite, b"", b"psk_id_hash", b"");
+    let psk_id_hash = psk_id_hash(&suite, aead_id);
     let (info_hash, _) = labeled_extract(&suite, b"", b"info_hash", info);
     let mut context = [0u8; 65];
     context[0] = 0x00; // mode_base
-    context[1..33].copy_from_slice(psk_id_hash.as_ref());
+    context[1..33].copy_from_slice(&psk_id_hash);
     context[33..].copy_from_slice(info_hash.as_ref());
-    let (secret_bytes, secret) = labeled_extract(&suite, shared_secret, b"secret", b"");
+    let (secret, secret_prk) = labeled_extract(&suite, shared_secret, b"secret", b"");
     let mut key = Zeroizing::new(vec![0u8; nk]);
-    labeled_expand(&suite, &secret, b"key", &context, &mut key);
+    labeled_expand(&suite, &secret_prk, b"key", &context, &mut key);
     let mut base_nonce = Zeroizing::new([0u8; 12]);
     labeled_expand(
         &suite,
-        &secret,
+        &secret_prk,
         b"base_nonce",
         &context,
         base_nonce.as_mut(),
     );
-    let mut exporter_secret = Zeroizing::new([0u8; 32]);
-    labeled_expand(&suite, &secret, b"exp", &context, exporter_secret.as_mut());
     Schedule {
         key,
         base_nonce,
-        exporter_secret,
         context,
-        secret: secret_bytes,
+        secret,
+        secret_prk,
+        suite,
     }
 }
 

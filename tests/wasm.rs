@@ -7,14 +7,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use js_sys::Promise;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use slice_seal::wasm::api::{
-    JsSealer, export_public_key, generate_key_pair, import_public_key, inspect, open, open_text,
-    primitives_aes_gcm_open, primitives_aes_gcm_seal, primitives_ecdh, primitives_hkdf,
-    primitives_hkdf_expand, primitives_hkdf_extract, seal, thumbprint,
+    JsOpener, JsSealer, export_public_key, generate_key_pair, import_public_key, inspect, open,
+    open_async, open_text, open_text_async, primitives_aes_gcm_open, primitives_aes_gcm_seal,
+    primitives_ecdh, primitives_hkdf, primitives_hkdf_expand, primitives_hkdf_extract, seal,
+    seal_async, thumbprint,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
 // ---------------------------------------------------------------- helpers
@@ -749,6 +752,347 @@ fn broken_random_source_is_random_failed() {
     Reflect::delete_property(crypto.unchecked_ref::<Object>(), &key).unwrap();
     assert_eq!(seal_err, "RANDOM_FAILED");
     assert!(seal(p.public, s("x"), ctx("f", "a")).is_ok());
+}
+
+// ---------------------------------------------------------------- async API (WebCrypto fast path)
+
+async fn settle(p: Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(p).await
+}
+
+async fn settle_str(p: Promise) -> String {
+    settle(p)
+        .await
+        .expect("resolves")
+        .as_string()
+        .expect("a string")
+}
+
+/// `globalThis.crypto.subtle`, if this runtime has it.
+fn subtle_object() -> Option<JsValue> {
+    let crypto = Reflect::get(&js_sys::global(), &s("crypto")).ok()?;
+    let subtle = Reflect::get(&crypto, &s("subtle")).ok()?;
+    subtle.is_object().then_some(subtle)
+}
+
+/// Count calls to WebCrypto methods: returns the call log and an undo.
+fn spy_subtle() -> Option<(Array, Function)> {
+    let subtle = subtle_object()?;
+    let install = Function::new_with_args(
+        "subtle, log",
+        "const names = ['generateKey', 'deriveBits', 'exportKey', 'importKey'];
+         for (const n of names) {
+           const orig = subtle[n];
+           subtle[n] = function (...a) { log.push(n); return orig.apply(this, a); };
+         }
+         return () => { for (const n of names) delete subtle[n]; };",
+    );
+    let log = Array::new();
+    let undo = install.call2(&JsValue::NULL, &subtle, &log).unwrap();
+    Some((log, undo.unchecked_into()))
+}
+
+fn calls(log: &Array, name: &str) -> usize {
+    log.iter()
+        .filter(|v| v.as_string().as_deref() == Some(name))
+        .count()
+}
+
+/// Run `f` with `crypto.subtle` hidden (as in an insecure context).
+async fn without_subtle<F: std::future::Future<Output = ()>>(f: impl FnOnce() -> F) {
+    let crypto = Reflect::get(&js_sys::global(), &s("crypto")).unwrap();
+    let hide = Function::new_with_args(
+        "c",
+        "Object.defineProperty(c, 'subtle', { value: undefined, configurable: true });",
+    );
+    hide.call1(&JsValue::NULL, &crypto).unwrap();
+    assert!(subtle_object().is_none());
+    f().await;
+    Reflect::delete_property(crypto.unchecked_ref::<Object>(), &s("subtle")).unwrap();
+}
+
+async fn code_async(p: Promise) -> String {
+    code(settle(p).await)
+}
+
+#[wasm_bindgen_test]
+async fn sealer_seal_async_uses_webcrypto_and_prepared_keys() {
+    let p = pair();
+    let kid = member_str(&p.public, "kid");
+    let c = ctx_sub("f", "a", "s-1");
+    let sealer = JsSealer::new(p.public.clone(), obj(&[("kid", s(&kid))])).unwrap();
+    assert!(sealer.backend().is_undefined());
+    let web = subtle_object().is_some();
+    console_log!("crypto.subtle present: {web}");
+
+    let spy = spy_subtle();
+    let env = settle_str(sealer.seal_async(s("hello"), c.clone())).await;
+    let expected = if web { "webcrypto" } else { "wasm" };
+    assert_eq!(sealer.backend().as_string().unwrap(), expected);
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        // Recipient imported once, one key pair generated and exported, one ECDH.
+        assert_eq!(calls(&log, "importKey"), 1);
+        assert_eq!(calls(&log, "generateKey"), 1);
+        assert_eq!(calls(&log, "exportKey"), 1);
+        assert_eq!(calls(&log, "deriveBits"), 1);
+    }
+    assert_eq!(
+        open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+        s("hello")
+    );
+    // The envelope is bound to its context like any other.
+    assert_eq!(
+        code(open(p.private.clone(), s(&env), ctx_sub("f", "b", "s-1"))),
+        "CONTEXT_MISMATCH"
+    );
+
+    // Prepared at idle time: sealing then costs one deriveBits and no key generation.
+    let ready = settle(sealer.prepare_async(JsValue::from_f64(5.0)))
+        .await
+        .unwrap();
+    assert_eq!(ready.as_f64(), Some(5.0));
+    assert_eq!(sealer.prepared(), 5);
+    let spy = spy_subtle();
+    let mut encs = std::collections::HashSet::new();
+    for i in 0..5u8 {
+        let env = settle_str(sealer.seal_async(bytes(&[i; 40]), c.clone())).await;
+        let enc = slice_seal::Envelope::parse(&env).unwrap().enc().to_vec();
+        assert!(encs.insert(enc), "ephemeral key reused");
+        assert_eq!(
+            to_vec(&open(p.private.clone(), s(&env), c.clone()).unwrap()),
+            [i; 40]
+        );
+    }
+    assert_eq!(sealer.prepared(), 0);
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(calls(&log, "generateKey"), 0);
+        assert_eq!(calls(&log, "deriveBits"), 5);
+        assert_eq!(calls(&log, "importKey"), 0);
+    }
+    // Empty and 64 KiB plaintexts.
+    let env = settle_str(sealer.seal_async(s(""), c.clone())).await;
+    assert_eq!(
+        open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+        s("")
+    );
+    let big = vec![0xa5u8; 64 << 10];
+    let env = settle_str(sealer.seal_async(bytes(&big), c.clone())).await;
+    assert_eq!(
+        to_vec(&open(p.private.clone(), s(&env), c.clone()).unwrap()),
+        big
+    );
+
+    // Bad arguments reject with the same codes as the sync API.
+    assert_eq!(
+        code_async(sealer.seal_async(JsValue::from_f64(1.0), c.clone())).await,
+        "INVALID_ARGUMENT"
+    );
+    assert_eq!(
+        code_async(sealer.seal_async(s("x"), ctx("", "a"))).await,
+        "INVALID_CONTEXT"
+    );
+    let too_big = Uint8Array::new_with_length((4 << 20) + 1);
+    assert_eq!(
+        code_async(sealer.seal_async(too_big.into(), c.clone())).await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code_async(sealer.prepare_async(JsValue::from_f64(-1.0))).await,
+        "INVALID_ARGUMENT"
+    );
+    assert_eq!(
+        code(JsSealer::new(
+            p.public.clone(),
+            obj(&[("webCrypto", s("yes"))])
+        )),
+        "INVALID_ARGUMENT"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn one_shot_async_calls_and_opener() {
+    let p = pair();
+    let other = pair();
+    let c = ctx("f", "a");
+    let env = settle_str(seal_async(p.public.clone(), s("Ada"), c.clone())).await;
+    assert_eq!(
+        settle(open_text_async(p.private.clone(), s(&env), c.clone()))
+            .await
+            .unwrap(),
+        s("Ada")
+    );
+    assert_eq!(
+        to_vec(
+            &settle(open_async(p.private.clone(), s(&env), JsValue::UNDEFINED))
+                .await
+                .unwrap()
+        ),
+        b"Ada"
+    );
+    assert_eq!(
+        code_async(seal_async(s("not a key"), s("x"), c.clone())).await,
+        "INVALID_KEY"
+    );
+
+    let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(opener.kid(), member_str(&p.public, "kid"));
+    assert!(opener.backend().is_undefined());
+    let spy = spy_subtle();
+    for _ in 0..3 {
+        assert_eq!(
+            settle(opener.open_text_async(s(&env), c.clone()))
+                .await
+                .unwrap(),
+            s("Ada")
+        );
+    }
+    let web = subtle_object().is_some();
+    assert_eq!(
+        opener.backend().as_string().unwrap(),
+        if web { "webcrypto" } else { "wasm" }
+    );
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        // The private key once, then each envelope's enc; one ECDH each.
+        assert_eq!(calls(&log, "importKey"), 4);
+        assert_eq!(calls(&log, "deriveBits"), 3);
+    }
+    assert_eq!(opener.open_text(s(&env), c.clone()).unwrap(), s("Ada"));
+    assert_eq!(to_vec(&opener.open(s(&env), c.clone()).unwrap()), b"Ada");
+
+    // Every failure is the sync API's, in the async API too.
+    let mut tampered = body(&env);
+    *tampered.last_mut().unwrap() ^= 1;
+    let foreign = seal(other.public.clone(), s("x"), c.clone()).unwrap();
+    let not_utf8 = seal(p.public.clone(), bytes(&[0xff, 0xfe]), c.clone()).unwrap();
+    let cases: Vec<(String, JsValue, &str)> = vec![
+        (env.clone(), ctx("f", "b"), "CONTEXT_MISMATCH"),
+        (foreign, c.clone(), "KID_MISMATCH"),
+        (text(&tampered), c.clone(), "DECRYPT_FAILED"),
+        ("ss1.AAAA".into(), c.clone(), "MALFORMED_ENVELOPE"),
+        ("ss9.AAAA".into(), c.clone(), "UNSUPPORTED_VERSION"),
+        (env.clone(), ctx("", "a"), "INVALID_CONTEXT"),
+    ];
+    for (e, cx, want) in &cases {
+        assert_eq!(code(opener.open(s(e), cx.clone())), *want, "{e}");
+        assert_eq!(
+            code_async(opener.open_async(s(e), cx.clone())).await,
+            *want,
+            "{e}"
+        );
+        assert_eq!(
+            code_async(open_async(p.private.clone(), s(e), cx.clone())).await,
+            *want,
+            "{e}"
+        );
+    }
+    assert_eq!(
+        code_async(opener.open_text_async(s(&not_utf8), c.clone())).await,
+        "INVALID_UTF8"
+    );
+    assert_eq!(
+        to_vec(
+            &settle(opener.open_async(s(&not_utf8), c.clone()))
+                .await
+                .unwrap()
+        ),
+        [0xff, 0xfe]
+    );
+    assert_eq!(
+        code_async(opener.open_async(JsValue::from_f64(1.0), c.clone())).await,
+        "INVALID_ARGUMENT"
+    );
+    assert_eq!(
+        code(JsOpener::new(p.public.clone(), JsValue::UNDEFINED)),
+        "INVALID_KEY"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn async_api_falls_back_to_wasm() {
+    let p = pair();
+    let c = ctx("f", "a");
+    // Turned off by option: no WebCrypto call at all.
+    let sealer = JsSealer::new(p.public.clone(), obj(&[("webCrypto", JsValue::FALSE)])).unwrap();
+    let opener = JsOpener::new(p.private.clone(), obj(&[("webCrypto", JsValue::FALSE)])).unwrap();
+    let spy = spy_subtle();
+    assert_eq!(
+        settle(sealer.prepare_async(JsValue::from_f64(2.0)))
+            .await
+            .unwrap()
+            .as_f64(),
+        Some(2.0)
+    );
+    let env = settle_str(sealer.seal_async(s("off"), c.clone())).await;
+    assert_eq!(
+        settle(opener.open_text_async(s(&env), c.clone()))
+            .await
+            .unwrap(),
+        s("off")
+    );
+    assert_eq!(sealer.backend().as_string().unwrap(), "wasm");
+    assert_eq!(opener.backend().as_string().unwrap(), "wasm");
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(log.length(), 0, "WebCrypto was called: {log:?}");
+    }
+
+    // No crypto.subtle (an insecure context): everything still works, in wasm.
+    without_subtle(|| async {
+        let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+        let env = settle_str(sealer.seal_async(s("plain http"), c.clone())).await;
+        assert_eq!(sealer.backend().as_string().unwrap(), "wasm");
+        let env2 = settle_str(seal_async(p.public.clone(), s("one-shot"), c.clone())).await;
+        let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+        assert_eq!(
+            settle(opener.open_text_async(s(&env), c.clone()))
+                .await
+                .unwrap(),
+            s("plain http")
+        );
+        assert_eq!(opener.backend().as_string().unwrap(), "wasm");
+        assert_eq!(
+            settle(open_text_async(p.private.clone(), s(&env2), c.clone()))
+                .await
+                .unwrap(),
+            s("one-shot")
+        );
+    })
+    .await;
+
+    // WebCrypto present but failing (e.g. no P-256 ECDH): the call still
+    // succeeds in wasm, and that Sealer does not try WebCrypto again.
+    let Some(subtle) = subtle_object() else {
+        return;
+    };
+    let reject = Function::new_no_args(
+        "return Promise.reject(new DOMException('no ECDH here', 'NotSupportedError'));",
+    );
+    Reflect::set(&subtle, &s("deriveBits"), &reject).unwrap();
+    let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+    let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+    let env = settle_str(sealer.seal_async(s("fallback"), c.clone())).await;
+    let opened = settle(opener.open_text_async(s(&env), c.clone())).await;
+    Reflect::delete_property(subtle.unchecked_ref::<Object>(), &s("deriveBits")).unwrap();
+    assert_eq!(opened.unwrap(), s("fallback"));
+    assert_eq!(sealer.backend().as_string().unwrap(), "wasm");
+    assert_eq!(opener.backend().as_string().unwrap(), "wasm");
+    let spy = spy_subtle();
+    let env = settle_str(sealer.seal_async(s("again"), c.clone())).await;
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(log.length(), 0, "a failed Sealer tried WebCrypto again");
+    }
+    assert_eq!(
+        open_text(p.private.clone(), s(&env), c).unwrap(),
+        s("again")
+    );
+    // A fresh Sealer uses WebCrypto again.
+    let fresh = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+    settle_str(fresh.seal_async(s("x"), ctx("f", "a"))).await;
+    assert_eq!(fresh.backend().as_string().unwrap(), "webcrypto");
 }
 
 // ---------------------------------------------------------------- primitives

@@ -15,12 +15,16 @@
 //! Results (JWKs, key pairs, envelope metadata) cross back with
 //! `serde-wasm-bindgen` as plain JSON-compatible objects.
 
-use js_sys::{Array, JsString, Reflect, Uint8Array};
+use std::rc::Rc;
+
+use js_sys::{Array, JsString, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
 use super::js_error;
+use super::subtle::{self, AsyncOpener, AsyncSealer};
 use crate::envelope::MAX_ENVELOPE_LEN;
 use crate::{
     AEAD_ID, Context, Envelope, Jwk, JwkSecret, Jwks, KDF_ID, KEM_ID, MAX_CONTEXT_LEN,
@@ -117,6 +121,17 @@ export interface KeyPair {
 export interface SealerOptions {
   /** Expected key id: the key is refused (KID_MISMATCH) unless its thumbprint is this. */
   kid?: string;
+  /**
+   * Let `sealAsync`/`prepareAsync` do the P-256 work in WebCrypto where
+   * `crypto.subtle` exists (default `true`); `false` keeps it all in wasm.
+   */
+  webCrypto?: boolean;
+}
+
+/** Options of `new Opener(...)`. */
+export interface OpenerOptions {
+  /** Let `openAsync` do the ECDH in WebCrypto where it can (default `true`). */
+  webCrypto?: boolean;
 }
 
 /** Options of `importPublicKey`. */
@@ -512,15 +527,143 @@ pub fn open_text(
     }
 }
 
+/// Seal one answer, as `seal`, returning a promise. Where `crypto.subtle`
+/// exists (secure contexts, workers, Node ≥ 19) the P-256 key generation and
+/// ECDH run in WebCrypto (the key schedule, AES-GCM and the envelope in wasm),
+/// else everything runs in wasm; the envelopes are the same either way.
+/// Argument errors reject the promise.
+#[wasm_bindgen(js_name = sealAsync, unchecked_return_type = "Promise<string>")]
+pub fn seal_async(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+    public_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+) -> Promise {
+    let args = (|| -> JsResult<_> {
+        Ok((
+            public_key_arg(&public_key, None)?,
+            plaintext_arg(&plaintext)?,
+            context_arg(&context)?,
+        ))
+    })();
+    let (key, plaintext, context) = match args {
+        Ok(a) => a,
+        Err(e) => return Promise::reject(&e),
+    };
+    future_to_promise(async move {
+        if subtle::subtle().is_none() {
+            // No WebCrypto: the one-shot wasm seal (no per-recipient table).
+            return Ok(crate::seal(&key, &plaintext, &context)?.into());
+        }
+        let sealer = AsyncSealer::new(key, true);
+        Ok(sealer.seal(plaintext, context).await?.into())
+    })
+}
+
+async fn open_async_bytes(
+    opener: Rc<AsyncOpener>,
+    envelope: String,
+    expected: Option<Context>,
+    text: bool,
+) -> JsResult<JsValue> {
+    let opened = opener.open(envelope, expected).await?;
+    let pt = Zeroizing::new(opened.plaintext);
+    if text {
+        match core::str::from_utf8(&pt) {
+            Ok(s) => Ok(JsValue::from_str(s)),
+            Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
+        }
+    } else {
+        Ok(bytes_out(&pt).into())
+    }
+}
+
+fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, Option<Context>)> {
+    Ok((envelope_arg(envelope)?, opt_context_arg(context)?))
+}
+
+/// Open an envelope, as `open`, returning a promise; the ECDH runs in
+/// WebCrypto where `crypto.subtle` exists (the private key is imported
+/// non-extractable), else in wasm. To open many, prefer `Opener`, which
+/// imports the key once.
+#[wasm_bindgen(js_name = openAsync, unchecked_return_type = "Promise<Uint8Array>")]
+pub fn open_async(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+    private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+) -> Promise {
+    one_shot_open(&private_key, &envelope, &context, false)
+}
+
+/// As `openAsync`, decoding the plaintext as UTF-8 (`INVALID_UTF8` if it is not).
+#[wasm_bindgen(js_name = openTextAsync, unchecked_return_type = "Promise<string>")]
+pub fn open_text_async(
+    #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+    private_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+) -> Promise {
+    one_shot_open(&private_key, &envelope, &context, true)
+}
+
+fn one_shot_open(
+    private_key: &JsValue,
+    envelope: &JsValue,
+    context: &JsValue,
+    text: bool,
+) -> Promise {
+    let args =
+        private_key_arg(private_key).and_then(|k| Ok((k, open_async_args(envelope, context)?)));
+    match args {
+        Ok((key, (env, expected))) => future_to_promise(open_async_bytes(
+            AsyncOpener::new(key, true),
+            env,
+            expected,
+            text,
+        )),
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// `options.webCrypto` (default true).
+fn web_crypto_option(options: &JsValue) -> JsResult<bool> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(true);
+    }
+    if !is_plain_object(options) {
+        return Err(arg_error("options must be an object"));
+    }
+    let v = get(options, "webCrypto", "options")?;
+    if v.is_undefined() {
+        return Ok(true);
+    }
+    v.as_bool()
+        .ok_or_else(|| arg_error("options.webCrypto must be a boolean"))
+}
+
+fn backend_out(b: Option<subtle::Backend>) -> JsValue {
+    b.map_or(JsValue::UNDEFINED, |b| JsValue::from_str(b.name()))
+}
+
+fn count_arg(count: &JsValue) -> JsResult<usize> {
+    match count.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n.min(crate::MAX_PREPARED as f64) as usize),
+        _ => Err(arg_error("count must be a non-negative integer")),
+    }
+}
+
 /// A recipient key parsed and checked once, for sealing many answers.
 ///
 /// Pass `{ kid }` to pin the key: the constructor throws `KID_MISMATCH` unless
 /// the key's RFC 7638 thumbprint is that kid. Pinning is recommended, so that
-/// a swapped key file cannot redirect answers. Call `free()` (or use `using`)
-/// when done: the key lives in wasm memory.
+/// a swapped key file cannot redirect answers. `sealAsync` uses WebCrypto for
+/// the P-256 work where it can (`{ webCrypto: false }` turns that off);
+/// `seal` is synchronous and pure wasm. Call `free()` (or use `using`) when
+/// done: the key lives in wasm memory.
 #[wasm_bindgen(js_name = Sealer)]
 pub struct JsSealer {
-    inner: crate::Sealer,
+    inner: Rc<AsyncSealer>,
     kid: String,
 }
 
@@ -536,10 +679,11 @@ impl JsSealer {
         #[wasm_bindgen(unchecked_optional_param_type = "SealerOptions")] options: JsValue,
     ) -> JsResult<JsSealer> {
         let kid = kid_option(&options)?;
+        let web = web_crypto_option(&options)?;
         let key = public_key_arg(&public_key, kid.as_deref())?;
         let kid = key.kid();
         Ok(JsSealer {
-            inner: crate::Sealer::new(key),
+            inner: AsyncSealer::new(key, web),
             kid,
         })
     }
@@ -550,27 +694,48 @@ impl JsSealer {
         self.kid.clone()
     }
 
-    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time,
-    /// e.g. from `requestIdleCallback`, so that later `seal` calls are faster.
-    /// Each is used for one answer only. Returns how many are ready.
+    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time for
+    /// `seal`, in wasm, e.g. from `requestIdleCallback`. Each is used for one
+    /// answer only. Returns how many are ready (see `prepared`).
     pub fn prepare(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
     ) -> JsResult<u32> {
-        let count = match count.as_f64() {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 => n.min(crate::MAX_PREPARED as f64) as usize,
-            _ => return Err(arg_error("count must be a non-negative integer")),
-        };
-        Ok(self.inner.prepare(count)? as u32)
+        let count = count_arg(&count)?;
+        self.inner.with_sync(|s| s.prepare(count))?;
+        Ok(self.inner.prepared() as u32)
     }
 
-    /// How many prepared ephemeral key pairs are ready.
+    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time for
+    /// `sealAsync`: with WebCrypto where it can (off the main thread in
+    /// browsers), else in wasm. Resolves to how many are ready.
+    #[wasm_bindgen(js_name = prepareAsync, unchecked_return_type = "Promise<number>")]
+    pub fn prepare_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+    ) -> Promise {
+        let count = match count_arg(&count) {
+            Ok(c) => c,
+            Err(e) => return Promise::reject(&e),
+        };
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok((inner.prepare(count).await? as u32).into()) })
+    }
+
+    /// How many prepared ephemeral key pairs are ready (WebCrypto's and wasm's).
     #[wasm_bindgen(getter)]
     pub fn prepared(&self) -> u32 {
         self.inner.prepared() as u32
     }
 
-    /// Seal one answer; see `seal`.
+    /// Which implementation did the P-256 work of the last `sealAsync`:
+    /// `"webcrypto"` or `"wasm"` (`undefined` before the first).
+    #[wasm_bindgen(getter, unchecked_return_type = "\"webcrypto\" | \"wasm\" | undefined")]
+    pub fn backend(&self) -> JsValue {
+        backend_out(self.inner.last_backend())
+    }
+
+    /// Seal one answer synchronously, in wasm; see `seal`.
     pub fn seal(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
@@ -578,7 +743,121 @@ impl JsSealer {
     ) -> JsResult<String> {
         let plaintext = plaintext_arg(&plaintext)?;
         let context = context_arg(&context)?;
-        Ok(self.inner.seal(&plaintext, &context)?)
+        Ok(self.inner.seal_sync(&plaintext, &context)?)
+    }
+
+    /// Seal one answer; see `sealAsync`. Uses a key pair made by
+    /// `prepareAsync` if one is ready.
+    #[wasm_bindgen(js_name = sealAsync, unchecked_return_type = "Promise<string>")]
+    pub fn seal_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+    ) -> Promise {
+        let args = plaintext_arg(&plaintext).and_then(|p| Ok((p, context_arg(&context)?)));
+        let (plaintext, context) = match args {
+            Ok(a) => a,
+            Err(e) => return Promise::reject(&e),
+        };
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok(inner.seal(plaintext, context).await?.into()) })
+    }
+}
+
+/// A private key parsed and checked once, for opening many envelopes.
+///
+/// `open`/`openText` are synchronous and pure wasm; `openAsync`/`openTextAsync`
+/// do the ECDH in WebCrypto where they can (the key is imported once,
+/// non-extractable; `{ webCrypto: false }` turns that off). Call `free()` (or
+/// use `using`) when done: the key lives in wasm memory.
+#[wasm_bindgen(js_name = Opener)]
+pub struct JsOpener {
+    inner: Rc<AsyncOpener>,
+}
+
+#[wasm_bindgen(js_class = Opener)]
+impl JsOpener {
+    /// Parse and validate `privateKey` (private JWK, its JSON, or PEM).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
+        private_key: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenerOptions")] options: JsValue,
+    ) -> JsResult<JsOpener> {
+        let web = web_crypto_option(&options)?;
+        let key = private_key_arg(&private_key)?;
+        Ok(JsOpener {
+            inner: AsyncOpener::new(key, web),
+        })
+    }
+
+    /// The key id (RFC 7638 thumbprint) of the key.
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.inner.core().key().kid()
+    }
+
+    /// Which implementation did the ECDH of the last `openAsync`:
+    /// `"webcrypto"` or `"wasm"` (`undefined` before the first).
+    #[wasm_bindgen(getter, unchecked_return_type = "\"webcrypto\" | \"wasm\" | undefined")]
+    pub fn backend(&self) -> JsValue {
+        backend_out(self.inner.last_backend())
+    }
+
+    /// Open synchronously, in wasm; see `open`.
+    #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+    pub fn open(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+    ) -> JsResult<JsValue> {
+        let (env, expected) = open_async_args(&envelope, &context)?;
+        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
+        Ok(bytes_out(&pt).into())
+    }
+
+    /// As `open`, decoding the plaintext as UTF-8; `INVALID_UTF8` if it is not.
+    #[wasm_bindgen(js_name = openText, unchecked_return_type = "string")]
+    pub fn open_text(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+    ) -> JsResult<JsValue> {
+        let (env, expected) = open_async_args(&envelope, &context)?;
+        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
+        match core::str::from_utf8(&pt) {
+            Ok(s) => Ok(JsValue::from_str(s)),
+            Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
+        }
+    }
+
+    /// Open, as `openAsync`, with this key.
+    #[wasm_bindgen(js_name = openAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn open_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+    ) -> Promise {
+        self.open_promise(&envelope, &context, false)
+    }
+
+    /// As `openAsync`, decoding the plaintext as UTF-8.
+    #[wasm_bindgen(js_name = openTextAsync, unchecked_return_type = "Promise<string>")]
+    pub fn open_text_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
+    ) -> Promise {
+        self.open_promise(&envelope, &context, true)
+    }
+
+    fn open_promise(&self, envelope: &JsValue, context: &JsValue, text: bool) -> Promise {
+        match open_async_args(envelope, context) {
+            Ok((env, expected)) => {
+                future_to_promise(open_async_bytes(self.inner.clone(), env, expected, text))
+            }
+            Err(e) => Promise::reject(&e),
+        }
     }
 }
 

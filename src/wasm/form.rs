@@ -38,7 +38,10 @@ use web_sys::{
     Response, SubmitEvent, UrlSearchParams, Window,
 };
 
-use crate::{Context, Jwks, PublicKey, Sealer};
+use zeroize::Zeroizing;
+
+use super::subtle::AsyncSealer;
+use crate::{Context, Jwks, PublicKey};
 
 /// Name of the hidden field that carries the submission id.
 pub const SUBMISSION_FIELD: &str = "slice-seal-submission";
@@ -138,8 +141,8 @@ struct FormState {
     on_sealed: Option<js_sys::Function>,
     key: RefCell<Option<PublicKey>>,
     /// Built once the pinned key is validated; holds the prepared ephemeral
-    /// key pairs (made at idle time) and the recipient's precomputed table.
-    sealer: RefCell<Option<Sealer>>,
+    /// key pairs (made at idle time: by WebCrypto where it can, else in wasm).
+    sealer: RefCell<Option<Rc<AsyncSealer>>>,
     /// An idle-time preparation chain is scheduled.
     preparing: Cell<bool>,
     busy: Cell<bool>,
@@ -294,7 +297,7 @@ impl FormState {
         };
         let key = select_key(&text, &kid)?;
         if self.key.borrow().is_none() {
-            *self.sealer.borrow_mut() = Some(Sealer::new(key.clone()));
+            *self.sealer.borrow_mut() = Some(AsyncSealer::new(key.clone(), true));
             *self.key.borrow_mut() = Some(key.clone());
         }
         Ok(key)
@@ -342,7 +345,7 @@ impl FormState {
 
     /// Seal the form: the body to send (name, value) with every marked value
     /// replaced by its envelope, the submission id, and the sealed names.
-    fn seal_body(&self, submitter: Option<HtmlElement>) -> FResult<SealedBody> {
+    async fn seal_body(&self, submitter: Option<HtmlElement>) -> FResult<SealedBody> {
         let marked = self.marked_names()?;
         let data = FormData::new_with_form(&self.form)
             .map_err(|e| config(format!("cannot read the form: {}", js_msg(&e))))?;
@@ -373,11 +376,12 @@ impl FormState {
         crate::rng::fill(&mut sub)?;
         let submission: String = sub.iter().map(|b| format!("{b:02x}")).collect();
 
-        let mut sealer = self.sealer.borrow_mut();
-        let sealer = sealer
-            .as_mut()
+        let sealer = self
+            .sealer
+            .borrow()
+            .clone()
             .ok_or_else(|| config("the recipient key is not ready"))?;
-        let mut sealed: Vec<(String, String)> = Vec::with_capacity(marked.len());
+        let mut items: Vec<(Zeroizing<Vec<u8>>, Context)> = Vec::with_capacity(marked.len());
         for (name, multi) in &marked {
             let values: Vec<String> = entries
                 .iter()
@@ -400,9 +404,15 @@ impl FormState {
             };
             let ctx = Context::new(self.form_id.clone(), name.clone())?
                 .with_submission(submission.clone())?;
-            let envelope = sealer.seal(plaintext.as_bytes(), &ctx)?;
-            sealed.push((name.clone(), envelope));
+            items.push((Zeroizing::new(plaintext.into_bytes()), ctx));
         }
+        // All fields at once: with WebCrypto, their ECDHs are in flight together.
+        let envelopes = sealer.seal_many(items).await?;
+        let sealed: Vec<(String, String)> = marked
+            .iter()
+            .map(|(name, _)| name.clone())
+            .zip(envelopes)
+            .collect();
 
         // Same order as the form; each marked name once, as its envelope.
         let mut body: Vec<(String, String)> = Vec::with_capacity(entries.len() + 1);
@@ -435,7 +445,7 @@ impl FormState {
     /// The whole submit: key, seal, send. Nothing is sent unless all of it works.
     async fn submit(self: Rc<Self>, submitter: Option<HtmlElement>) -> FResult<()> {
         self.recipient().await?;
-        let (body, submission, fields) = self.seal_body(submitter)?;
+        let (body, submission, fields) = self.seal_body(submitter).await?;
         // Make fresh key pairs for the next submission while the page is idle.
         schedule_prepare(&self);
         match self.mode {
@@ -597,34 +607,60 @@ fn schedule_prepare(state: &Rc<FormState>) {
     }
 }
 
-/// One idle step: prepare a chunk, then schedule the next if more are needed.
+/// One idle step. With WebCrypto, make every missing key pair at once (its
+/// key generation runs off the main thread); else prepare a chunk in wasm and
+/// schedule the next if more are needed.
 fn prepare_step(state: Rc<FormState>) {
     let target = prepare_target(&state);
-    let more = match state.sealer.try_borrow_mut() {
-        Ok(mut guard) => match guard.as_mut() {
-            Some(sealer) => {
-                let want = (sealer.prepared() + PREPARE_CHUNK).min(target);
-                match sealer.prepare(want) {
-                    Ok(ready) => ready < target,
-                    Err(e) => {
-                        web_sys::console::warn_1(&JsValue::from_str(&format!(
-                            "slice-seal: form {:?}: cannot prepare keys ahead: {}: {}",
-                            state.form_id,
-                            e.code(),
-                            e
-                        )));
-                        false
-                    }
-                }
+    let Some(sealer) = state.sealer.borrow().clone() else {
+        state.preparing.set(false);
+        return;
+    };
+    let warn = |state: &FormState, e: crate::Error| {
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "slice-seal: form {:?}: cannot prepare keys ahead: {}: {}",
+            state.form_id,
+            e.code(),
+            e
+        )));
+    };
+    if sealer.uses_web_crypto() {
+        spawn_local(async move {
+            match sealer.clone().prepare(target).await {
+                Ok(n) => announce_prepared(&state, n),
+                Err(e) => warn(&state, e),
             }
-            None => false,
-        },
-        // Busy sealing right now: try again at the next idle period.
-        Err(_) => true,
+            state.preparing.set(false);
+        });
+        return;
+    }
+    let want = (sealer.prepared() + PREPARE_CHUNK).min(target);
+    let more = match sealer.with_sync(|s| s.prepare(want)) {
+        Ok(_) if sealer.prepared() >= target => {
+            announce_prepared(&state, sealer.prepared());
+            false
+        }
+        Ok(_) => true,
+        Err(e) => {
+            warn(&state, e);
+            false
+        }
     };
     if !(more && request_idle(state.clone())) {
         state.preparing.set(false);
     }
+}
+
+/// Dispatch `slice-seal:prepared` (`detail.prepared`: key pairs ready) on the
+/// form once idle-time preparation has made enough for a submission.
+fn announce_prepared(state: &FormState, prepared: usize) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &detail,
+        &JsValue::from_str("prepared"),
+        &JsValue::from(prepared as u32),
+    );
+    dispatch(&state.form, "slice-seal:prepared", &detail);
 }
 
 /// Run [`prepare_step`] in a `requestIdleCallback` (a `setTimeout` where

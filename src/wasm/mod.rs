@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod api;
 mod form;
+mod subtle;
 
 /// A JS `Error` with `name` = `SliceSealError` and a stable `code` property.
 pub(crate) fn js_error(code: &str, message: &str) -> JsValue {

@@ -371,6 +371,57 @@ test('c: a submit before the wasm has loaded is blocked', () =>
     await page.evaluate(() => document.querySelector('form[data-module="slice-seal"]').requestSubmit());
   }));
 
+test('i: the form seals through WebCrypto with key pairs prepared at idle (one deriveBits per field, no key generation at submit); without crypto.subtle it seals in wasm', async () => {
+  const slug = 'declarations'; // fetch mode: the page stays, so its counters can be read
+  for (const subtle of [true, false]) {
+    const { ctx, errors } = await newContext();
+    await ctx.addInitScript((keep) => {
+      window.__wc = { generateKey: 0, deriveBits: 0, importKey: 0, exportKey: 0 };
+      window.__prepared = 0;
+      document.addEventListener('slice-seal:prepared', (e) => { window.__prepared = e.detail.prepared; }, true);
+      window.__sent = new Promise((ok) => document.addEventListener('slice-seal:sent', (e) => {
+        e.stopImmediatePropagation(); // stay on the page
+        ok({ ...window.__wc });
+      }, { capture: true, once: true }));
+      if (!keep) {
+        Object.defineProperty(crypto, 'subtle', { value: undefined, configurable: true });
+        return;
+      }
+      if (!crypto.subtle) return; // e.g. the initial about:blank
+      for (const n of Object.keys(window.__wc)) {
+        const orig = crypto.subtle[n];
+        crypto.subtle[n] = function (...a) { window.__wc[n] += 1; return orig.apply(this, a); };
+      }
+    }, subtle);
+    const page = await ctx.newPage();
+    const r = await startApplication(page);
+    await page.goto(`${low}/apply/${r}/${slug}`);
+    await waitProtected(page);
+    const names = Object.keys(MARKED[slug]).length;
+    await page.waitForFunction((n) => window.__prepared >= n, names, { timeout: 20_000 });
+    const before = await page.evaluate(() => ({ ...window.__wc }));
+    await fillStep(page, slug);
+    await page.click('button:has-text("Save and continue")');
+    const after = await page.evaluate(() => window.__sent);
+    if (subtle) {
+      assert(before.generateKey >= names, `key pairs generated at idle: ${JSON.stringify(before)}`);
+      assertEq(before.deriveBits, 0, 'no ECDH before the submit');
+      assertEq(after.generateKey - before.generateKey, 0, 'no key generation at submit');
+      assertEq(after.deriveBits - before.deriveBits, names, 'one ECDH per sealed field');
+    } else {
+      assertEq(after, { generateKey: 0, deriveBits: 0, importKey: 0, exportKey: 0 }, 'no WebCrypto use without crypto.subtle');
+    }
+    const ans = await highAnswers(r);
+    for (const [name, value] of Object.entries(MARKED[slug])) {
+      const v = ans.steps[slug].fields[name];
+      assert(v && v.ok, `${name} opened (subtle ${subtle}): ${JSON.stringify(v)}`);
+      assertEq(v.value, value, `${name} value (subtle ${subtle})`);
+    }
+    assertEq(errors, [], 'no console errors');
+    await ctx.close();
+  }
+});
+
 test('c: sealing that throws (no secure random numbers) fails closed', async () => {
   const { ctx, posts, errors } = await newContext();
   const page = await ctx.newPage();

@@ -124,6 +124,13 @@ function checkRoundTrip(r) {
   assert.equal(r.moved, 'CONTEXT_MISMATCH');
   assert.deepEqual(r.wrongType, { isError: true, name: 'SliceSealError', code: 'INVALID_ARGUMENT' });
   assert.deepEqual(r.afterFree, { isError: true, isTrap: false });
+  // The async API: the same envelopes, through WebCrypto wherever it exists
+  // (every page here is a secure context; Node ≥ 19 has globalThis.crypto).
+  assert.equal(r.async.hasSubtle, true);
+  assert.deepEqual(r.async, {
+    text: 'Ada Lovelace ✓', oneShot: 'one-shot', syncOpen: 'Ada Lovelace ✓',
+    sealBackend: 'webcrypto', openBackend: 'webcrypto', hasSubtle: true, moved: 'CONTEXT_MISMATCH',
+  });
 }
 
 function checkPage(p) {

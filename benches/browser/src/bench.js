@@ -24,12 +24,11 @@ const now = () => performance.now();
 // The runner may add more with --extra=NAME[,NAME] (same conventions); any
 // other export / Sealer method whose name starts with "seal" or "open" is
 // discovered automatically. Sync or async (a returned promise is awaited).
-export const SS_REGISTRY = {
-  sealAsync: { kind: 'seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx)' },
-  'Sealer#sealAsync': { kind: 'seal', label: 'slice-seal await Sealer.sealAsync(pt, ctx)' },
-  openAsync: { kind: 'open', label: 'slice-seal await openAsync(privateKey, env, ctx)' },
-};
-const KNOWN = new Set(['seal', 'open', 'openText', 'Sealer#seal', 'Sealer#prepare', 'Sealer#free']);
+export const SS_REGISTRY = {};
+const KNOWN = new Set([
+  'seal', 'open', 'openText', 'sealAsync', 'openAsync', 'openTextAsync',
+  'Sealer#seal', 'Sealer#prepare', 'Sealer#free', 'Sealer#sealAsync', 'Sealer#prepareAsync',
+]);
 
 function discoverExtras(extraNames) {
   const names = new Set([...Object.keys(SS_REGISTRY), ...extraNames]);
@@ -118,6 +117,11 @@ window.runBench = async function runBench(cfg) {
   const ctx = { form: 'bench', field: 'answer' };
   const sealer = new ss.Sealer(pubJwk, { kid });
   const sealerP = new ss.Sealer(pubJwk, { kid });
+  // The async API (WebCrypto P-256 where crypto.subtle exists).
+  const sealerA = new ss.Sealer(pubJwk, { kid });
+  const sealerAP = new ss.Sealer(pubJwk, { kid });
+  const opener = new ss.Opener(privJwk);
+  const backends = () => ({ seal: sealerA.backend, open: opener.backend });
 
   const extras = discoverExtras(cfg.extra || []);
   out.extras = { found: extras.found.map((e) => e.name), missing: extras.missing };
@@ -143,6 +147,25 @@ window.runBench = async function runBench(cfg) {
         if (sealerP.prepared !== info.prepared - n) throw new Error(`prepared count ${sealerP.prepared} after ${n} seals (was ${info.prepared})`);
       },
       call: (p, c) => sealerP.seal(p, c),
+      verify: ssVerify,
+    },
+    { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p, c) => ss.sealAsync(pubJwk, p, c), verify: ssVerify },
+    { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync (WebCrypto P-256)', call: (p, c) => sealerA.sealAsync(p, c), verify: ssVerify },
+    {
+      id: 'ss-async-prepared',
+      group: 'slice-seal',
+      label: 'slice-seal await Sealer.sealAsync after prepareAsync(n) (prepared ephemerals)',
+      before: async (n) => {
+        const t = now();
+        const got = await sealerAP.prepareAsync(n);
+        const ms = now() - t;
+        if (got < n) throw new Error(`prepareAsync(${n}) made only ${got} ready`);
+        return { prepareMs: ms, prepared: got };
+      },
+      after: (n, info) => {
+        if (sealerAP.prepared !== info.prepared - n) throw new Error(`prepared count ${sealerAP.prepared} after ${n} seals (was ${info.prepared})`);
+      },
+      call: (p, c) => sealerAP.sealAsync(p, c),
       verify: ssVerify,
     },
   ];
@@ -172,7 +195,10 @@ window.runBench = async function runBench(cfg) {
   // ---- open paths (on one sealed value each, made and verified at setup)
   const ssEnv = ss.seal(pubJwk, pt, ctx);
   const openPaths = [
-    { id: 'ss-open', group: 'slice-seal', label: 'slice-seal open(privateKey, env, ctx)', call: () => ss.open(privJwk, ssEnv, ctx) },
+    { id: 'ss-open', group: 'slice-seal', label: 'slice-seal open(privateKey, env, ctx) one-shot', call: () => ss.open(privJwk, ssEnv, ctx) },
+    { id: 'ss-opener', group: 'slice-seal', label: 'slice-seal Opener.open(env, ctx) (sync, wasm)', call: () => opener.open(ssEnv, ctx) },
+    { id: 'ss-open-async-oneshot', group: 'slice-seal', label: 'slice-seal await openAsync(privateKey, env, ctx) one-shot', call: () => ss.openAsync(privJwk, ssEnv, ctx) },
+    { id: 'ss-opener-async', group: 'slice-seal', label: 'slice-seal await Opener.openAsync(env, ctx) (WebCrypto ECDH)', call: () => opener.openAsync(ssEnv, ctx) },
   ];
   for (const e of extras.found.filter((x) => x.kind === 'open')) {
     const fn = e.owner === 'Sealer' ? null : () => ss[e.name](privJwk, ssEnv, ctx);
@@ -209,7 +235,7 @@ window.runBench = async function runBench(cfg) {
   for (const p of sealPaths) {
     if (p.before) {
       try {
-        p.before(1);
+        await p.before(1);
       } catch (e) {
         fail(p.id, e.message);
         continue;
@@ -259,6 +285,17 @@ window.runBench = async function runBench(cfg) {
       verify: (i, r) => ssVerify(r, fieldVals[i], fieldCtx[i]),
     },
     { id: 'f-ss-oneshot', group: 'slice-seal', label: `slice-seal seal(jwk, …) ×${F}`, sync: true, call: (i) => ss.seal(pubJwk, fieldVals[i], fieldCtx[i]), verify: (i, r) => ssVerify(r, fieldVals[i], fieldCtx[i]) },
+    { id: 'f-ss-async', group: 'slice-seal', label: `slice-seal await Sealer.sealAsync ×${F}, one at a time`, sync: false, call: (i) => sealerA.sealAsync(fieldVals[i], fieldCtx[i]), verify: (i, r) => ssVerify(r, fieldVals[i], fieldCtx[i]) },
+    { id: 'f-ss-async-all', group: 'slice-seal', label: `slice-seal Promise.all(Sealer.sealAsync ×${F})`, all: true, call: (i) => sealerA.sealAsync(fieldVals[i], fieldCtx[i]), verify: (i, r) => ssVerify(r, fieldVals[i], fieldCtx[i]) },
+    {
+      id: 'f-ss-async-prepared-all',
+      group: 'slice-seal',
+      label: `slice-seal Promise.all(Sealer.sealAsync ×${F}) after prepareAsync(${F}) (idle time)`,
+      all: true,
+      before: async () => { if ((await sealerAP.prepareAsync(F)) < F) throw new Error('prepareAsync failed'); },
+      call: (i) => sealerAP.sealAsync(fieldVals[i], fieldCtx[i]),
+      verify: (i, r) => ssVerify(r, fieldVals[i], fieldCtx[i]),
+    },
   ];
   for (const e of extras.found.filter((x) => x.kind === 'seal')) {
     const fn = e.owner === 'Sealer' ? (i) => sealer[e.method](fieldVals[i], fieldCtx[i]) : (i) => ss[e.name](pubJwk, fieldVals[i], fieldCtx[i]);
@@ -275,7 +312,7 @@ window.runBench = async function runBench(cfg) {
     tasks.push({
       key: `seal:${p.id}`,
       run: async (n, verifyAll) => {
-        const info = p.before ? p.before(n) : null;
+        const info = p.before ? await p.before(n) : null;
         let r;
         const t0 = now();
         if (p.sync) for (let i = 0; i < n; i++) r = p.call(pt, ctx);
@@ -306,11 +343,12 @@ window.runBench = async function runBench(cfg) {
     tasks.push({
       key: `fields:${p.id}`,
       run: async (_n, verifyAll, round) => {
-        if (p.before) p.before();
-        const res = new Array(F);
+        if (p.before) await p.before();
+        let res = new Array(F);
         const t0 = now();
         if (p.start) p.start();
-        if (p.sync) for (let i = 0; i < F; i++) res[i] = p.call(i);
+        if (p.all) res = await Promise.all(res.fill(0).map((_, i) => p.call(i)));
+        else if (p.sync) for (let i = 0; i < F; i++) res[i] = p.call(i);
         else for (let i = 0; i < F; i++) res[i] = await p.call(i);
         if (p.end) p.end();
         const t1 = now();
@@ -349,6 +387,7 @@ window.runBench = async function runBench(cfg) {
     }
   }
   out.env.roundsMs = now() - t0All;
+  out.env.backends = backends();
 
   // ---- end to end through the form integration (protectForm, fetch mode)
   if (cfg.formIters > 0) {
@@ -434,7 +473,18 @@ async function formBench(cfg, { pubJwk, privJwk, kid, fieldVals }) {
     if (pending) pending.reject(ev.detail && ev.detail.error ? ev.detail.error : new Error('slice-seal:error'));
   });
 
+  // Idle-time key preparation (as between page load and a person's submit):
+  // wait for the form's `slice-seal:prepared` event before each submit.
+  let prepared = false;
+  form.addEventListener('slice-seal:prepared', () => { prepared = true; });
+  const waitPrepared = async () => {
+    for (let i = 0; i < 200 && !prepared; i++) await new Promise((r) => setTimeout(r, 25));
+    if (!prepared) throw new Error('no slice-seal:prepared event within 5 s');
+  };
+
   const one = async () => {
+    await waitPrepared();
+    prepared = false;
     const inputs = form.querySelectorAll('input[data-slice-seal]');
     inputs.forEach((el, i) => { el.value = values[i]; });
     const p = {};

@@ -16,6 +16,27 @@ export async function roundTrip(m, initArg) {
     sealerKid: sealer.kid === kp.publicKey.kid,
     ecdhLength: m.primitives.ecdh(kp.privateKey, kp.publicKey).length,
   };
+  // The async API: WebCrypto's P-256 where crypto.subtle exists.
+  const asyncSealer = new m.Sealer(kp.publicKey, { kid: kp.publicKey.kid });
+  await asyncSealer.prepareAsync(2);
+  const sealedAsync = await asyncSealer.sealAsync('Ada Lovelace ✓', ctx);
+  const opener = new m.Opener(kp.privateKey);
+  result.async = {
+    text: await opener.openTextAsync(sealedAsync, ctx),
+    oneShot: await m.openTextAsync(kp.privateKey, await m.sealAsync(kp.publicKey, 'one-shot', ctx), ctx),
+    syncOpen: m.openText(kp.privateKey, sealedAsync, ctx),
+    sealBackend: asyncSealer.backend,
+    openBackend: opener.backend,
+    hasSubtle: !!(globalThis.crypto && globalThis.crypto.subtle),
+  };
+  try {
+    await opener.openAsync(sealedAsync, { ...ctx, field: 'moved' });
+    result.async.moved = 'opened';
+  } catch (e) {
+    result.async.moved = e.code;
+  }
+  asyncSealer.free();
+  opener.free();
   try {
     m.open(kp.privateKey, envelope, { ...ctx, field: 'moved' });
     result.moved = 'opened';

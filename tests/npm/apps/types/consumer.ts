@@ -2,8 +2,8 @@
 // installed package: the declarations must be precise (no `any` slipping
 // through) — every @ts-expect-error line must be a type error.
 import init, {
-  exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openText, primitives, seal,
-  Sealer, thumbprint,
+  exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
+  openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
   type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
 } from 'slice-seal';
 import { ready } from 'slice-seal/form';
@@ -29,6 +29,18 @@ export async function main(): Promise<string> {
     using scoped = new Sealer(pub);
     scoped.seal('y', ctx);
   }
+  const prepAsync: number = await sealer.prepareAsync(4);
+  const envAsync: string = await sealer.sealAsync('z', ctx);
+  const backend: 'webcrypto' | 'wasm' | undefined = sealer.backend;
+  const oneShotAsync: string = await sealAsync(pub, new Uint8Array(2), ctx);
+  const opener = new Opener(kp.privateKey, { webCrypto: true });
+  const openedAsync: Uint8Array = await opener.openAsync(envAsync, ctx);
+  const openedText: string = await opener.openTextAsync(oneShotAsync);
+  const openedSync: string = opener.openText(envAsync, ctx);
+  const openerBackend: 'webcrypto' | 'wasm' | undefined = opener.backend;
+  const viaFn: Uint8Array = await openAsync(kp.privateKey, envAsync, ctx);
+  const viaFnText: string = await openTextAsync(kp.privateKey, envAsync);
+  opener.free();
   sealer.free();
   const tp: string = thumbprint(pub);
   const imported: Jwk = importPublicKey({ keys: [pub] } satisfies Jwks, { kid });
@@ -55,8 +67,14 @@ export async function main(): Promise<string> {
   const wrongVersion: 2 = info.version;
   // @ts-expect-error not an error code
   const wrongCode: SliceSealErrorCode = 'OOPS';
+  // @ts-expect-error sealAsync resolves to a string, not bytes
+  const wrongAsync: Uint8Array = await sealAsync(pub, 'x', ctx);
+  // @ts-expect-error webCrypto is a boolean
+  new Sealer(pub, { webCrypto: 'yes' });
   // @ts-expect-error Jwk.kty is "EC"
   const rsa: Jwk = { kty: 'RSA', crv: 'P-256', x: '', y: '' };
 
-  return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa].join();
+  return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa,
+    prepAsync, backend, openedAsync.length, openedText, openedSync, openerBackend, viaFn.length, viaFnText,
+    wrongAsync].join();
 }

@@ -1,0 +1,471 @@
+//! The WebCrypto fast path of the async API (issue 6).
+//!
+//! Where `crypto.subtle` exists (browsers in secure contexts, workers, Node
+//! ≥ 19), P-256 key generation and ECDH run in the platform's native code:
+//! `generateKey` (non-extractable private key) + `exportKey("raw")` for the
+//! ephemeral key pair, `deriveBits` for the shared secret. The rest of RFC
+//! 9180 — `ExtractAndExpand`, `KeySchedule`, AES-256-GCM — and the envelope
+//! are the core's ([`crate::seal_with_agreement`],
+//! [`crate::Opener::open_with_agreement`]), so the envelopes are the same as
+//! the pure-wasm path's and are checked by the same tests.
+//!
+//! Where `crypto.subtle` is missing, or any WebCrypto call fails (e.g. a
+//! platform without P-256 ECDH), the call falls back to the pure-wasm path
+//! and that `Sealer`/`Opener` does not try WebCrypto again. No
+//! secret leaves wasm except the ECDH result's JS buffer, which is zeroed as
+//! soon as it has been copied; private keys stay non-extractable
+//! `CryptoKey`s, and a private key imported for opening is copied into
+//! WebCrypto from a PKCS#8 buffer that is zeroed at once.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
+
+use crate::{Context, Envelope, Error, Opened, Opener, PrivateKey, PublicKey, Sealer};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `crypto.subtle`, called structurally (no `instanceof`).
+    pub(crate) type Subtle;
+    #[wasm_bindgen(method, catch, js_name = generateKey)]
+    fn generate_key(
+        this: &Subtle,
+        alg: &Object,
+        extractable: bool,
+        usages: &Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = exportKey)]
+    fn export_key(this: &Subtle, format: &str, key: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = importKey)]
+    fn import_key(
+        this: &Subtle,
+        format: &str,
+        data: &Uint8Array,
+        alg: &Object,
+        extractable: bool,
+        usages: &Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = deriveBits)]
+    fn derive_bits(
+        this: &Subtle,
+        alg: &Object,
+        key: &JsValue,
+        length: u32,
+    ) -> Result<Promise, JsValue>;
+}
+
+/// Which implementation did the P-256 work of an async call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    WebCrypto,
+    Wasm,
+}
+
+impl Backend {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Backend::WebCrypto => "webcrypto",
+            Backend::Wasm => "wasm",
+        }
+    }
+}
+
+/// `globalThis.crypto.subtle` if it is usable (looked up on every call, so a
+/// page that removes it is honoured).
+pub(crate) fn subtle() -> Option<Subtle> {
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
+    if !crypto.is_object() {
+        return None;
+    }
+    let subtle = Reflect::get(&crypto, &JsValue::from_str("subtle")).ok()?;
+    let has =
+        |name: &str| Reflect::get(&subtle, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
+    (subtle.is_object() && has("generateKey") && has("deriveBits") && has("importKey"))
+        .then(|| subtle.unchecked_into())
+}
+
+/// Give up on WebCrypto for the owner of `flag` (warning once).
+fn broken(flag: &Cell<bool>, err: &JsValue) {
+    if !flag.replace(true) {
+        web_sys::console::warn_2(
+            &JsValue::from_str("slice-seal: WebCrypto P-256 failed; using the wasm path:"),
+            err,
+        );
+    }
+}
+
+async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(p?).await
+}
+
+fn obj(pairs: &[(&str, &JsValue)]) -> Object {
+    let o = Object::new();
+    for (k, v) in pairs {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
+}
+
+fn ecdh_p256() -> Object {
+    obj(&[
+        ("name", &JsValue::from_str("ECDH")),
+        ("namedCurve", &JsValue::from_str("P-256")),
+    ])
+}
+
+fn usages(derive: bool) -> Array {
+    let a = Array::new();
+    if derive {
+        a.push(&JsValue::from_str("deriveBits"));
+    }
+    a
+}
+
+/// An ephemeral key pair made by WebCrypto: the non-extractable private key
+/// and `enc` (the uncompressed public key). Used for one slice only.
+pub(crate) struct WebEphemeral {
+    private: JsValue,
+    enc: [u8; 65],
+}
+
+async fn generate(subtle: &Subtle) -> Result<WebEphemeral, JsValue> {
+    let pair = settle(subtle.generate_key(&ecdh_p256(), false, &usages(true))).await?;
+    let private = Reflect::get(&pair, &JsValue::from_str("privateKey"))?;
+    let public = Reflect::get(&pair, &JsValue::from_str("publicKey"))?;
+    let raw = Uint8Array::new(&settle(subtle.export_key("raw", &public)).await?);
+    if raw.length() != 65 {
+        return Err(JsValue::from_str("exportKey(raw) did not give 65 bytes"));
+    }
+    let mut enc = [0u8; 65];
+    raw.copy_to(&mut enc);
+    Ok(WebEphemeral { private, enc })
+}
+
+async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue> {
+    let data = Uint8Array::from(sec1);
+    settle(subtle.import_key("raw", &data, &ecdh_p256(), true, &usages(false))).await
+}
+
+async fn import_private(subtle: &Subtle, key: &PrivateKey) -> Result<JsValue, JsValue> {
+    let der = key.to_pkcs8_der().map_err(JsValue::from)?;
+    let data = Uint8Array::from(&der[..]);
+    // importKey copies its input before it returns: wipe the JS copy now.
+    let promise = subtle.import_key("pkcs8", &data, &ecdh_p256(), false, &usages(true));
+    data.fill(0, 0, data.length());
+    settle(promise).await
+}
+
+/// `deriveBits(ECDH)`: the x-coordinate of `private·public`; the JS buffer is
+/// zeroed once copied.
+async fn derive(
+    subtle: &Subtle,
+    private: &JsValue,
+    public: &JsValue,
+) -> Result<Zeroizing<[u8; 32]>, JsValue> {
+    let alg = obj(&[("name", &JsValue::from_str("ECDH")), ("public", public)]);
+    let bits = Uint8Array::new(&settle(subtle.derive_bits(&alg, private, 256)).await?);
+    let mut dh = Zeroizing::new([0u8; 32]);
+    let ok = bits.length() == 32;
+    if ok {
+        bits.copy_to(dh.as_mut());
+    }
+    bits.fill(0, 0, bits.length());
+    if ok {
+        Ok(dh)
+    } else {
+        Err(JsValue::from_str("deriveBits did not give 32 bytes"))
+    }
+}
+
+/// Why the WebCrypto path stopped: the platform (fall back to wasm) or the
+/// core (a real error for the caller, e.g. an oversized plaintext).
+enum Stop {
+    Web(JsValue),
+    Core(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Core(e)
+    }
+}
+
+/// A recipient key for the JS `Sealer` and the form integration: the async
+/// API goes through WebCrypto where it can, the sync API is pure wasm (its
+/// per-recipient table is built on first use only).
+pub(crate) struct AsyncSealer {
+    recipient: PublicKey,
+    web_allowed: bool,
+    /// Set once a WebCrypto call has failed: the pure-wasm path from then on.
+    web_failed: Cell<bool>,
+    sync: RefCell<Option<Sealer>>,
+    /// The recipient key imported into WebCrypto (once).
+    peer: RefCell<Option<JsValue>>,
+    pool: RefCell<Vec<WebEphemeral>>,
+    last: Cell<Option<Backend>>,
+}
+
+impl AsyncSealer {
+    pub(crate) fn new(recipient: PublicKey, web_allowed: bool) -> Rc<Self> {
+        Rc::new(AsyncSealer {
+            recipient,
+            web_allowed,
+            web_failed: Cell::new(false),
+            sync: RefCell::new(None),
+            peer: RefCell::new(None),
+            pool: RefCell::new(Vec::new()),
+            last: Cell::new(None),
+        })
+    }
+
+    /// Whether async calls would use WebCrypto now.
+    pub(crate) fn uses_web_crypto(&self) -> bool {
+        self.subtle().is_some()
+    }
+
+    /// The backend the last async call used, if any.
+    pub(crate) fn last_backend(&self) -> Option<Backend> {
+        self.last.get()
+    }
+
+    fn subtle(&self) -> Option<Subtle> {
+        if self.web_allowed && !self.web_failed.get() {
+            subtle()
+        } else {
+            None
+        }
+    }
+
+    /// Run `f` on the pure-wasm sealer, building it on first use.
+    pub(crate) fn with_sync<T>(&self, f: impl FnOnce(&mut Sealer) -> T) -> T {
+        let mut guard = self.sync.borrow_mut();
+        let sealer = guard.get_or_insert_with(|| Sealer::new(self.recipient.clone()));
+        f(sealer)
+    }
+
+    /// Prepared ephemeral key pairs: WebCrypto's plus the wasm sealer's.
+    pub(crate) fn prepared(&self) -> usize {
+        let wasm = self.sync.borrow().as_ref().map_or(0, Sealer::prepared);
+        self.pool.borrow().len() + wasm
+    }
+
+    /// Seal synchronously, in wasm.
+    pub(crate) fn seal_sync(&self, plaintext: &[u8], context: &Context) -> crate::Result<String> {
+        self.with_sync(|s| s.seal(plaintext, context))
+    }
+
+    /// Seal through WebCrypto if possible, else in wasm.
+    pub(crate) async fn seal(
+        self: Rc<Self>,
+        plaintext: Zeroizing<Vec<u8>>,
+        context: Context,
+    ) -> crate::Result<String> {
+        if let Some(subtle) = self.subtle() {
+            match self.seal_web(&subtle, &plaintext, &context).await {
+                Ok(env) => {
+                    self.last.set(Some(Backend::WebCrypto));
+                    return Ok(env);
+                }
+                Err(Stop::Core(e)) => return Err(e),
+                Err(Stop::Web(e)) => broken(&self.web_failed, &e),
+            }
+        }
+        self.last.set(Some(Backend::Wasm));
+        self.seal_sync(&plaintext, &context)
+    }
+
+    /// Seal many slices at once; WebCrypto's calls for all of them are in
+    /// flight together. Results are in the order of `items`.
+    pub(crate) async fn seal_many(
+        self: Rc<Self>,
+        items: Vec<(Zeroizing<Vec<u8>>, Context)>,
+    ) -> crate::Result<Vec<String>> {
+        if self.subtle().is_some() && items.len() > 1 {
+            type Slots = Rc<RefCell<Vec<Option<crate::Result<String>>>>>;
+            let slots: Slots = Rc::new(RefCell::new(vec![None; items.len()]));
+            let promises: Array = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, (pt, ctx))| {
+                    let me = self.clone();
+                    let slots = slots.clone();
+                    wasm_bindgen_futures::future_to_promise(async move {
+                        let r = me.seal(pt, ctx).await;
+                        slots.borrow_mut()[i] = Some(r);
+                        Ok(JsValue::UNDEFINED)
+                    })
+                })
+                .collect();
+            // The tasks never reject: their results are in `slots`.
+            let _ = JsFuture::from(Promise::all(&promises)).await;
+            let results = core::mem::take(&mut *slots.borrow_mut());
+            return results
+                .into_iter()
+                .map(|r| r.unwrap_or(Err(Error::EncryptFailed)))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (pt, ctx) in items {
+            out.push(self.clone().seal(pt, ctx).await?);
+        }
+        Ok(out)
+    }
+
+    async fn seal_web(
+        &self,
+        subtle: &Subtle,
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Result<String, Stop> {
+        // Core checks first, so that a bad input costs no key pair.
+        context.info()?;
+        if plaintext.len() > crate::MAX_PLAINTEXT {
+            return Err(Error::input("plaintext is larger than 4 MiB").into());
+        }
+        let peer = self.peer(subtle).await.map_err(Stop::Web)?;
+        let popped = self.pool.borrow_mut().pop();
+        let eph = match popped {
+            Some(e) => e,
+            None => generate(subtle).await.map_err(Stop::Web)?,
+        };
+        let dh = derive(subtle, &eph.private, &peer)
+            .await
+            .map_err(Stop::Web)?;
+        let env =
+            crate::seal_with_agreement(&self.recipient, &eph.enc, dh.as_ref(), plaintext, context)?;
+        Ok(env.to_string())
+    }
+
+    async fn peer(&self, subtle: &Subtle) -> Result<JsValue, JsValue> {
+        if let Some(k) = self.peer.borrow().as_ref() {
+            return Ok(k.clone());
+        }
+        let key = import_public(subtle, &self.recipient.to_sec1(false)).await?;
+        *self.peer.borrow_mut() = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Prepare ephemeral key pairs until `count` (at most
+    /// [`crate::MAX_PREPARED`]) are ready: with WebCrypto (concurrently, off
+    /// the main thread in browsers) if possible, else in wasm.
+    pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> crate::Result<usize> {
+        let want = count.min(crate::MAX_PREPARED);
+        if let Some(subtle) = self.subtle() {
+            let have = self.pool.borrow().len();
+            if have >= want {
+                return Ok(self.prepared());
+            }
+            let promises: Array = (have..want)
+                .map(|_| {
+                    let subtle: Subtle = JsValue::clone(&subtle).unchecked_into();
+                    wasm_bindgen_futures::future_to_promise(async move {
+                        let eph = generate(&subtle).await?;
+                        let pair = Array::new();
+                        pair.push(&eph.private);
+                        pair.push(&Uint8Array::from(&eph.enc[..]));
+                        Ok(pair.into())
+                    })
+                })
+                .collect();
+            match JsFuture::from(Promise::all(&promises)).await {
+                Ok(all) => {
+                    let all: Array = all.unchecked_into();
+                    let mut pool = self.pool.borrow_mut();
+                    for pair in all.iter() {
+                        let pair: Array = pair.unchecked_into();
+                        let mut enc = [0u8; 65];
+                        Uint8Array::new(&pair.get(1)).copy_to(&mut enc);
+                        if pool.len() < crate::MAX_PREPARED {
+                            pool.push(WebEphemeral {
+                                private: pair.get(0),
+                                enc,
+                            });
+                        }
+                    }
+                    drop(pool);
+                    return Ok(self.prepared());
+                }
+                Err(e) => broken(&self.web_failed, &e),
+            }
+        }
+        self.with_sync(|s| s.prepare(want))?;
+        Ok(self.prepared())
+    }
+}
+
+/// A private key for the JS `Opener`: `open` is pure wasm, `openAsync` does
+/// the ECDH through WebCrypto where it can.
+pub(crate) struct AsyncOpener {
+    core: Opener,
+    web_allowed: bool,
+    web_failed: Cell<bool>,
+    private: RefCell<Option<JsValue>>,
+    last: Cell<Option<Backend>>,
+}
+
+impl AsyncOpener {
+    pub(crate) fn new(key: PrivateKey, web_allowed: bool) -> Rc<Self> {
+        Rc::new(AsyncOpener {
+            core: Opener::new(key),
+            web_allowed,
+            web_failed: Cell::new(false),
+            private: RefCell::new(None),
+            last: Cell::new(None),
+        })
+    }
+
+    pub(crate) fn core(&self) -> &Opener {
+        &self.core
+    }
+
+    pub(crate) fn last_backend(&self) -> Option<Backend> {
+        self.last.get()
+    }
+
+    pub(crate) async fn open(
+        self: Rc<Self>,
+        envelope: String,
+        expected: Option<Context>,
+    ) -> crate::Result<Opened> {
+        let env = Envelope::parse(&envelope)?;
+        // Same checks, same order as the sync path, before any WebCrypto call.
+        self.core.check(&env, expected.as_ref())?;
+        let web = self.web_allowed && !self.web_failed.get();
+        if let Some(subtle) = web.then(subtle).flatten() {
+            match self.dh_web(&subtle, &env).await {
+                Ok(dh) => {
+                    self.last.set(Some(Backend::WebCrypto));
+                    return self
+                        .core
+                        .open_with_agreement(&env, dh.as_ref(), expected.as_ref());
+                }
+                Err(e) => broken(&self.web_failed, &e),
+            }
+        }
+        self.last.set(Some(Backend::Wasm));
+        self.core.open_envelope(&env, expected.as_ref())
+    }
+
+    async fn dh_web(
+        &self,
+        subtle: &Subtle,
+        env: &Envelope,
+    ) -> Result<Zeroizing<[u8; 32]>, JsValue> {
+        let existing = self.private.borrow().clone();
+        let private = match existing {
+            Some(k) => k,
+            None => {
+                let k = import_private(subtle, self.core.key()).await?;
+                *self.private.borrow_mut() = Some(k.clone());
+                k
+            }
+        };
+        let pk_e = import_public(subtle, env.enc()).await?;
+        derive(subtle, &private, &pk_e).await
+    }
+}
