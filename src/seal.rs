@@ -317,7 +317,8 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
     let enc: [u8; ENC_LEN] = enc
         .try_into()
         .map_err(|_| Error::input("ephemeral public key must be 65 bytes (uncompressed SEC1)"))?;
-    PublicKey::from_sec1(&enc)
+    // The point check only (no thumbprint, no `hpke` key): this is per slice.
+    p256::PublicKey::from_sec1_bytes(&enc)
         .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
     let dh: &[u8; 32] = dh
         .try_into()
@@ -443,6 +444,16 @@ impl Opener {
         expected: Option<&Context>,
     ) -> Result<Opened> {
         self.check(envelope, expected)?;
+        self.open_checked_with_agreement(envelope, dh)
+    }
+
+    /// [`Opener::open_with_agreement`] for an envelope that already passed
+    /// [`Opener::check`] (with the same `expected`).
+    pub(crate) fn open_checked_with_agreement(
+        &self,
+        envelope: &Envelope,
+        dh: &[u8],
+    ) -> Result<Opened> {
         let dh: &[u8; 32] = dh
             .try_into()
             .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;

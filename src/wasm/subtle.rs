@@ -440,9 +440,7 @@ impl AsyncOpener {
             match self.dh_web(&subtle, &env).await {
                 Ok(dh) => {
                     self.last.set(Some(Backend::WebCrypto));
-                    return self
-                        .core
-                        .open_with_agreement(&env, dh.as_ref(), expected.as_ref());
+                    return self.core.open_checked_with_agreement(&env, dh.as_ref());
                 }
                 Err(e) => broken(&self.web_failed, &e),
             }

@@ -379,9 +379,16 @@ test('i: the form seals through WebCrypto with key pairs prepared at idle (one d
       window.__wc = { generateKey: 0, deriveBits: 0, importKey: 0, exportKey: 0 };
       window.__prepared = 0;
       document.addEventListener('slice-seal:prepared', (e) => { window.__prepared = e.detail.prepared; }, true);
+      // WebCrypto calls up to the moment the sealed body is handed to fetch
+      // (after that, idle time replaces the used key pairs).
+      const fetch0 = window.fetch;
+      window.fetch = function (url, init) {
+        if (init && init.method === 'POST' && !window.__atFetch) window.__atFetch = { ...window.__wc };
+        return fetch0.call(this, url, init);
+      };
       window.__sent = new Promise((ok) => document.addEventListener('slice-seal:sent', (e) => {
         e.stopImmediatePropagation(); // stay on the page
-        ok({ ...window.__wc });
+        ok(window.__atFetch);
       }, { capture: true, once: true }));
       if (!keep) {
         Object.defineProperty(crypto, 'subtle', { value: undefined, configurable: true });
