@@ -10,6 +10,9 @@
 //! - `open_1KiB`: `open` of one 1 KiB slice.
 //! - `open_batch_1x1KiB`: `open_batch` of one slice (its per-envelope cost,
 //!   one thread).
+//! - `ecdh_p256`: `primitives::ecdh`, the constant-time variable-base scalar
+//!   multiplication (p256) that opening does once per envelope: the floor of
+//!   `open_batch_1x1KiB`.
 //! - `open_batch_1000x1KiB`: `open_batch` (the parallel code `slice-seal open`
 //!   uses) over 1,000 envelopes; reported as elements per second.
 
@@ -17,7 +20,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use slice_seal::{Context, PrivateKey, PublicKey, Sealer, open, open_batch, seal};
+use slice_seal::{Context, PrivateKey, PublicKey, Sealer, open, open_batch, primitives, seal};
 
 fn plaintext() -> Vec<u8> {
     (0..1024u32).map(|i| (i % 251) as u8).collect()
@@ -75,6 +78,10 @@ fn single(c: &mut Criterion) {
     let one = [envelope.as_str()];
     g.bench_function("open_batch_1x1KiB", |b| {
         b.iter(|| black_box(open_batch(&key, black_box(&one), Some(&ctx))))
+    });
+    let peer = PrivateKey::generate().unwrap();
+    g.bench_function("ecdh_p256", |b| {
+        b.iter(|| black_box(primitives::ecdh(&key, black_box(peer.public_key()))))
     });
     g.finish();
 }
