@@ -74,8 +74,8 @@ impl Backend {
     }
 }
 
-/// `globalThis.crypto.subtle` if it is usable (looked up on every call, so a
-/// page that removes it is honoured).
+/// `globalThis.crypto.subtle` if it is usable. Looked up when a `Sealer` or
+/// `Opener` first needs it (and on every one-shot call).
 pub(crate) fn subtle() -> Option<Subtle> {
     let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
     if !crypto.is_object() {
@@ -86,6 +86,13 @@ pub(crate) fn subtle() -> Option<Subtle> {
         |name: &str| Reflect::get(&subtle, &JsValue::from_str(name)).is_ok_and(|f| f.is_function());
     (subtle.is_object() && has("generateKey") && has("deriveBits") && has("importKey"))
         .then(|| subtle.unchecked_into())
+}
+
+/// [`subtle`], looked up once per owner of `cell`.
+fn cached(cell: &std::cell::OnceCell<Option<Subtle>>) -> Option<Subtle> {
+    cell.get_or_init(subtle)
+        .as_ref()
+        .map(|s| JsValue::clone(s).unchecked_into())
 }
 
 /// Give up on WebCrypto for the owner of `flag` (warning once).
@@ -111,19 +118,29 @@ fn obj(pairs: &[(&str, &JsValue)]) -> Object {
     o
 }
 
-fn ecdh_p256() -> Object {
-    obj(&[
-        ("name", &JsValue::from_str("ECDH")),
-        ("namedCurve", &JsValue::from_str("P-256")),
-    ])
+/// The WebCrypto arguments every call shares, made once: `{name: "ECDH",
+/// namedCurve: "P-256"}`, `["deriveBits"]` and `[]` (WebCrypto reads them,
+/// never changes them).
+struct Args {
+    ecdh_p256: Object,
+    derive: Array,
+    none: Array,
 }
 
-fn usages(derive: bool) -> Array {
-    let a = Array::new();
-    if derive {
-        a.push(&JsValue::from_str("deriveBits"));
-    }
-    a
+thread_local! {
+    static ARGS: Args = Args {
+        ecdh_p256: obj(&[
+            ("name", &JsValue::from_str("ECDH")),
+            ("namedCurve", &JsValue::from_str("P-256")),
+        ]),
+        derive: Array::of1(&JsValue::from_str("deriveBits")),
+        none: Array::new(),
+    };
+}
+
+/// `{name: "ECDH", public}`: the `deriveBits` algorithm for a peer key.
+fn derive_alg(public: &JsValue) -> Object {
+    obj(&[("name", &JsValue::from_str("ECDH")), ("public", public)])
 }
 
 /// An ephemeral key pair made by WebCrypto: the non-extractable private key
@@ -134,7 +151,8 @@ pub(crate) struct WebEphemeral {
 }
 
 async fn generate(subtle: &Subtle) -> Result<WebEphemeral, JsValue> {
-    let pair = settle(subtle.generate_key(&ecdh_p256(), false, &usages(true))).await?;
+    let pair = ARGS.with(|a| subtle.generate_key(&a.ecdh_p256, false, &a.derive));
+    let pair = settle(pair).await?;
     let private = Reflect::get(&pair, &JsValue::from_str("privateKey"))?;
     let public = Reflect::get(&pair, &JsValue::from_str("publicKey"))?;
     let raw = Uint8Array::new(&settle(subtle.export_key("raw", &public)).await?);
@@ -148,27 +166,27 @@ async fn generate(subtle: &Subtle) -> Result<WebEphemeral, JsValue> {
 
 async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue> {
     let data = Uint8Array::from(sec1);
-    settle(subtle.import_key("raw", &data, &ecdh_p256(), true, &usages(false))).await
+    let promise = ARGS.with(|a| subtle.import_key("raw", &data, &a.ecdh_p256, true, &a.none));
+    settle(promise).await
 }
 
 async fn import_private(subtle: &Subtle, key: &PrivateKey) -> Result<JsValue, JsValue> {
     let der = key.to_pkcs8_der().map_err(JsValue::from)?;
     let data = Uint8Array::from(&der[..]);
     // importKey copies its input before it returns: wipe the JS copy now.
-    let promise = subtle.import_key("pkcs8", &data, &ecdh_p256(), false, &usages(true));
+    let promise = ARGS.with(|a| subtle.import_key("pkcs8", &data, &a.ecdh_p256, false, &a.derive));
     data.fill(0, 0, data.length());
     settle(promise).await
 }
 
-/// `deriveBits(ECDH)`: the x-coordinate of `private·public`; the JS buffer is
-/// zeroed once copied.
+/// `deriveBits(alg, private, 256)` with `alg` from [`derive_alg`]: the
+/// x-coordinate of `private·public`; the JS buffer is zeroed once copied.
 async fn derive(
     subtle: &Subtle,
     private: &JsValue,
-    public: &JsValue,
+    alg: &Object,
 ) -> Result<Zeroizing<[u8; 32]>, JsValue> {
-    let alg = obj(&[("name", &JsValue::from_str("ECDH")), ("public", public)]);
-    let bits = Uint8Array::new(&settle(subtle.derive_bits(&alg, private, 256)).await?);
+    let bits = Uint8Array::new(&settle(subtle.derive_bits(alg, private, 256)).await?);
     let mut dh = Zeroizing::new([0u8; 32]);
     let ok = bits.length() == 32;
     if ok {
@@ -204,8 +222,11 @@ pub(crate) struct AsyncSealer {
     /// Set once a WebCrypto call has failed: the pure-wasm path from then on.
     web_failed: Cell<bool>,
     sync: RefCell<Option<Sealer>>,
-    /// The recipient key imported into WebCrypto (once).
-    peer: RefCell<Option<JsValue>>,
+    /// `crypto.subtle`, looked up on first use.
+    found: std::cell::OnceCell<Option<Subtle>>,
+    /// `{name: "ECDH", public: recipient}`, the recipient key imported into
+    /// WebCrypto once.
+    peer: RefCell<Option<Object>>,
     pool: RefCell<Vec<WebEphemeral>>,
     last: Cell<Option<Backend>>,
 }
@@ -217,6 +238,7 @@ impl AsyncSealer {
             web_allowed,
             web_failed: Cell::new(false),
             sync: RefCell::new(None),
+            found: std::cell::OnceCell::new(),
             peer: RefCell::new(None),
             pool: RefCell::new(Vec::new()),
             last: Cell::new(None),
@@ -235,7 +257,7 @@ impl AsyncSealer {
 
     fn subtle(&self) -> Option<Subtle> {
         if self.web_allowed && !self.web_failed.get() {
-            subtle()
+            cached(&self.found)
         } else {
             None
         }
@@ -341,13 +363,14 @@ impl AsyncSealer {
         Ok(env.to_string())
     }
 
-    async fn peer(&self, subtle: &Subtle) -> Result<JsValue, JsValue> {
-        if let Some(k) = self.peer.borrow().as_ref() {
-            return Ok(k.clone());
+    async fn peer(&self, subtle: &Subtle) -> Result<Object, JsValue> {
+        if let Some(alg) = self.peer.borrow().as_ref() {
+            return Ok(alg.clone());
         }
         let key = import_public(subtle, &self.recipient.to_sec1(false)).await?;
-        *self.peer.borrow_mut() = Some(key.clone());
-        Ok(key)
+        let alg = derive_alg(&key);
+        *self.peer.borrow_mut() = Some(alg.clone());
+        Ok(alg)
     }
 
     /// Prepare ephemeral key pairs until `count` (at most
@@ -404,6 +427,7 @@ pub(crate) struct AsyncOpener {
     core: Opener,
     web_allowed: bool,
     web_failed: Cell<bool>,
+    found: std::cell::OnceCell<Option<Subtle>>,
     private: RefCell<Option<JsValue>>,
     last: Cell<Option<Backend>>,
 }
@@ -414,6 +438,7 @@ impl AsyncOpener {
             core: Opener::new(key),
             web_allowed,
             web_failed: Cell::new(false),
+            found: std::cell::OnceCell::new(),
             private: RefCell::new(None),
             last: Cell::new(None),
         })
@@ -436,7 +461,7 @@ impl AsyncOpener {
         // Same checks, same order as the sync path, before any WebCrypto call.
         self.core.check(&env, expected.as_ref())?;
         let web = self.web_allowed && !self.web_failed.get();
-        if let Some(subtle) = web.then(subtle).flatten() {
+        if let Some(subtle) = web.then(|| cached(&self.found)).flatten() {
             match self.dh_web(&subtle, &env).await {
                 Ok(dh) => {
                     self.last.set(Some(Backend::WebCrypto));
@@ -464,6 +489,6 @@ impl AsyncOpener {
             }
         };
         let pk_e = import_public(subtle, env.enc()).await?;
-        derive(subtle, &private, &pk_e).await
+        derive(subtle, &private, &derive_alg(&pk_e)).await
     }
 }
