@@ -373,6 +373,10 @@ fn finish_seal(
 pub struct Opener {
     key: PrivateKey,
     pk_rm: [u8; ENC_LEN],
+    /// The same scalar for p256 0.13's multiplication (native only; see
+    /// [`Opener::dh`]). Zeroized on drop.
+    #[cfg(not(target_arch = "wasm32"))]
+    fast: Option<p256_v013::SecretKey>,
 }
 
 impl core::fmt::Debug for Opener {
@@ -388,7 +392,17 @@ impl Opener {
     pub fn new(key: PrivateKey) -> Self {
         let mut pk_rm = [0u8; ENC_LEN];
         pk_rm.copy_from_slice(&key.public_key().to_sec1(false));
-        Opener { key, pk_rm }
+        #[cfg(not(target_arch = "wasm32"))]
+        let fast = {
+            let bytes = Zeroizing::new(key.secret().to_bytes());
+            p256_v013::SecretKey::from_slice(bytes.as_slice()).ok()
+        };
+        Opener {
+            key,
+            pk_rm,
+            #[cfg(not(target_arch = "wasm32"))]
+            fast,
+        }
     }
 
     /// The private key.
@@ -403,12 +417,32 @@ impl Opener {
 
     /// As [`open_envelope`].
     pub fn open_envelope(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<Opened> {
-        let pk_e = self.checked_point(envelope, expected)?;
+        self.check(envelope, expected)?;
+        let dh = self.dh(envelope.enc())?;
+        self.finish(envelope, &dh)
+    }
+
+    /// `skR·pkE` (its x-coordinate), constant-time in `skR`. Natively with
+    /// p256 0.13, whose variable-base multiplication measured 1.75x faster
+    /// than 0.14's (opening is ~95% this multiplication); in wasm with 0.14
+    /// (the async API does it in WebCrypto instead). Both are proven equal
+    /// to the `hpke` crate's `open` by the tests.
+    fn dh(&self, enc: &[u8; ENC_LEN]) -> Result<Zeroizing<[u8; 32]>> {
+        let bad = || Error::envelope("enc is not an uncompressed P-256 point");
+        let mut dh = Zeroizing::new([0u8; 32]);
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(fast) = &self.fast {
+            let pk_e = p256_v013::PublicKey::from_sec1_bytes(enc).map_err(|_| bad())?;
+            let shared =
+                p256_v013::ecdh::diffie_hellman(fast.to_nonzero_scalar(), pk_e.as_affine());
+            dh.copy_from_slice(&shared.raw_secret_bytes()[..]);
+            return Ok(dh);
+        }
+        let pk_e = p256::PublicKey::from_sec1_bytes(enc).map_err(|_| bad())?;
         let shared =
             p256::ecdh::diffie_hellman(self.key.secret().to_nonzero_scalar(), pk_e.as_affine());
-        let mut dh = Zeroizing::new([0u8; 32]);
         dh.copy_from_slice(shared.raw_secret_bytes());
-        self.finish(envelope, &dh)
+        Ok(dh)
     }
 
     /// Every check [`open`] makes before its ECDH, in the same order: the
@@ -416,21 +450,21 @@ impl Opener {
     /// (else `CONTEXT_MISMATCH` / `INVALID_CONTEXT`), and its `enc` is a
     /// P-256 point (else `MALFORMED_ENVELOPE`).
     pub fn check(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<()> {
-        self.checked_point(envelope, expected).map(|_| ())
-    }
-
-    /// [`Opener::check`], returning `pkE`.
-    fn checked_point(
-        &self,
-        envelope: &Envelope,
-        expected: Option<&Context>,
-    ) -> Result<p256::PublicKey> {
-        self.key.public_key().check_kid(&envelope.kid())?;
+        // Equal kid bytes are equal base64url texts (canonical encoding), and
+        // the error is the one `PublicKey::check_kid` makes.
+        let public = self.key.public_key();
+        if envelope.kid_bytes() != public.kid_bytes() {
+            return Err(Error::KidMismatch {
+                expected: envelope.kid(),
+                found: public.kid(),
+            });
+        }
         if let Some(want) = expected {
             want.validate()?;
             envelope.context().check_expected(want)?;
         }
         p256::PublicKey::from_sec1_bytes(envelope.enc())
+            .map(|_| ())
             .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))
     }
 
@@ -485,4 +519,28 @@ fn check_plaintext(plaintext: &[u8]) -> Result<()> {
         return Err(Error::input("plaintext is larger than 4 MiB"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The opening ECDH (natively p256 0.13) equals p256 0.14's
+    /// (`primitives::ecdh`) for random key pairs, and refuses what 0.14 refuses.
+    #[test]
+    fn opener_dh_equals_p256_0_14() {
+        for _ in 0..100 {
+            let key = PrivateKey::generate().unwrap();
+            let eph = PrivateKey::generate().unwrap();
+            let opener = Opener::new(key.clone());
+            #[cfg(not(target_arch = "wasm32"))]
+            assert!(opener.fast.is_some());
+            let mut enc = [0u8; ENC_LEN];
+            enc.copy_from_slice(&eph.public_key().to_sec1(false));
+            let want = crate::primitives::ecdh(&key, eph.public_key());
+            assert_eq!(*opener.dh(&enc).unwrap(), *want);
+            enc[64] ^= 1;
+            assert_eq!(opener.dh(&enc).unwrap_err().code(), "MALFORMED_ENVELOPE");
+        }
+    }
 }
