@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Quoted, Result};
 
 /// Application label with format version; the first item of every `info`.
 pub const LABEL: &str = "slice-seal/v1";
@@ -130,23 +130,25 @@ impl Context {
         let mut wrong = Vec::new();
         if self.form != expected.form {
             wrong.push(format!(
-                "form {:?} (expected {:?})",
-                self.form, expected.form
+                "form {} (expected {})",
+                Quoted(&self.form),
+                Quoted(&expected.form)
             ));
         }
         if self.field != expected.field {
             wrong.push(format!(
-                "field {:?} (expected {:?})",
-                self.field, expected.field
+                "field {} (expected {})",
+                Quoted(&self.field),
+                Quoted(&expected.field)
             ));
         }
         if let Some(want) = &expected.submission
             && self.submission.as_ref() != Some(want)
         {
             wrong.push(format!(
-                "submission {:?} (expected {:?})",
-                self.submission.as_deref().unwrap_or(""),
-                want
+                "submission {} (expected {})",
+                Quoted(self.submission.as_deref().unwrap_or("")),
+                Quoted(want)
             ));
         }
         if wrong.is_empty() {

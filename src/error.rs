@@ -117,5 +117,43 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `s` in double quotes with `"`, `\\` and control characters escaped as
+/// `{:?}` escapes them; other characters are written as they are (`{:?}` on
+/// `str` would pull core's Unicode printability tables into the wasm module).
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\0' => f.write_str("\\0")?,
+                c if c.is_control() => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    f.write_str("\\u{")?;
+                    let v = c as u32;
+                    let mut started = false;
+                    for shift in (0..6).rev() {
+                        let d = (v >> (4 * shift)) & 15;
+                        if d != 0 || started || shift == 0 {
+                            started = true;
+                            f.write_char(HEX[d as usize] as char)?;
+                        }
+                    }
+                    f.write_char('}')?;
+                }
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

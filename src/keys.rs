@@ -9,7 +9,9 @@ use p256::pkcs8::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+#[cfg(not(target_arch = "wasm32"))]
+use zeroize::Zeroize;
+use zeroize::Zeroizing;
 
 use hpke::Deserializable;
 
@@ -18,6 +20,7 @@ use crate::error::{Error, Result};
 /// The HPKE KEM: DHKEM(P-256, HKDF-SHA256).
 pub(crate) type Kem = hpke::kem::DhP256HkdfSha256;
 type HpkePublic = <Kem as hpke::Kem>::PublicKey;
+#[cfg(not(target_arch = "wasm32"))]
 type HpkePrivate = <Kem as hpke::Kem>::PrivateKey;
 
 /// Length of a raw key id (SHA-256 output).
@@ -95,7 +98,10 @@ pub const JWK_ALG: &str = "HPKE-P256-SHA256-A256GCM";
 impl Jwk {
     /// Parse a JWK from JSON text.
     pub fn from_json(json: &str) -> Result<Jwk> {
-        serde_json::from_str(json).map_err(|e| json_error("JWK", &e))
+        #[cfg(not(target_arch = "wasm32"))]
+        return serde_json::from_str(json).map_err(|e| json_error("JWK", &e));
+        #[cfg(target_arch = "wasm32")]
+        return crate::wasm::json::jwk_from_json(json);
     }
 
     /// Serialize as compact JSON. For a private JWK the result holds the
@@ -109,7 +115,10 @@ impl Jwk {
             ..self.clone()
         };
         // Serializing plain strings cannot fail.
+        #[cfg(not(target_arch = "wasm32"))]
         let json = serde_json::to_string(&public).unwrap_or_default();
+        #[cfg(target_arch = "wasm32")]
+        let json = public_jwk_json(&public);
         let Some(d) = &self.d else {
             return Zeroizing::new(json);
         };
@@ -120,23 +129,63 @@ impl Jwk {
         if head.len() > 1 {
             out.push(',');
         }
-        out.push_str("\"d\":\"");
-        for c in d.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if (c as u32) < 0x20 => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.push_str("\\u00");
-                    out.push(HEX[(c as usize) >> 4] as char);
-                    out.push(HEX[(c as usize) & 15] as char);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push_str("\"}");
+        out.push_str("\"d\":");
+        push_json_str(&mut out, d);
+        out.push('}');
         out
     }
+}
+
+/// Append `s` as a JSON string literal, escaped as serde_json and
+/// `JSON.stringify` do (`"`, `\\`, control characters; nothing else).
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The members of a JWK except `d`, as compact JSON in serde's order.
+#[cfg(target_arch = "wasm32")]
+fn public_jwk_json(jwk: &Jwk) -> String {
+    let mut out = String::from("{");
+    let members = [
+        ("kty", &jwk.kty),
+        ("crv", &jwk.crv),
+        ("x", &jwk.x),
+        ("y", &jwk.y),
+        ("kid", &jwk.kid),
+        ("use", &jwk.use_),
+        ("alg", &jwk.alg),
+    ];
+    for (name, value) in members {
+        if let Some(v) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            push_json_str(&mut out, name);
+            out.push(':');
+            push_json_str(&mut out, v);
+        }
+    }
+    out.push('}');
+    out
 }
 
 /// A JWK Set (RFC 7517 §5).
@@ -149,24 +198,28 @@ pub struct Jwks {
 impl Jwks {
     /// Parse a JWKS from JSON text.
     pub fn from_json(json: &str) -> Result<Jwks> {
-        #[derive(Deserialize)]
-        struct Raw {
-            keys: Option<Vec<serde_json::Value>>,
-        }
-        let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
-        let keys = raw
-            .keys
-            .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
-        }
-        Ok(Jwks { keys: out })
+        #[cfg(target_arch = "wasm32")]
+        return crate::wasm::json::jwks_from_json(json);
+        #[cfg(not(target_arch = "wasm32"))]
+        return jwks_from_json_serde(json);
     }
 
     /// Compact JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        #[cfg(not(target_arch = "wasm32"))]
+        return serde_json::to_string(self).unwrap_or_default();
+        #[cfg(target_arch = "wasm32")]
+        return {
+            let mut out = String::from("{\"keys\":[");
+            for (i, k) in self.keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&k.to_json());
+            }
+            out.push_str("]}");
+            out
+        };
     }
 
     /// A set holding one public key.
@@ -206,6 +259,24 @@ impl Jwks {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+fn jwks_from_json_serde(json: &str) -> Result<Jwks> {
+    #[derive(Deserialize)]
+    struct Raw {
+        keys: Option<Vec<serde_json::Value>>,
+    }
+    let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
+    let keys = raw
+        .keys
+        .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
+    }
+    Ok(Jwks { keys: out })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn json_error(what: &str, e: &serde_json::Error) -> Error {
     use serde_json::error::Category;
     // The message names the position only: serde's own text may quote values.
@@ -419,6 +490,12 @@ impl PublicKey {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+fn is_jwks(json: &str) -> bool {
+    crate::wasm::json::is_jwks(json)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn is_jwks(json: &str) -> bool {
     #[derive(Deserialize)]
     struct Probe {
@@ -455,6 +532,7 @@ pub fn thumbprint(jwk: &Jwk) -> Result<String> {
 #[derive(Clone)]
 pub struct PrivateKey {
     secret: p256::SecretKey,
+    #[cfg(not(target_arch = "wasm32"))]
     hpke: HpkePrivate,
     public: PublicKey,
 }
@@ -493,13 +571,17 @@ impl PrivateKey {
     }
 
     fn from_secret(secret: p256::SecretKey) -> Result<Self> {
-        let mut bytes = secret.to_bytes();
-        let hpke = HpkePrivate::from_bytes(&bytes);
-        bytes.zeroize();
-        let hpke = hpke.map_err(|_| Error::key("private scalar out of range"))?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let hpke = {
+            let mut bytes = secret.to_bytes();
+            let hpke = HpkePrivate::from_bytes(&bytes);
+            bytes.zeroize();
+            hpke.map_err(|_| Error::key("private scalar out of range"))?
+        };
         let public = PublicKey::from_point(secret.public_key())?;
         Ok(PrivateKey {
             secret,
+            #[cfg(not(target_arch = "wasm32"))]
             hpke,
             public,
         })
@@ -595,6 +677,7 @@ impl PrivateKey {
         self.public.kid()
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn hpke(&self) -> &HpkePrivate {
         &self.hpke
     }

@@ -101,7 +101,7 @@ impl Ephemeral {
     }
 }
 
-fn encode(point: &AffinePoint) -> [u8; 65] {
+pub(crate) fn encode(point: &AffinePoint) -> [u8; 65] {
     let mut enc = [0u8; 65];
     enc.copy_from_slice(point.to_sec1_point(false).as_bytes());
     enc
@@ -118,6 +118,17 @@ pub(crate) fn ephemeral_and_dh(table: &RecipientTable) -> Result<([u8; 65], Zero
     let k = Zeroizing::new(*random_scalar()?);
     let epk = ProjectivePoint::mul_by_generator(&*k);
     let shared = table.mul(&k);
+    let [epk, shared] = ProjectivePoint::batch_normalize(&[epk, shared]);
+    Ok((encode(&epk), x_coordinate(&shared)))
+}
+
+/// A fresh ephemeral key and its DH value with `pk` (variable-base, no
+/// table), sharing one inversion: the one-shot `seal` path on wasm32.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn ephemeral_and_dh_to(pk: &AffinePoint) -> Result<([u8; 65], Zeroizing<[u8; 32]>)> {
+    let k = Zeroizing::new(*random_scalar()?);
+    let epk = ProjectivePoint::mul_by_generator(&*k);
+    let shared = pk.to_curve() * *k;
     let [epk, shared] = ProjectivePoint::batch_normalize(&[epk, shared]);
     Ok((encode(&epk), x_coordinate(&shared)))
 }

@@ -7,10 +7,12 @@ use crate::error::{Error, Result};
 /// `rand_core`'s `CryptoRng` is infallible, so on failure this fills zeros and
 /// sets `failed`; every caller checks [`CheckedRng::finish`] and discards what
 /// was derived from the output.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) struct CheckedRng {
     failed: bool,
 }
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 impl CheckedRng {
     pub(crate) fn new() -> Self {
         CheckedRng { failed: false }
@@ -53,6 +55,7 @@ macro_rules! impl_flagging_rng {
 }
 pub(crate) use impl_flagging_rng;
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 impl CheckedRng {
     fn fill_or_flag(&mut self, dst: &mut [u8]) {
         if getrandom::fill(dst).is_err() {

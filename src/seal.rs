@@ -2,17 +2,21 @@
 
 use hpke::aead::AesGcm256;
 use hpke::kdf::HkdfSha256;
-use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
+#[cfg(not(target_arch = "wasm32"))]
+use hpke::{Deserializable, OpModeR};
+use hpke::{OpModeS, Serializable};
 
 use crate::context::Context;
 use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
 use crate::keys::{Kem, PrivateKey, PublicKey};
 use crate::prepared::{self, Ephemeral, RecipientTable};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::rng::CheckedRng;
 use crate::schedule;
 use zeroize::Zeroizing;
 
+#[cfg(not(target_arch = "wasm32"))]
 type EncappedKey = <Kem as hpke::Kem>::EncappedKey;
 
 /// Seal `plaintext` to `recipient` under `context`; returns envelope text.
@@ -43,10 +47,23 @@ pub fn seal_envelope(
     if plaintext.len() > MAX_PLAINTEXT {
         return Err(Error::input("plaintext is larger than 4 MiB"));
     }
-    let mut rng = CheckedRng::new();
-    let sealed = seal_with(recipient, plaintext, context, &mut rng);
-    rng.finish()?;
-    sealed
+    // wasm32: the composed RFC 9180 path (as `Sealer`, without a table), so
+    // the `hpke` crate's KEM/AEAD code is not in the module. Natively: `hpke`.
+    #[cfg(target_arch = "wasm32")]
+    return {
+        let info = context.info()?;
+        let point = recipient.point().as_affine();
+        let (enc, dh) = prepared::ephemeral_and_dh_to(point)?;
+        let pk_rm = prepared::encode(point);
+        finish_seal(recipient, &pk_rm, &enc, &dh, context, info, plaintext)
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let mut rng = CheckedRng::new();
+        let sealed = seal_with(recipient, plaintext, context, &mut rng);
+        rng.finish()?;
+        sealed
+    }
 }
 
 /// Seal with the given source of the 32 bytes of ephemeral-key material.
@@ -101,6 +118,20 @@ pub fn open(key: &PrivateKey, envelope: &str, expected: Option<&Context>) -> Res
 
 /// As [`open`], for a parsed [`Envelope`].
 pub fn open_envelope(
+    key: &PrivateKey,
+    envelope: &Envelope,
+    expected: Option<&Context>,
+) -> Result<Opened> {
+    // wasm32: the composed recipient side of `Opener` (same checks, order and
+    // errors), so the `hpke` crate is not in the module. Natively: `hpke`.
+    #[cfg(target_arch = "wasm32")]
+    return Opener::new(key.clone()).open_envelope(envelope, expected);
+    #[cfg(not(target_arch = "wasm32"))]
+    open_envelope_hpke(key, envelope, expected)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn open_envelope_hpke(
     key: &PrivateKey,
     envelope: &Envelope,
     expected: Option<&Context>,

@@ -13,12 +13,11 @@
 //! * secret inputs (plaintexts, private keys) are zeroized once used.
 //!
 //! Results (JWKs, key pairs, envelope metadata) cross back with
-//! `serde-wasm-bindgen` as plain JSON-compatible objects.
+//! `js_sys::Reflect` as plain JSON-compatible objects.
 
 use std::rc::Rc;
 
-use js_sys::{Array, JsString, Promise, Reflect, Uint8Array};
-use serde::Serialize;
+use js_sys::{Array, JsString, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
@@ -169,12 +168,38 @@ fn arg_error(msg: &str) -> JsValue {
     js_error(INVALID_ARGUMENT, msg)
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    // Serializing strings and small integers into fresh objects does not fail.
-    value
-        .serialize(&ser)
-        .map_err(|_| arg_error("could not convert the result to a JS value"))
+/// `obj[key] = value` on a fresh plain object (cannot fail).
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// A JWK as a plain object, members in the order of the Rust struct (and of
+/// its JSON): kty, crv, x, y, d, kid, use, alg; absent members left out.
+fn jwk_to_js(jwk: &Jwk) -> JsValue {
+    let obj = Object::new();
+    let members = [
+        ("kty", jwk.kty.as_deref()),
+        ("crv", jwk.crv.as_deref()),
+        ("x", jwk.x.as_deref()),
+        ("y", jwk.y.as_deref()),
+        ("d", jwk.d.as_ref().map(JwkSecret::expose)),
+        ("kid", jwk.kid.as_deref()),
+        ("use", jwk.use_.as_deref()),
+        ("alg", jwk.alg.as_deref()),
+    ];
+    for (name, value) in members {
+        if let Some(v) = value {
+            set(&obj, name, &JsValue::from_str(v));
+        }
+    }
+    obj.into()
+}
+
+fn jwks_to_js(set_: &Jwks) -> JsValue {
+    let obj = Object::new();
+    let keys: Array = set_.keys.iter().map(jwk_to_js).collect();
+    set(&obj, "keys", &keys);
+    obj.into()
 }
 
 fn get(obj: &JsValue, key: &str, what: &str) -> JsResult<JsValue> {
@@ -442,13 +467,6 @@ fn bytes_out(b: &[u8]) -> Uint8Array {
 
 // ---------------------------------------------------------------- exports
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct KeyPairOut {
-    public_key: Jwk,
-    private_key: Jwk,
-}
-
 /// Generate a new P-256 key pair for the high side.
 ///
 /// `publicKey` carries its `kid` (RFC 7638 thumbprint); publish it to the low
@@ -456,10 +474,10 @@ struct KeyPairOut {
 #[wasm_bindgen(js_name = generateKeyPair, unchecked_return_type = "KeyPair")]
 pub fn generate_key_pair() -> JsResult<JsValue> {
     let key = PrivateKey::generate()?;
-    to_js(&KeyPairOut {
-        public_key: key.public_key().to_jwk(),
-        private_key: key.to_jwk(),
-    })
+    let obj = Object::new();
+    set(&obj, "publicKey", &jwk_to_js(&key.public_key().to_jwk()));
+    set(&obj, "privateKey", &jwk_to_js(&key.to_jwk()));
+    Ok(obj.into())
 }
 
 /// Seal one answer to the recipient's public key.
@@ -892,7 +910,7 @@ pub fn import_public_key(
 ) -> JsResult<JsValue> {
     let kid = kid_option(&options)?;
     let key = public_key_arg(&input, kid.as_deref())?;
-    to_js(&key.to_jwk())
+    Ok(jwk_to_js(&key.to_jwk()))
 }
 
 /// Export a public key (any input `importPublicKey` accepts) as:
@@ -907,8 +925,8 @@ pub fn export_public_key(
     let format = string_of(&format, 32, || arg_error("unknown format"))?;
     let key = public_key_arg(&public_key, None)?;
     match format.as_deref() {
-        Some("jwk") => to_js(&key.to_jwk()),
-        Some("jwks") => to_js(&Jwks::from_public(&key)),
+        Some("jwk") => Ok(jwk_to_js(&key.to_jwk())),
+        Some("jwks") => Ok(jwks_to_js(&Jwks::from_public(&key))),
         Some("spki-pem") => Ok(JsValue::from_str(&key.to_spki_pem())),
         Some("sec1") => Ok(bytes_out(&key.to_sec1(false)).into()),
         Some("sec1-compressed") => Ok(bytes_out(&key.to_sec1(true)).into()),
@@ -916,19 +934,6 @@ pub fn export_public_key(
             "format must be \"jwk\", \"jwks\", \"spki-pem\", \"sec1\" or \"sec1-compressed\"",
         )),
     }
-}
-
-#[derive(Serialize)]
-struct EnvelopeInfoOut<'a> {
-    version: u8,
-    kem: u16,
-    kdf: u16,
-    aead: u16,
-    kid: String,
-    form: &'a str,
-    field: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    submission: Option<&'a str>,
 }
 
 /// Read an envelope's clear metadata without a key: version, suite, `kid`
@@ -942,16 +947,18 @@ pub fn inspect(
     let text = envelope_arg(&envelope)?;
     let env = Envelope::parse(&text)?;
     let ctx = env.context();
-    to_js(&EnvelopeInfoOut {
-        version: 1,
-        kem: KEM_ID,
-        kdf: KDF_ID,
-        aead: AEAD_ID,
-        kid: env.kid(),
-        form: &ctx.form,
-        field: &ctx.field,
-        submission: ctx.submission.as_deref(),
-    })
+    let obj = Object::new();
+    set(&obj, "version", &JsValue::from(1u8));
+    set(&obj, "kem", &JsValue::from(KEM_ID));
+    set(&obj, "kdf", &JsValue::from(KDF_ID));
+    set(&obj, "aead", &JsValue::from(AEAD_ID));
+    set(&obj, "kid", &JsValue::from_str(&env.kid()));
+    set(&obj, "form", &JsValue::from_str(&ctx.form));
+    set(&obj, "field", &JsValue::from_str(&ctx.field));
+    if let Some(sub) = &ctx.submission {
+        set(&obj, "submission", &JsValue::from_str(sub));
+    }
+    Ok(obj.into())
 }
 
 // ---------------------------------------------------------------- primitives

@@ -209,7 +209,8 @@ impl FormState {
             Some("fetch") => SubmitMode::Fetch,
             Some(other) => {
                 return Err(config(format!(
-                    "submit must be \"native\" or \"fetch\", not {other:?}"
+                    "submit must be \"native\" or \"fetch\", not {}",
+                    crate::error::Quoted(other)
                 )));
             }
         };
@@ -313,7 +314,7 @@ impl FormState {
             if name.is_empty() {
                 return Err(config(format!(
                     "a marked <{}> has no name",
-                    el.tag_name().to_lowercase()
+                    el.tag_name().to_ascii_lowercase()
                 )));
             }
             if name == SUBMISSION_FIELD {
@@ -323,7 +324,8 @@ impl FormState {
                 match i.type_().as_str() {
                     "file" => {
                         return Err(config(format!(
-                            "marked field {name:?} is a file input, which cannot be sealed"
+                            "marked field {} is a file input, which cannot be sealed",
+                            crate::error::Quoted(&name)
                         )));
                     }
                     "checkbox" => true,
@@ -359,7 +361,8 @@ impl FormState {
             let name = pair.get(0).as_string().unwrap_or_default();
             let value = pair.get(1).as_string().ok_or_else(|| {
                 config(format!(
-                    "field {name:?} is a file upload, which slice-seal forms do not support"
+                    "field {} is a file upload, which slice-seal forms do not support",
+                    crate::error::Quoted(&name)
                 ))
             })?;
             entries.push((name, value));
@@ -374,7 +377,11 @@ impl FormState {
 
         let mut sub = [0u8; 16];
         crate::rng::fill(&mut sub)?;
-        let submission: String = sub.iter().map(|b| format!("{b:02x}")).collect();
+        let submission: String = sub
+            .iter()
+            .flat_map(|b| [b >> 4, b & 15])
+            .map(|d| char::from(b"0123456789abcdef"[usize::from(d)]))
+            .collect();
 
         let sealer = self
             .sealer
@@ -389,15 +396,23 @@ impl FormState {
                 .map(|(_, v)| v.clone())
                 .collect();
             let plaintext = if *multi {
-                serde_json::to_string(&values)
-                    .map_err(|_| config("cannot encode the selected values"))?
+                let mut json = String::from("[");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    crate::keys::push_json_str(&mut json, v);
+                }
+                json.push(']');
+                json
             } else {
                 match values.len() {
                     0 => String::new(),
                     1 => values.into_iter().next().unwrap_or_default(),
                     _ => {
                         return Err(config(format!(
-                            "several controls are named {name:?}: give them distinct names"
+                            "several controls are named {}: give them distinct names",
+                            crate::error::Quoted(name)
                         )));
                     }
                 }
@@ -577,8 +592,8 @@ impl FormState {
 
     fn fail(&self, err: &FormError) {
         web_sys::console::error_1(&JsValue::from_str(&format!(
-            "slice-seal: form {:?} not sent: {}: {}",
-            self.form_id,
+            "slice-seal: form {} not sent: {}: {}",
+            crate::error::Quoted(&self.form_id),
             err.code(),
             err.message()
         )));
@@ -618,8 +633,8 @@ fn prepare_step(state: Rc<FormState>) {
     };
     let warn = |state: &FormState, e: crate::Error| {
         web_sys::console::warn_1(&JsValue::from_str(&format!(
-            "slice-seal: form {:?}: cannot prepare keys ahead: {}: {}",
-            state.form_id,
+            "slice-seal: form {}: cannot prepare keys ahead: {}: {}",
+            crate::error::Quoted(&state.form_id),
             e.code(),
             e
         )));
@@ -780,7 +795,7 @@ fn marked_controls(form: &Element) -> FResult<Vec<Element>> {
         if inner.length() == 0 {
             return Err(config(format!(
                 "a marked <{}> holds no named input, select or textarea",
-                el.tag_name().to_lowercase()
+                el.tag_name().to_ascii_lowercase()
             )));
         }
         for j in 0..inner.length() {
@@ -929,8 +944,8 @@ fn protect(form: HtmlFormElement, options: &JsValue) -> FResult<()> {
         match st.recipient().await {
             Ok(_) => schedule_prepare(&st),
             Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!(
-                "slice-seal: form {:?}: {}: {} (submitting will fail)",
-                st.form_id,
+                "slice-seal: form {}: {}: {} (submitting will fail)",
+                crate::error::Quoted(&st.form_id),
                 e.code(),
                 e.message()
             ))),
@@ -992,8 +1007,8 @@ pub fn auto_init(root: JsValue) -> Result<u32, JsValue> {
         match protect(f.clone(), &JsValue::UNDEFINED) {
             Ok(()) => count += 1,
             Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!(
-                "slice-seal: cannot protect form {:?}: {}: {}",
-                el.get_attribute("data-slice-seal-form").unwrap_or_default(),
+                "slice-seal: cannot protect form {}: {}: {}",
+                crate::error::Quoted(&el.get_attribute("data-slice-seal-form").unwrap_or_default()),
                 e.code(),
                 e.message()
             ))),

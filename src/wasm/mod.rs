@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod api;
 mod form;
+pub(crate) mod json;
 mod subtle;
 
 /// A JS `Error` with `name` = `SliceSealError` and a stable `code` property.
