@@ -686,3 +686,32 @@ impl PrivateKey {
         &self.secret
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The JSON string writer (the wasm build's JWK/JWKS JSON and the form's
+    /// multi-value answers) escapes exactly as serde_json does.
+    #[test]
+    fn json_strings_match_serde_json() {
+        let mut cases: Vec<String> = [
+            "",
+            "plain",
+            "quote \" and \\ backslash",
+            "tab\tnew\nline\rret",
+            "\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+            "Zoë Ōkubo 👩‍💻",
+            "</script>",
+            "\u{2028}\u{2029}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        cases.push((0u8..0x80).map(char::from).collect());
+        for s in &cases {
+            let mut ours = String::new();
+            super::push_json_str(&mut ours, s);
+            assert_eq!(ours, serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), *s);
+        }
+    }
+}
