@@ -164,6 +164,44 @@ async fn generate(subtle: &Subtle) -> Result<WebEphemeral, JsValue> {
     Ok(WebEphemeral { private, enc })
 }
 
+/// `count` ephemeral key pairs at once: all `generateKey` calls in flight
+/// together, then all `exportKey` calls (two awaits in all).
+async fn generate_many(subtle: &Subtle, count: usize) -> Result<Vec<WebEphemeral>, JsValue> {
+    let pairs: Array = ARGS.with(|a| {
+        (0..count)
+            .map(|_| subtle.generate_key(&a.ecdh_p256, false, &a.derive))
+            .collect::<Result<Array, JsValue>>()
+    })?;
+    let pairs: Array = JsFuture::from(Promise::all(&pairs)).await?.unchecked_into();
+    let privates: Vec<JsValue> = pairs
+        .iter()
+        .map(|p| Reflect::get(&p, &JsValue::from_str("privateKey")))
+        .collect::<Result<_, _>>()?;
+    let exports: Array = pairs
+        .iter()
+        .map(|p| {
+            let public = Reflect::get(&p, &JsValue::from_str("publicKey"))?;
+            subtle.export_key("raw", &public)
+        })
+        .collect::<Result<Array, JsValue>>()?;
+    let raws: Array = JsFuture::from(Promise::all(&exports))
+        .await?
+        .unchecked_into();
+    privates
+        .into_iter()
+        .zip(raws.iter())
+        .map(|(private, raw)| {
+            let raw = Uint8Array::new(&raw);
+            if raw.length() != 65 {
+                return Err(JsValue::from_str("exportKey(raw) did not give 65 bytes"));
+            }
+            let mut enc = [0u8; 65];
+            raw.copy_to(&mut enc);
+            Ok(WebEphemeral { private, enc })
+        })
+        .collect()
+}
+
 async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue> {
     let data = Uint8Array::from(sec1);
     let promise = ARGS.with(|a| subtle.import_key("raw", &data, &a.ecdh_p256, true, &a.none));
@@ -307,35 +345,92 @@ impl AsyncSealer {
         self: Rc<Self>,
         items: Vec<(Zeroizing<Vec<u8>>, Context)>,
     ) -> crate::Result<Vec<String>> {
-        if self.subtle().is_some() && items.len() > 1 {
-            type Slots = Rc<RefCell<Vec<Option<crate::Result<String>>>>>;
-            let slots: Slots = Rc::new(RefCell::new(vec![None; items.len()]));
-            let promises: Array = items
-                .into_iter()
-                .enumerate()
-                .map(|(i, (pt, ctx))| {
-                    let me = self.clone();
-                    let slots = slots.clone();
-                    wasm_bindgen_futures::future_to_promise(async move {
-                        let r = me.seal(pt, ctx).await;
-                        slots.borrow_mut()[i] = Some(r);
-                        Ok(JsValue::UNDEFINED)
-                    })
-                })
-                .collect();
-            // The tasks never reject: their results are in `slots`.
-            let _ = JsFuture::from(Promise::all(&promises)).await;
-            let results = core::mem::take(&mut *slots.borrow_mut());
-            return results
-                .into_iter()
-                .map(|r| r.unwrap_or(Err(Error::EncryptFailed)))
-                .collect();
+        if let Some(subtle) = self.subtle().filter(|_| items.len() > 1) {
+            match self.seal_many_web(&subtle, &items).await {
+                Ok(envelopes) => {
+                    self.last.set(Some(Backend::WebCrypto));
+                    return Ok(envelopes);
+                }
+                Err(Stop::Core(e)) => return Err(e),
+                Err(Stop::Web(e)) => broken(&self.web_failed, &e),
+            }
         }
         let mut out = Vec::with_capacity(items.len());
         for (pt, ctx) in items {
             out.push(self.clone().seal(pt, ctx).await?);
         }
         Ok(out)
+    }
+
+    /// [`AsyncSealer::seal_many`] through WebCrypto: the prepared key pairs
+    /// (the missing ones made together), then every `deriveBits` in flight
+    /// together and one await for all, then the rest in wasm in one pass.
+    async fn seal_many_web(
+        &self,
+        subtle: &Subtle,
+        items: &[(Zeroizing<Vec<u8>>, Context)],
+    ) -> Result<Vec<String>, Stop> {
+        // Core checks first, so that a bad input costs no key pair.
+        for (plaintext, context) in items {
+            context.info()?;
+            if plaintext.len() > crate::MAX_PLAINTEXT {
+                return Err(Error::input("plaintext is larger than 4 MiB").into());
+            }
+        }
+        let peer = self.peer(subtle).await.map_err(Stop::Web)?;
+        let mut ephemerals: Vec<WebEphemeral> = {
+            let mut pool = self.pool.borrow_mut();
+            let keep = pool.len().saturating_sub(items.len());
+            pool.split_off(keep)
+        };
+        if ephemerals.len() < items.len() {
+            let more = generate_many(subtle, items.len() - ephemerals.len())
+                .await
+                .map_err(Stop::Web)?;
+            ephemerals.extend(more);
+        }
+        let derives: Array = ephemerals
+            .iter()
+            .map(|e| subtle.derive_bits(&peer, &e.private, 256))
+            .collect::<Result<Array, JsValue>>()
+            .map_err(Stop::Web)?;
+        let bits: Array = JsFuture::from(Promise::all(&derives))
+            .await
+            .map_err(Stop::Web)?
+            .unchecked_into();
+        let mut out = Vec::with_capacity(items.len());
+        let mut failure = None;
+        for ((eph, (plaintext, context)), bits) in ephemerals.iter().zip(items).zip(bits.iter()) {
+            let bits = Uint8Array::new(&bits);
+            let mut dh = Zeroizing::new([0u8; 32]);
+            let ok = bits.length() == 32;
+            if ok {
+                bits.copy_to(dh.as_mut());
+            }
+            bits.fill(0, 0, bits.length());
+            if !ok {
+                failure = Some(Stop::Web(JsValue::from_str(
+                    "deriveBits did not give 32 bytes",
+                )));
+                continue;
+            }
+            if failure.is_none() {
+                match crate::seal_with_agreement(
+                    &self.recipient,
+                    &eph.enc,
+                    dh.as_ref(),
+                    plaintext,
+                    context,
+                ) {
+                    Ok(env) => out.push(env.to_string()),
+                    Err(e) => failure = Some(Stop::Core(e)),
+                }
+            }
+        }
+        match failure {
+            Some(stop) => Err(stop),
+            None => Ok(out),
+        }
     }
 
     async fn seal_web(
@@ -383,33 +478,11 @@ impl AsyncSealer {
             if have >= want {
                 return Ok(self.prepared());
             }
-            let promises: Array = (have..want)
-                .map(|_| {
-                    let subtle: Subtle = JsValue::clone(&subtle).unchecked_into();
-                    wasm_bindgen_futures::future_to_promise(async move {
-                        let eph = generate(&subtle).await?;
-                        let pair = Array::new();
-                        pair.push(&eph.private);
-                        pair.push(&Uint8Array::from(&eph.enc[..]));
-                        Ok(pair.into())
-                    })
-                })
-                .collect();
-            match JsFuture::from(Promise::all(&promises)).await {
-                Ok(all) => {
-                    let all: Array = all.unchecked_into();
+            match generate_many(&subtle, want - have).await {
+                Ok(made) => {
                     let mut pool = self.pool.borrow_mut();
-                    for pair in all.iter() {
-                        let pair: Array = pair.unchecked_into();
-                        let mut enc = [0u8; 65];
-                        Uint8Array::new(&pair.get(1)).copy_to(&mut enc);
-                        if pool.len() < crate::MAX_PREPARED {
-                            pool.push(WebEphemeral {
-                                private: pair.get(0),
-                                enc,
-                            });
-                        }
-                    }
+                    let room = crate::MAX_PREPARED.saturating_sub(pool.len());
+                    pool.extend(made.into_iter().take(room));
                     drop(pool);
                     return Ok(self.prepared());
                 }
