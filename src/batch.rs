@@ -70,31 +70,8 @@ fn open_sequential(
     envelopes: &[&str],
     expected: Option<&Context>,
 ) -> Vec<Result<Opened>> {
-    let batch = Batch::new(key, expected);
-    envelopes.iter().map(|e| batch.open_one(e)).collect()
-}
-
-/// What opening depends on besides the envelope, worked out once per batch:
-/// the key as an [`Opener`] (`pkRm`, and natively the scalar for p256 0.13's
-/// faster multiplication) and the expected context.
-struct Batch<'a> {
-    opener: Opener,
-    expected: Option<&'a Context>,
-}
-
-impl<'a> Batch<'a> {
-    fn new(key: &PrivateKey, expected: Option<&'a Context>) -> Self {
-        Batch {
-            opener: Opener::new(key.clone()),
-            expected,
-        }
-    }
-
-    /// [`crate::open`] through [`Opener::open`]: same checks in the same
-    /// order, same errors, one scalar multiplication.
-    fn open_one(&self, text: &str) -> Result<Opened> {
-        self.opener.open(text, self.expected)
-    }
+    let opener = Opener::new(key.clone());
+    envelopes.iter().map(|e| opener.open(e, expected)).collect()
 }
 
 /// `threads` threads (this one and `threads - 1` scoped ones) take blocks of
@@ -109,7 +86,7 @@ fn open_parallel(
 ) -> Vec<Result<Opened>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let batch = Batch::new(key, expected);
+    let opener = Opener::new(key.clone());
     let blocks: Vec<&[&str]> = envelopes.chunks(BLOCK).collect();
     let next = AtomicUsize::new(0);
     // Each thread returns (block index, results) for the blocks it took.
@@ -120,7 +97,7 @@ fn open_parallel(
             let Some(block) = blocks.get(i) else {
                 return done;
             };
-            let results: Vec<_> = block.iter().map(|e| batch.open_one(e)).collect();
+            let results: Vec<_> = block.iter().map(|e| opener.open(e, expected)).collect();
             done.push((i, results));
         }
     };
@@ -223,10 +200,10 @@ mod tests {
         };
         let mut codes = Vec::new();
         for expected in [None, Some(&ctx), Some(&other), Some(&bad_expected)] {
-            let batch = Batch::new(&key, expected);
+            let opener = Opener::new(key.clone());
             for t in &texts {
                 let want = open(&key, t, expected);
-                assert_eq!(batch.open_one(t), want, "{t}");
+                assert_eq!(opener.open(t, expected), want, "{t}");
                 if let Err(e) = want {
                     codes.push(e.code());
                 }

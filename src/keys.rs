@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use hpke::Deserializable;
 
+use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
 
 /// The HPKE KEM: DHKEM(P-256, HKDF-SHA256).
@@ -441,6 +442,11 @@ impl PublicKey {
             .to_sec1_point(compressed)
             .as_bytes()
             .to_vec()
+    }
+
+    /// The uncompressed SEC1 point (65 bytes): `pkRm` in RFC 9180's key schedule.
+    pub(crate) fn uncompressed(&self) -> [u8; ENC_LEN] {
+        crate::prepared::encode(self.point.as_affine())
     }
 
     /// DER SubjectPublicKeyInfo.

@@ -52,10 +52,16 @@ pub fn seal_envelope(
     #[cfg(target_arch = "wasm32")]
     return {
         let info = context.info()?;
-        let point = recipient.point().as_affine();
-        let (enc, dh) = prepared::ephemeral_and_dh_to(point)?;
-        let pk_rm = prepared::encode(point);
-        finish_seal(recipient, &pk_rm, &enc, &dh, context, info, plaintext)
+        let (enc, dh) = prepared::ephemeral_and_dh_to(recipient.point().as_affine())?;
+        finish_seal(
+            recipient,
+            &recipient.uncompressed(),
+            &enc,
+            &dh,
+            context,
+            info,
+            plaintext,
+        )
     };
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -204,8 +210,7 @@ pub const MAX_PREPARED: usize = 256;
 impl Sealer {
     /// Seal to `recipient`.
     pub fn new(recipient: PublicKey) -> Self {
-        let mut pk_rm = [0u8; ENC_LEN];
-        pk_rm.copy_from_slice(&recipient.to_sec1(false));
+        let pk_rm = recipient.uncompressed();
         let table = RecipientTable::new(recipient.point().as_affine());
         Sealer {
             recipient,
@@ -265,10 +270,7 @@ impl Sealer {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
-        let (enc, dh) = agreement(enc, dh)?;
-        check_plaintext(plaintext)?;
-        let info = context.info()?;
-        self.finish(&enc, dh, context, info, plaintext)
+        seal_agreed(&self.recipient, &self.pk_rm, enc, dh, plaintext, context)
     }
 
     fn finish(
@@ -335,12 +337,29 @@ pub fn seal_with_agreement(
     plaintext: &[u8],
     context: &Context,
 ) -> Result<Envelope> {
+    seal_agreed(
+        recipient,
+        &recipient.uncompressed(),
+        enc,
+        dh,
+        plaintext,
+        context,
+    )
+}
+
+/// Both `seal_with_agreement`s: check the inputs, then finish the seal.
+fn seal_agreed(
+    recipient: &PublicKey,
+    pk_rm: &[u8; ENC_LEN],
+    enc: &[u8],
+    dh: &[u8],
+    plaintext: &[u8],
+    context: &Context,
+) -> Result<Envelope> {
     let (enc, dh) = agreement(enc, dh)?;
     check_plaintext(plaintext)?;
     let info = context.info()?;
-    let mut pk_rm = [0u8; ENC_LEN];
-    pk_rm.copy_from_slice(&recipient.to_sec1(false));
-    finish_seal(recipient, &pk_rm, &enc, dh, context, info, plaintext)
+    finish_seal(recipient, pk_rm, &enc, dh, context, info, plaintext)
 }
 
 /// Check the shapes of an ECDH result computed elsewhere.
@@ -421,8 +440,7 @@ impl core::fmt::Debug for Opener {
 impl Opener {
     /// Open with `key`.
     pub fn new(key: PrivateKey) -> Self {
-        let mut pk_rm = [0u8; ENC_LEN];
-        pk_rm.copy_from_slice(&key.public_key().to_sec1(false));
+        let pk_rm = key.public_key().uncompressed();
         #[cfg(not(target_arch = "wasm32"))]
         let fast = {
             let bytes = Zeroizing::new(key.secret().to_bytes());
