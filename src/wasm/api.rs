@@ -461,6 +461,14 @@ fn opt_context_arg(v: &JsValue) -> JsResult<Option<Context>> {
     }
 }
 
+/// A plaintext as a JS string, or `INVALID_UTF8`.
+fn text_out(pt: &[u8]) -> JsResult<JsValue> {
+    match core::str::from_utf8(pt) {
+        Ok(s) => Ok(JsValue::from_str(s)),
+        Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
+    }
+}
+
 fn bytes_out(b: &[u8]) -> Uint8Array {
     Uint8Array::from(b)
 }
@@ -538,11 +546,7 @@ pub fn open_text(
     #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<JsValue> {
-    let pt = open_bytes(&private_key, &envelope, &context)?;
-    match core::str::from_utf8(&pt) {
-        Ok(s) => Ok(JsValue::from_str(s)),
-        Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
-    }
+    text_out(&open_bytes(&private_key, &envelope, &context)?)
 }
 
 /// Seal one answer, as `seal`, returning a promise. Where `crypto.subtle`
@@ -587,10 +591,7 @@ async fn open_async_bytes(
     let opened = opener.open(envelope, expected).await?;
     let pt = Zeroizing::new(opened.plaintext);
     if text {
-        match core::str::from_utf8(&pt) {
-            Ok(s) => Ok(JsValue::from_str(s)),
-            Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
-        }
+        text_out(&pt)
     } else {
         Ok(bytes_out(&pt).into())
     }
@@ -843,10 +844,7 @@ impl JsOpener {
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(&envelope, &context)?;
         let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
-        match core::str::from_utf8(&pt) {
-            Ok(s) => Ok(JsValue::from_str(s)),
-            Err(_) => Err(js_error(INVALID_UTF8, "plaintext is not valid UTF-8")),
-        }
+        text_out(&pt)
     }
 
     /// Open, as `openAsync`, with this key.

@@ -150,18 +150,32 @@ pub(crate) struct WebEphemeral {
     enc: [u8; 65],
 }
 
-async fn generate(subtle: &Subtle) -> Result<WebEphemeral, JsValue> {
-    let pair = ARGS.with(|a| subtle.generate_key(&a.ecdh_p256, false, &a.derive));
-    let pair = settle(pair).await?;
-    let private = Reflect::get(&pair, &JsValue::from_str("privateKey"))?;
-    let public = Reflect::get(&pair, &JsValue::from_str("publicKey"))?;
-    let raw = Uint8Array::new(&settle(subtle.export_key("raw", &public)).await?);
+/// `exportKey("raw")`'s output: the 65-byte uncompressed public key.
+fn take_enc(raw: &JsValue) -> Result<[u8; 65], JsValue> {
+    let raw = Uint8Array::new(raw);
     if raw.length() != 65 {
         return Err(JsValue::from_str("exportKey(raw) did not give 65 bytes"));
     }
     let mut enc = [0u8; 65];
     raw.copy_to(&mut enc);
-    Ok(WebEphemeral { private, enc })
+    Ok(enc)
+}
+
+/// `deriveBits`'s output: the 32-byte ECDH value, copied into wasm; the JS
+/// buffer is zeroed whatever its length.
+fn take_dh(bits: &JsValue) -> Result<Zeroizing<[u8; 32]>, JsValue> {
+    let bits = Uint8Array::new(bits);
+    let mut dh = Zeroizing::new([0u8; 32]);
+    let ok = bits.length() == 32;
+    if ok {
+        bits.copy_to(dh.as_mut());
+    }
+    bits.fill(0, 0, bits.length());
+    if ok {
+        Ok(dh)
+    } else {
+        Err(JsValue::from_str("deriveBits did not give 32 bytes"))
+    }
 }
 
 /// `count` ephemeral key pairs at once: all `generateKey` calls in flight
@@ -191,13 +205,10 @@ async fn generate_many(subtle: &Subtle, count: usize) -> Result<Vec<WebEphemeral
         .into_iter()
         .zip(raws.iter())
         .map(|(private, raw)| {
-            let raw = Uint8Array::new(&raw);
-            if raw.length() != 65 {
-                return Err(JsValue::from_str("exportKey(raw) did not give 65 bytes"));
-            }
-            let mut enc = [0u8; 65];
-            raw.copy_to(&mut enc);
-            Ok(WebEphemeral { private, enc })
+            Ok(WebEphemeral {
+                private,
+                enc: take_enc(&raw)?,
+            })
         })
         .collect()
 }
@@ -224,18 +235,17 @@ async fn derive(
     private: &JsValue,
     alg: &Object,
 ) -> Result<Zeroizing<[u8; 32]>, JsValue> {
-    let bits = Uint8Array::new(&settle(subtle.derive_bits(alg, private, 256)).await?);
-    let mut dh = Zeroizing::new([0u8; 32]);
-    let ok = bits.length() == 32;
-    if ok {
-        bits.copy_to(dh.as_mut());
+    take_dh(&settle(subtle.derive_bits(alg, private, 256)).await?)
+}
+
+/// The core's checks of one slice's inputs, made before any WebCrypto call so
+/// that a bad input costs no key pair.
+fn check_inputs(plaintext: &[u8], context: &Context) -> crate::Result<()> {
+    context.info()?;
+    if plaintext.len() > crate::MAX_PLAINTEXT {
+        return Err(Error::input("plaintext is larger than 4 MiB"));
     }
-    bits.fill(0, 0, bits.length());
-    if ok {
-        Ok(dh)
-    } else {
-        Err(JsValue::from_str("deriveBits did not give 32 bytes"))
-    }
+    Ok(())
 }
 
 /// Why the WebCrypto path stopped: the platform (fall back to wasm) or the
@@ -370,12 +380,8 @@ impl AsyncSealer {
         subtle: &Subtle,
         items: &[(Zeroizing<Vec<u8>>, Context)],
     ) -> Result<Vec<String>, Stop> {
-        // Core checks first, so that a bad input costs no key pair.
         for (plaintext, context) in items {
-            context.info()?;
-            if plaintext.len() > crate::MAX_PLAINTEXT {
-                return Err(Error::input("plaintext is larger than 4 MiB").into());
-            }
+            check_inputs(plaintext, context)?;
         }
         let peer = self.peer(subtle).await.map_err(Stop::Web)?;
         let mut ephemerals: Vec<WebEphemeral> = {
@@ -401,30 +407,23 @@ impl AsyncSealer {
         let mut out = Vec::with_capacity(items.len());
         let mut failure = None;
         for ((eph, (plaintext, context)), bits) in ephemerals.iter().zip(items).zip(bits.iter()) {
-            let bits = Uint8Array::new(&bits);
-            let mut dh = Zeroizing::new([0u8; 32]);
-            let ok = bits.length() == 32;
-            if ok {
-                bits.copy_to(dh.as_mut());
-            }
-            bits.fill(0, 0, bits.length());
-            if !ok {
-                failure = Some(Stop::Web(JsValue::from_str(
-                    "deriveBits did not give 32 bytes",
-                )));
+            // Every buffer is taken (and zeroed), even after a failure.
+            let dh = take_dh(&bits);
+            if failure.is_some() {
                 continue;
             }
-            if failure.is_none() {
-                match crate::seal_with_agreement(
+            match dh.map_err(Stop::Web).and_then(|dh| {
+                crate::seal_with_agreement(
                     &self.recipient,
                     &eph.enc,
                     dh.as_ref(),
                     plaintext,
                     context,
-                ) {
-                    Ok(env) => out.push(env.to_string()),
-                    Err(e) => failure = Some(Stop::Core(e)),
-                }
+                )
+                .map_err(Stop::Core)
+            }) {
+                Ok(env) => out.push(env.to_string()),
+                Err(stop) => failure = Some(stop),
             }
         }
         match failure {
@@ -439,16 +438,16 @@ impl AsyncSealer {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<String, Stop> {
-        // Core checks first, so that a bad input costs no key pair.
-        context.info()?;
-        if plaintext.len() > crate::MAX_PLAINTEXT {
-            return Err(Error::input("plaintext is larger than 4 MiB").into());
-        }
+        check_inputs(plaintext, context)?;
         let peer = self.peer(subtle).await.map_err(Stop::Web)?;
         let popped = self.pool.borrow_mut().pop();
         let eph = match popped {
             Some(e) => e,
-            None => generate(subtle).await.map_err(Stop::Web)?,
+            None => generate_many(subtle, 1)
+                .await
+                .map_err(Stop::Web)?
+                .pop()
+                .ok_or_else(|| Stop::Web(JsValue::from_str("generateKey gave no key pair")))?,
         };
         let dh = derive(subtle, &eph.private, &peer)
             .await
@@ -462,7 +461,7 @@ impl AsyncSealer {
         if let Some(alg) = self.peer.borrow().as_ref() {
             return Ok(alg.clone());
         }
-        let key = import_public(subtle, &self.recipient.to_sec1(false)).await?;
+        let key = import_public(subtle, &self.recipient.uncompressed()).await?;
         let alg = derive_alg(&key);
         *self.peer.borrow_mut() = Some(alg.clone());
         Ok(alg)
