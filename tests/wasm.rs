@@ -1095,6 +1095,96 @@ async fn async_api_falls_back_to_wasm() {
     assert_eq!(fresh.backend().as_string().unwrap(), "webcrypto");
 }
 
+/// The promise chains behind `Sealer.sealAsync` (prepared key pair) and
+/// `Opener.openAsync`: concurrent calls share one private-key import, a
+/// failing `deriveBits` (rejected or thrown) falls back to wasm, and a call in
+/// flight finishes after its `Sealer`/`Opener` is freed.
+#[wasm_bindgen_test]
+async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
+    let Some(subtle) = subtle_object() else {
+        console_log!("no crypto.subtle here: the chains are not used");
+        return;
+    };
+    let p = pair();
+    let c = ctx("f", "a");
+    let envs: Vec<String> = (0..8u8)
+        .map(|i| seal(p.public.clone(), bytes(&[i; 33]), c.clone()).unwrap())
+        .collect();
+
+    // Eight opens in flight at once on a fresh Opener: one import of the
+    // private key, then one importKey(pkE) and one deriveBits each.
+    let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+    let (log, undo) = spy_subtle().unwrap();
+    let all: Array = envs
+        .iter()
+        .map(|e| opener.open_async(s(e), c.clone()))
+        .collect();
+    let opened: Array = settle(Promise::all(&all)).await.unwrap().unchecked_into();
+    undo.call0(&JsValue::NULL).unwrap();
+    for (i, pt) in opened.iter().enumerate() {
+        assert_eq!(to_vec(&pt), [i as u8; 33]);
+    }
+    assert_eq!(calls(&log, "importKey"), 1 + 8);
+    assert_eq!(calls(&log, "deriveBits"), 8);
+    assert_eq!(opener.backend().as_string().unwrap(), "webcrypto");
+
+    // A sealer on its fast path: recipient imported, key pairs prepared.
+    let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+    settle(sealer.prepare_async(JsValue::from_f64(4.0)))
+        .await
+        .unwrap();
+    let env = settle_str(sealer.seal_async(s("first"), c.clone())).await;
+    assert_eq!(sealer.backend().as_string().unwrap(), "webcrypto");
+    assert_eq!(opener.open_text(s(&env), c.clone()).unwrap(), s("first"));
+    assert_eq!(sealer.prepared(), 3);
+
+    // Freed while in flight: the calls still finish.
+    let sealing = sealer.seal_async(s("freed sealer"), c.clone());
+    let opening = opener.open_text_async(s(&env), c.clone());
+    drop(sealer);
+    drop(opener);
+    let env = settle_str(sealing).await;
+    assert_eq!(settle(opening).await.unwrap(), s("first"));
+    assert_eq!(
+        open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+        s("freed sealer")
+    );
+
+    // deriveBits fails on the fast paths, by rejecting and by throwing: both
+    // calls still succeed, in wasm, and say so.
+    let failures = [
+        "return Promise.reject(new DOMException('no ECDH here', 'NotSupportedError'));",
+        "throw new TypeError('deriveBits is broken');",
+    ];
+    for body in failures {
+        let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+        let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+        settle(sealer.prepare_async(JsValue::from_f64(2.0)))
+            .await
+            .unwrap();
+        settle_str(sealer.seal_async(s("warm"), c.clone())).await;
+        settle(opener.open_async(s(&envs[0]), c.clone()))
+            .await
+            .unwrap();
+        assert_eq!(sealer.backend().as_string().unwrap(), "webcrypto");
+        assert_eq!(opener.backend().as_string().unwrap(), "webcrypto");
+        assert_eq!(sealer.prepared(), 1);
+
+        Reflect::set(&subtle, &s("deriveBits"), &Function::new_no_args(body)).unwrap();
+        let env = settle(sealer.seal_async(s("fell back"), c.clone())).await;
+        let opened = settle(opener.open_async(s(&envs[1]), c.clone())).await;
+        Reflect::delete_property(subtle.unchecked_ref::<Object>(), &s("deriveBits")).unwrap();
+        let env = env.unwrap().as_string().unwrap();
+        assert_eq!(to_vec(&opened.unwrap()), [1u8; 33], "{body}");
+        assert_eq!(sealer.backend().as_string().unwrap(), "wasm", "{body}");
+        assert_eq!(opener.backend().as_string().unwrap(), "wasm", "{body}");
+        assert_eq!(
+            open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+            s("fell back")
+        );
+    }
+}
+
 // ---------------------------------------------------------------- primitives
 
 #[wasm_bindgen_test]

@@ -582,19 +582,13 @@ pub fn seal_async(
     })
 }
 
-async fn open_async_bytes(
-    opener: Rc<AsyncOpener>,
-    envelope: String,
-    expected: Option<Context>,
-    text: bool,
-) -> JsResult<JsValue> {
-    let opened = opener.open(envelope, expected).await?;
-    let pt = Zeroizing::new(opened.plaintext);
-    if text {
-        text_out(&pt)
-    } else {
-        Ok(bytes_out(&pt).into())
-    }
+fn opened_out(text: bool) -> subtle::OpenedOut {
+    if text { text_out } else { opened_bytes }
+}
+
+/// `openAsync`'s result: the plaintext bytes (a fresh `Uint8Array`).
+fn opened_bytes(pt: &[u8]) -> JsResult<JsValue> {
+    Ok(bytes_out(pt).into())
 }
 
 fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, Option<Context>)> {
@@ -635,12 +629,9 @@ fn one_shot_open(
     let args =
         private_key_arg(private_key).and_then(|k| Ok((k, open_async_args(envelope, context)?)));
     match args {
-        Ok((key, (env, expected))) => future_to_promise(open_async_bytes(
-            AsyncOpener::new(key, true),
-            env,
-            expected,
-            text,
-        )),
+        Ok((key, (env, expected))) => {
+            AsyncOpener::new(key, true).open_promise(&env, expected, opened_out(text))
+        }
         Err(e) => Promise::reject(&e),
     }
 }
@@ -778,8 +769,10 @@ impl JsSealer {
             Ok(a) => a,
             Err(e) => return Promise::reject(&e),
         };
-        let inner = self.inner.clone();
-        future_to_promise(async move { Ok(inner.seal(plaintext, context).await?.into()) })
+        self.inner
+            .seal_promise(plaintext, context, |inner, plaintext, context| {
+                future_to_promise(async move { Ok(inner.seal(plaintext, context).await?.into()) })
+            })
     }
 }
 
@@ -869,9 +862,7 @@ impl JsOpener {
 
     fn open_promise(&self, envelope: &JsValue, context: &JsValue, text: bool) -> Promise {
         match open_async_args(envelope, context) {
-            Ok((env, expected)) => {
-                future_to_promise(open_async_bytes(self.inner.clone(), env, expected, text))
-            }
+            Ok((env, expected)) => self.inner.open_promise(&env, expected, opened_out(text)),
             Err(e) => Promise::reject(&e),
         }
     }
