@@ -584,7 +584,12 @@ impl PrivateKey {
             bytes.zeroize();
             hpke.map_err(|_| Error::key("private scalar out of range"))?
         };
-        let public = PublicKey::from_point(secret.public_key())?;
+        // d·G with the crate's generator table (src/prepared.rs); d is
+        // non-zero, so the point is never the identity.
+        let point = crate::prepared::mul_by_generator(&secret.to_nonzero_scalar()).to_affine();
+        let public = p256::PublicKey::from_affine(point)
+            .map_err(|_| Error::key("private scalar gives the identity"))?;
+        let public = PublicKey::from_point(public)?;
         Ok(PrivateKey {
             secret,
             #[cfg(not(target_arch = "wasm32"))]

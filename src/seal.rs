@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
 use crate::keys::{Kem, PrivateKey, PublicKey};
-use crate::prepared::{self, Ephemeral, RecipientTable};
+use crate::prepared::{self, Ephemeral, FixedBaseTable};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::rng::CheckedRng;
 use crate::schedule;
@@ -191,7 +191,7 @@ fn open_envelope_hpke(
 pub struct Sealer {
     recipient: PublicKey,
     pk_rm: [u8; ENC_LEN],
-    table: RecipientTable,
+    table: FixedBaseTable,
     pool: Vec<Ephemeral>,
 }
 
@@ -211,7 +211,7 @@ impl Sealer {
     /// Seal to `recipient`.
     pub fn new(recipient: PublicKey) -> Self {
         let pk_rm = recipient.uncompressed();
-        let table = RecipientTable::new(recipient.point().as_affine());
+        let table = FixedBaseTable::new(recipient.point().as_affine());
         Sealer {
             recipient,
             pk_rm,
