@@ -158,6 +158,15 @@ pub(crate) fn seal_base_with_dh(
     plaintext: &[u8],
 ) -> crate::Result<Vec<u8>> {
     let shared = extract_and_expand(dh, enc, pk_rm);
-    let ks = key_schedule_base(&shared, info, crate::envelope::AEAD_ID, 32);
+    seal_base_with_shared(&shared, info, plaintext)
+}
+
+/// [`seal_base_with_dh`] after `Encap`: from the KEM shared secret.
+pub(crate) fn seal_base_with_shared(
+    shared: &[u8; 32],
+    info: &[u8],
+    plaintext: &[u8],
+) -> crate::Result<Vec<u8>> {
+    let ks = key_schedule_base(shared, info, crate::envelope::AEAD_ID, 32);
     crate::primitives::aes_gcm_seal(&ks.key, ks.base_nonce.as_ref(), b"", plaintext)
 }

@@ -847,12 +847,21 @@ async fn sealer_seal_async_uses_webcrypto_and_prepared_keys() {
         "CONTEXT_MISMATCH"
     );
 
-    // Prepared at idle time: sealing then costs one deriveBits and no key generation.
+    // Prepared at idle time: whole encapsulations (key pair + ECDH), so
+    // sealing then makes no WebCrypto call at all.
+    let spy = spy_subtle();
     let ready = settle(sealer.prepare_async(JsValue::from_f64(5.0)))
         .await
         .unwrap();
     assert_eq!(ready.as_f64(), Some(5.0));
     assert_eq!(sealer.prepared(), 5);
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(calls(&log, "generateKey"), 5);
+        assert_eq!(calls(&log, "exportKey"), 5);
+        assert_eq!(calls(&log, "deriveBits"), 5);
+        assert_eq!(calls(&log, "importKey"), 0, "recipient imported once");
+    }
     let spy = spy_subtle();
     let mut encs = std::collections::HashSet::new();
     for i in 0..5u8 {
@@ -867,9 +876,12 @@ async fn sealer_seal_async_uses_webcrypto_and_prepared_keys() {
     assert_eq!(sealer.prepared(), 0);
     if let Some((log, undo)) = spy {
         undo.call0(&JsValue::NULL).unwrap();
-        assert_eq!(calls(&log, "generateKey"), 0);
-        assert_eq!(calls(&log, "deriveBits"), 5);
-        assert_eq!(calls(&log, "importKey"), 0);
+        assert_eq!(
+            log.length(),
+            0,
+            "WebCrypto called while sealing prepared: {log:?}"
+        );
+        assert_eq!(sealer.backend().as_string().unwrap(), "webcrypto");
     }
     // Empty and 64 KiB plaintexts.
     let env = settle_str(sealer.seal_async(s(""), c.clone())).await;
@@ -1095,9 +1107,9 @@ async fn async_api_falls_back_to_wasm() {
     assert_eq!(fresh.backend().as_string().unwrap(), "webcrypto");
 }
 
-/// The promise chains behind `Sealer.sealAsync` (prepared key pair) and
-/// `Opener.openAsync`: concurrent calls share one private-key import, a
-/// failing `deriveBits` (rejected or thrown) falls back to wasm, and a call in
+/// `Opener.openAsync`'s promise chain and `Sealer.sealAsync` with prepared
+/// encapsulations: concurrent opens share one private-key import, a failing
+/// `deriveBits` (rejected or thrown) falls back to wasm, and a call in
 /// flight finishes after its `Sealer`/`Opener` is freed.
 #[wasm_bindgen_test]
 async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
@@ -1150,29 +1162,29 @@ async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
         s("freed sealer")
     );
 
-    // deriveBits fails on the fast paths, by rejecting and by throwing: both
-    // calls still succeed, in wasm, and say so.
+    // deriveBits fails, by rejecting and by throwing, for an opener on its
+    // chained path, a sealer making its key pair at the call, and a sealer
+    // preparing: every call still succeeds, in wasm, and says so.
     let failures = [
         "return Promise.reject(new DOMException('no ECDH here', 'NotSupportedError'));",
         "throw new TypeError('deriveBits is broken');",
     ];
     for body in failures {
         let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+        let preparing = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
         let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
-        settle(sealer.prepare_async(JsValue::from_f64(2.0)))
-            .await
-            .unwrap();
         settle_str(sealer.seal_async(s("warm"), c.clone())).await;
+        settle_str(preparing.seal_async(s("warm"), c.clone())).await;
         settle(opener.open_async(s(&envs[0]), c.clone()))
             .await
             .unwrap();
         assert_eq!(sealer.backend().as_string().unwrap(), "webcrypto");
         assert_eq!(opener.backend().as_string().unwrap(), "webcrypto");
-        assert_eq!(sealer.prepared(), 1);
 
         Reflect::set(&subtle, &s("deriveBits"), &Function::new_no_args(body)).unwrap();
         let env = settle(sealer.seal_async(s("fell back"), c.clone())).await;
         let opened = settle(opener.open_async(s(&envs[1]), c.clone())).await;
+        let ready = settle(preparing.prepare_async(JsValue::from_f64(3.0))).await;
         Reflect::delete_property(subtle.unchecked_ref::<Object>(), &s("deriveBits")).unwrap();
         let env = env.unwrap().as_string().unwrap();
         assert_eq!(to_vec(&opened.unwrap()), [1u8; 33], "{body}");
@@ -1181,6 +1193,15 @@ async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
         assert_eq!(
             open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
             s("fell back")
+        );
+        // Prepared in wasm instead; sealing uses those key pairs.
+        assert_eq!(ready.unwrap().as_f64(), Some(3.0), "{body}");
+        let env = settle_str(preparing.seal_async(s("prepared in wasm"), c.clone())).await;
+        assert_eq!(preparing.backend().as_string().unwrap(), "wasm", "{body}");
+        assert_eq!(preparing.prepared(), 2);
+        assert_eq!(
+            open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+            s("prepared in wasm")
         );
     }
 }

@@ -716,9 +716,11 @@ impl JsSealer {
         Ok(self.inner.prepared() as u32)
     }
 
-    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time for
-    /// `sealAsync`: with WebCrypto where it can (off the main thread in
-    /// browsers), else in wasm. Resolves to how many are ready.
+    /// Prepare up to `count` (at most 256) slices' P-256 work ahead of time
+    /// for `sealAsync`. With WebCrypto: whole encapsulations (a
+    /// non-extractable key pair and its ECDH with the recipient; `sealAsync`
+    /// then makes no WebCrypto call and settles at once). Without: key pairs
+    /// in wasm. Resolves to how many are ready.
     #[wasm_bindgen(js_name = prepareAsync, unchecked_return_type = "Promise<number>")]
     pub fn prepare_async(
         &self,
@@ -732,7 +734,8 @@ impl JsSealer {
         future_to_promise(async move { Ok((inner.prepare(count).await? as u32).into()) })
     }
 
-    /// How many prepared ephemeral key pairs are ready (WebCrypto's and wasm's).
+    /// How many slices are prepared: encapsulations (WebCrypto's) and key
+    /// pairs (wasm's).
     #[wasm_bindgen(getter)]
     pub fn prepared(&self) -> u32 {
         self.inner.prepared() as u32
@@ -756,8 +759,8 @@ impl JsSealer {
         Ok(self.inner.seal_sync(&plaintext, &context)?)
     }
 
-    /// Seal one answer; see `sealAsync`. Uses a key pair made by
-    /// `prepareAsync` if one is ready.
+    /// Seal one answer; see `sealAsync`. Uses what `prepareAsync` made, if
+    /// one is ready.
     #[wasm_bindgen(js_name = sealAsync, unchecked_return_type = "Promise<string>")]
     pub fn seal_async(
         &self,

@@ -140,8 +140,9 @@ struct FormState {
     mode: SubmitMode,
     on_sealed: Option<js_sys::Function>,
     key: RefCell<Option<PublicKey>>,
-    /// Built once the pinned key is validated; holds the prepared ephemeral
-    /// key pairs (made at idle time: by WebCrypto where it can, else in wasm).
+    /// Built once the pinned key is validated; holds what is prepared at idle
+    /// time: WebCrypto encapsulations (key pair + ECDH) where it can, else
+    /// key pairs in wasm.
     sealer: RefCell<Option<Rc<AsyncSealer>>>,
     /// An idle-time preparation chain is scheduled.
     preparing: Cell<bool>,
@@ -604,12 +605,12 @@ impl FormState {
     }
 }
 
-/// How many prepared key pairs `state` should hold: one per marked name, plus spares.
+/// How many prepared slices `state` should hold: one per marked name, plus spares.
 fn prepare_target(state: &FormState) -> usize {
     state.marked_names().map_or(0, |m| m.len()) + PREPARE_SPARE
 }
 
-/// Prepare ephemeral key pairs for `state` at idle time, [`PREPARE_CHUNK`]
+/// Prepare slices' P-256 work for `state` at idle time, [`PREPARE_CHUNK`]
 /// per callback, until [`prepare_target`] are ready. At most one chain runs
 /// per form; a failure (no secure random numbers) just stops it, since
 /// sealing makes a fresh pair itself when none is prepared (and fails closed).
@@ -622,8 +623,9 @@ fn schedule_prepare(state: &Rc<FormState>) {
     }
 }
 
-/// One idle step. With WebCrypto, make every missing key pair at once (its
-/// key generation runs off the main thread); else prepare a chunk in wasm and
+/// One idle step. With WebCrypto, make every missing encapsulation at once
+/// (key generation and ECDH run off the main thread); else prepare a chunk
+/// of key pairs in wasm and
 /// schedule the next if more are needed.
 fn prepare_step(state: Rc<FormState>) {
     let target = prepare_target(&state);
@@ -666,7 +668,7 @@ fn prepare_step(state: Rc<FormState>) {
     }
 }
 
-/// Dispatch `slice-seal:prepared` (`detail.prepared`: key pairs ready) on the
+/// Dispatch `slice-seal:prepared` (`detail.prepared`: slices prepared) on the
 /// form once idle-time preparation has made enough for a submission.
 fn announce_prepared(state: &FormState, prepared: usize) {
     let detail = js_sys::Object::new();

@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
+use crate::seal::Encapsulation;
 use crate::{Context, Envelope, Error, Opener, PrivateKey, PublicKey, Sealer};
 
 #[wasm_bindgen]
@@ -244,16 +245,6 @@ async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue>
     settle(import_public_promise(subtle, sec1)).await
 }
 
-/// `deriveBits(alg, private, 256)` with `alg` from [`derive_alg`]: the
-/// x-coordinate of `private·public`; the JS buffer is zeroed once copied.
-async fn derive(
-    subtle: &Subtle,
-    private: &JsValue,
-    alg: &Object,
-) -> Result<Zeroizing<[u8; 32]>, JsValue> {
-    take_dh(&settle(subtle.derive_bits(alg, private, 256)).await?)
-}
-
 /// The core's checks of one slice's inputs, made before any WebCrypto call so
 /// that a bad input costs no key pair.
 fn check_inputs(plaintext: &[u8], context: &Context) -> crate::Result<()> {
@@ -280,6 +271,12 @@ impl From<Error> for Stop {
 /// A recipient key for the JS `Sealer` and the form integration: the async
 /// API goes through WebCrypto where it can, the sync API is pure wasm (its
 /// per-recipient table is built on first use only).
+///
+/// `prepare` (the async API's `prepareAsync`, the form's idle-time
+/// preparation) makes whole encapsulations with WebCrypto: key pair, ECDH
+/// with the recipient, and `ExtractAndExpand` in wasm. Sealing with one is
+/// then `KeySchedule` + AES-GCM in wasm, with no WebCrypto call and no
+/// await.
 pub(crate) struct AsyncSealer {
     recipient: PublicKey,
     web_allowed: bool,
@@ -291,7 +288,8 @@ pub(crate) struct AsyncSealer {
     /// `{name: "ECDH", public: recipient}`, the recipient key imported into
     /// WebCrypto once.
     peer: RefCell<Option<Object>>,
-    pool: RefCell<Vec<WebEphemeral>>,
+    /// Encapsulations made by `prepare`, each used once.
+    pool: RefCell<Vec<Encapsulation>>,
     last: Cell<Option<Backend>>,
 }
 
@@ -334,7 +332,8 @@ impl AsyncSealer {
         f(sealer)
     }
 
-    /// Prepared ephemeral key pairs: WebCrypto's plus the wasm sealer's.
+    /// Prepared encapsulations (WebCrypto's) plus the wasm sealer's prepared
+    /// key pairs.
     pub(crate) fn prepared(&self) -> usize {
         let wasm = self.sync.borrow().as_ref().map_or(0, Sealer::prepared);
         self.pool.borrow().len() + wasm
@@ -345,17 +344,53 @@ impl AsyncSealer {
         self.with_sync(|s| s.seal(plaintext, context))
     }
 
-    /// Seal through WebCrypto if possible, else in wasm.
+    /// Seal with a prepared encapsulation, if there is one (the P-256 work
+    /// was WebCrypto's).
+    fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
+        check_inputs(plaintext, context).err().map(Err).or_else(|| {
+            let encap = self.pool.borrow_mut().pop()?;
+            self.last.set(Some(Backend::WebCrypto));
+            Some(
+                encap
+                    .seal(&self.recipient, plaintext, context)
+                    .map(|e| e.to_string()),
+            )
+        })
+    }
+
+    /// [`AsyncSealer::seal`] as a promise: settled at once, with no
+    /// WebCrypto call, when an encapsulation is prepared; else `future`
+    /// (which runs [`AsyncSealer::seal`]).
+    pub(crate) fn seal_promise(
+        self: &Rc<Self>,
+        plaintext: Zeroizing<Vec<u8>>,
+        context: Context,
+        future: impl FnOnce(Rc<Self>, Zeroizing<Vec<u8>>, Context) -> Promise,
+    ) -> Promise {
+        match self.seal_prepared(&plaintext, &context) {
+            Some(r) => settled(r.map(JsValue::from).map_err(JsValue::from)),
+            None => future(self.clone(), plaintext, context),
+        }
+    }
+
+    /// Seal through WebCrypto if possible (a prepared encapsulation, else a
+    /// key pair and an ECDH made now), else in wasm.
     pub(crate) async fn seal(
         self: Rc<Self>,
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> crate::Result<String> {
+        if let Some(r) = self.seal_prepared(&plaintext, &context) {
+            return r;
+        }
         if let Some(subtle) = self.subtle() {
-            match self.seal_web(&subtle, &plaintext, &context).await {
-                Ok(env) => {
-                    self.last.set(Some(Backend::WebCrypto));
-                    return Ok(env);
+            match self.encapsulate(&subtle, 1).await {
+                Ok(mut made) => {
+                    if let Some(encap) = made.pop() {
+                        self.last.set(Some(Backend::WebCrypto));
+                        let env = encap.seal(&self.recipient, &plaintext, &context)?;
+                        return Ok(env.to_string());
+                    }
                 }
                 Err(Stop::Core(e)) => return Err(e),
                 Err(Stop::Web(e)) => broken(&self.web_failed, &e),
@@ -365,110 +400,56 @@ impl AsyncSealer {
         self.seal_sync(&plaintext, &context)
     }
 
-    /// [`AsyncSealer::seal`] as a promise. With the recipient key already in
-    /// WebCrypto and a prepared key pair (`prepareAsync`, the form's idle
-    /// preparation), the one WebCrypto call (`deriveBits`) is chained with
-    /// `Promise.then` and the rest runs in wasm in one call; otherwise (first
-    /// call, no prepared pair, no WebCrypto) [`AsyncSealer::seal`] runs.
-    pub(crate) fn seal_promise(
-        self: &Rc<Self>,
-        plaintext: Zeroizing<Vec<u8>>,
-        context: Context,
-        future: impl FnOnce(Rc<Self>, Zeroizing<Vec<u8>>, Context) -> Promise,
-    ) -> Promise {
-        let peer = self.peer.borrow().clone();
-        let (Some(subtle), Some(peer)) = (self.subtle(), peer) else {
-            return future(self.clone(), plaintext, context);
-        };
-        if let Err(e) = check_inputs(&plaintext, &context) {
-            return Promise::reject(&e.into());
-        }
-        let Some(eph) = self.pool.borrow_mut().pop() else {
-            return future(self.clone(), plaintext, context);
-        };
-        let start = match subtle.derive_bits(&peer, &eph.private, 256) {
-            Ok(p) => p,
-            Err(e) => {
-                broken(&self.web_failed, &e);
-                return settled(self.seal_wasm(&plaintext, &context));
-            }
-        };
-        let me = self.clone();
-        chain(
-            start,
-            Vec::new(),
-            Box::new(move |bits| match bits.and_then(|bits| take_dh(&bits)) {
-                Ok(dh) => {
-                    me.last.set(Some(Backend::WebCrypto));
-                    let env = crate::seal_with_agreement(
-                        &me.recipient,
-                        &eph.enc,
-                        dh.as_ref(),
-                        &plaintext,
-                        &context,
-                    )?;
-                    Ok(env.to_string().into())
-                }
-                Err(e) => {
-                    broken(&me.web_failed, &e);
-                    me.seal_wasm(&plaintext, &context)
-                }
-            }),
-        )
-    }
-
-    fn seal_wasm(&self, plaintext: &[u8], context: &Context) -> Result<JsValue, JsValue> {
-        self.last.set(Some(Backend::Wasm));
-        Ok(self.seal_sync(plaintext, context)?.into())
-    }
-
-    /// Seal many slices at once; WebCrypto's calls for all of them are in
-    /// flight together. Results are in the order of `items`.
+    /// Seal many slices at once: prepared encapsulations first, then the
+    /// rest with WebCrypto's calls for all of them in flight together (or in
+    /// wasm). Results are in the order of `items`.
     pub(crate) async fn seal_many(
         self: Rc<Self>,
         items: Vec<(Zeroizing<Vec<u8>>, Context)>,
     ) -> crate::Result<Vec<String>> {
-        if let Some(subtle) = self.subtle().filter(|_| items.len() > 1) {
-            match self.seal_many_web(&subtle, &items).await {
-                Ok(envelopes) => {
+        for (plaintext, context) in &items {
+            check_inputs(plaintext, context)?;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        while let Some((plaintext, context)) = items.get(out.len()) {
+            match self.seal_prepared(plaintext, context) {
+                Some(r) => out.push(r?),
+                None => break,
+            }
+        }
+        let todo = &items[out.len()..];
+        if todo.is_empty() {
+            return Ok(out);
+        }
+        if let Some(subtle) = self.subtle() {
+            match self.encapsulate(&subtle, todo.len()).await {
+                Ok(made) => {
                     self.last.set(Some(Backend::WebCrypto));
-                    return Ok(envelopes);
+                    for (encap, (plaintext, context)) in made.into_iter().zip(todo) {
+                        out.push(encap.seal(&self.recipient, plaintext, context)?.to_string());
+                    }
+                    return Ok(out);
                 }
                 Err(Stop::Core(e)) => return Err(e),
                 Err(Stop::Web(e)) => broken(&self.web_failed, &e),
             }
         }
-        let mut out = Vec::with_capacity(items.len());
-        for (pt, ctx) in items {
-            out.push(self.clone().seal(pt, ctx).await?);
+        self.last.set(Some(Backend::Wasm));
+        for (plaintext, context) in todo {
+            out.push(self.seal_sync(plaintext, context)?);
         }
         Ok(out)
     }
 
-    /// [`AsyncSealer::seal_many`] through WebCrypto: the prepared key pairs
-    /// (the missing ones made together), then every `deriveBits` in flight
-    /// together and one await for all, then the rest in wasm in one pass.
-    async fn seal_many_web(
-        &self,
-        subtle: &Subtle,
-        items: &[(Zeroizing<Vec<u8>>, Context)],
-    ) -> Result<Vec<String>, Stop> {
-        for (plaintext, context) in items {
-            check_inputs(plaintext, context)?;
-        }
+    /// `count` encapsulations to the recipient with WebCrypto: the missing
+    /// key pairs (all `generateKey` calls in flight together, then all
+    /// `exportKey`), then every `deriveBits` in flight together, then
+    /// `ExtractAndExpand` in wasm. Every ECDH buffer is taken (and zeroed),
+    /// even after a failure.
+    async fn encapsulate(&self, subtle: &Subtle, count: usize) -> Result<Vec<Encapsulation>, Stop> {
         let peer = self.peer(subtle).await.map_err(Stop::Web)?;
-        let mut ephemerals: Vec<WebEphemeral> = {
-            let mut pool = self.pool.borrow_mut();
-            let keep = pool.len().saturating_sub(items.len());
-            pool.split_off(keep)
-        };
-        if ephemerals.len() < items.len() {
-            let more = generate_many(subtle, items.len() - ephemerals.len())
-                .await
-                .map_err(Stop::Web)?;
-            ephemerals.extend(more);
-        }
-        let derives: Array = ephemerals
+        let pairs = generate_many(subtle, count).await.map_err(Stop::Web)?;
+        let derives: Array = pairs
             .iter()
             .map(|e| subtle.derive_bits(&peer, &e.private, 256))
             .collect::<Result<Array, JsValue>>()
@@ -477,57 +458,19 @@ impl AsyncSealer {
             .await
             .map_err(Stop::Web)?
             .unchecked_into();
-        let mut out = Vec::with_capacity(items.len());
-        let mut failure = None;
-        for ((eph, (plaintext, context)), bits) in ephemerals.iter().zip(items).zip(bits.iter()) {
-            // Every buffer is taken (and zeroed), even after a failure.
-            let dh = take_dh(&bits);
-            if failure.is_some() {
-                continue;
-            }
-            match dh.map_err(Stop::Web).and_then(|dh| {
-                crate::seal_with_agreement(
+        let dhs: Vec<_> = bits.iter().map(|b| take_dh(&b)).collect();
+        pairs
+            .iter()
+            .zip(dhs)
+            .map(|(pair, dh)| {
+                let dh = dh.map_err(Stop::Web)?;
+                Ok(Encapsulation::from_agreement(
                     &self.recipient,
-                    &eph.enc,
+                    &pair.enc,
                     dh.as_ref(),
-                    plaintext,
-                    context,
-                )
-                .map_err(Stop::Core)
-            }) {
-                Ok(env) => out.push(env.to_string()),
-                Err(stop) => failure = Some(stop),
-            }
-        }
-        match failure {
-            Some(stop) => Err(stop),
-            None => Ok(out),
-        }
-    }
-
-    async fn seal_web(
-        &self,
-        subtle: &Subtle,
-        plaintext: &[u8],
-        context: &Context,
-    ) -> Result<String, Stop> {
-        check_inputs(plaintext, context)?;
-        let peer = self.peer(subtle).await.map_err(Stop::Web)?;
-        let popped = self.pool.borrow_mut().pop();
-        let eph = match popped {
-            Some(e) => e,
-            None => generate_many(subtle, 1)
-                .await
-                .map_err(Stop::Web)?
-                .pop()
-                .ok_or_else(|| Stop::Web(JsValue::from_str("generateKey gave no key pair")))?,
-        };
-        let dh = derive(subtle, &eph.private, &peer)
-            .await
-            .map_err(Stop::Web)?;
-        let env =
-            crate::seal_with_agreement(&self.recipient, &eph.enc, dh.as_ref(), plaintext, context)?;
-        Ok(env.to_string())
+                )?)
+            })
+            .collect()
     }
 
     async fn peer(&self, subtle: &Subtle) -> Result<Object, JsValue> {
@@ -540,9 +483,9 @@ impl AsyncSealer {
         Ok(alg)
     }
 
-    /// Prepare ephemeral key pairs until `count` (at most
-    /// [`crate::MAX_PREPARED`]) are ready: with WebCrypto (concurrently, off
-    /// the main thread in browsers) if possible, else in wasm.
+    /// Prepare until `count` (at most [`crate::MAX_PREPARED`]) are ready:
+    /// encapsulations made with WebCrypto (concurrently, off the main thread
+    /// in browsers) if possible, else key pairs in wasm.
     pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> crate::Result<usize> {
         let want = count.min(crate::MAX_PREPARED);
         if let Some(subtle) = self.subtle() {
@@ -550,7 +493,7 @@ impl AsyncSealer {
             if have >= want {
                 return Ok(self.prepared());
             }
-            match generate_many(&subtle, want - have).await {
+            match self.encapsulate(&subtle, want - have).await {
                 Ok(made) => {
                     let mut pool = self.pool.borrow_mut();
                     let room = crate::MAX_PREPARED.saturating_sub(pool.len());
@@ -558,7 +501,8 @@ impl AsyncSealer {
                     drop(pool);
                     return Ok(self.prepared());
                 }
-                Err(e) => broken(&self.web_failed, &e),
+                Err(Stop::Core(e)) => return Err(e),
+                Err(Stop::Web(e)) => broken(&self.web_failed, &e),
             }
         }
         self.with_sync(|s| s.prepare(want))?;
