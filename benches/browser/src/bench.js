@@ -134,7 +134,7 @@ window.runBench = async function runBench(cfg) {
     {
       id: 'ss-prepared',
       group: 'slice-seal',
-      label: 'slice-seal Sealer.seal after prepare(n) (prepared ephemerals)',
+      label: 'slice-seal Sealer.seal after prepare(n) (key pairs prepared; ECDH at the call)',
       before: (n) => {
         const t = now();
         const got = sealerP.prepare(n);
@@ -154,7 +154,7 @@ window.runBench = async function runBench(cfg) {
     {
       id: 'ss-async-prepared',
       group: 'slice-seal',
-      label: 'slice-seal await Sealer.sealAsync after prepareAsync(n) (prepared ephemerals)',
+      label: 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)',
       before: async (n) => {
         const t = now();
         const got = await sealerAP.prepareAsync(n);
