@@ -142,6 +142,8 @@ struct Args {
     ecdh: JsValue,
     raw: JsValue,
     pkcs8: JsValue,
+    public_key: JsValue,
+    private_key: JsValue,
 }
 
 thread_local! {
@@ -157,6 +159,8 @@ thread_local! {
         ecdh: JsValue::from_str("ECDH"),
         raw: JsValue::from_str("raw"),
         pkcs8: JsValue::from_str("pkcs8"),
+        public_key: JsValue::from_str("publicKey"),
+        private_key: JsValue::from_str("privateKey"),
     };
 }
 
@@ -169,13 +173,6 @@ fn derive_alg(public: &JsValue) -> Object {
         let _ = Reflect::set(&o, &a.public, public);
     });
     o
-}
-
-/// An ephemeral key pair made by WebCrypto: the non-extractable private key
-/// and `enc` (the uncompressed public key). Used for one slice only.
-pub(crate) struct WebEphemeral {
-    private: JsValue,
-    enc: [u8; 65],
 }
 
 /// `exportKey("raw")`'s output: the 65-byte uncompressed public key.
@@ -204,41 +201,6 @@ fn take_dh(bits: &JsValue) -> Result<Zeroizing<[u8; 32]>, JsValue> {
     } else {
         Err(JsValue::from_str("deriveBits did not give 32 bytes"))
     }
-}
-
-/// `count` ephemeral key pairs at once: all `generateKey` calls in flight
-/// together, then all `exportKey` calls (two awaits in all).
-async fn generate_many(subtle: &Subtle, count: usize) -> Result<Vec<WebEphemeral>, JsValue> {
-    let pairs: Array = ARGS.with(|a| {
-        (0..count)
-            .map(|_| subtle.generate_key(&a.ecdh_p256, false, &a.derive))
-            .collect::<Result<Array, JsValue>>()
-    })?;
-    let pairs: Array = JsFuture::from(Promise::all(&pairs)).await?.unchecked_into();
-    let privates: Vec<JsValue> = pairs
-        .iter()
-        .map(|p| Reflect::get(&p, &JsValue::from_str("privateKey")))
-        .collect::<Result<_, _>>()?;
-    let exports: Array = pairs
-        .iter()
-        .map(|p| {
-            let public = Reflect::get(&p, &JsValue::from_str("publicKey"))?;
-            ARGS.with(|a| subtle.export_key(&a.raw, &public))
-        })
-        .collect::<Result<Array, JsValue>>()?;
-    let raws: Array = JsFuture::from(Promise::all(&exports))
-        .await?
-        .unchecked_into();
-    privates
-        .into_iter()
-        .zip(raws.iter())
-        .map(|(private, raw)| {
-            Ok(WebEphemeral {
-                private,
-                enc: take_enc(&raw)?,
-            })
-        })
-        .collect()
 }
 
 async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue> {
@@ -441,32 +403,51 @@ impl AsyncSealer {
         Ok(out)
     }
 
-    /// `count` encapsulations to the recipient with WebCrypto: the missing
-    /// key pairs (all `generateKey` calls in flight together, then all
-    /// `exportKey`), then every `deriveBits` in flight together, then
-    /// `ExtractAndExpand` in wasm. Every ECDH buffer is taken (and zeroed),
-    /// even after a failure.
+    /// `count` encapsulations to the recipient with WebCrypto, in two
+    /// rounds: every `generateKey` (non-extractable) in flight together,
+    /// then every `exportKey` and `deriveBits` together; `ExtractAndExpand`
+    /// in wasm. Every ECDH buffer `Promise.all` gives back is taken (and
+    /// zeroed), even when another result is unusable.
     async fn encapsulate(&self, subtle: &Subtle, count: usize) -> Result<Vec<Encapsulation>, Stop> {
         let peer = self.peer(subtle).await.map_err(Stop::Web)?;
-        let pairs = generate_many(subtle, count).await.map_err(Stop::Web)?;
-        let derives: Array = pairs
-            .iter()
-            .map(|e| subtle.derive_bits(&peer, &e.private, 256))
-            .collect::<Result<Array, JsValue>>()
+        let web = |r: Result<JsValue, JsValue>| r.map_err(Stop::Web);
+        let pairs: Array = ARGS
+            .with(|a| {
+                (0..count)
+                    .map(|_| subtle.generate_key(&a.ecdh_p256, false, &a.derive))
+                    .collect::<Result<Array, JsValue>>()
+            })
             .map_err(Stop::Web)?;
-        let bits: Array = JsFuture::from(Promise::all(&derives))
-            .await
-            .map_err(Stop::Web)?
-            .unchecked_into();
-        let dhs: Vec<_> = bits.iter().map(|b| take_dh(&b)).collect();
-        pairs
-            .iter()
+        let pairs: Array = web(JsFuture::from(Promise::all(&pairs)).await)?.unchecked_into();
+        // [exportKey(public 0), deriveBits(private 0), exportKey(public 1), …]
+        let calls = Array::new();
+        for pair in pairs.iter() {
+            let (public, private) = ARGS.with(|a| {
+                (
+                    Reflect::get(&pair, &a.public_key),
+                    Reflect::get(&pair, &a.private_key),
+                )
+            });
+            let (public, private) = (web(public)?, web(private)?);
+            calls.push(&web(ARGS
+                .with(|a| subtle.export_key(&a.raw, &public))
+                .map(JsValue::from))?);
+            calls.push(&web(subtle
+                .derive_bits(&peer, &private, 256)
+                .map(JsValue::from))?);
+        }
+        let done: Array = web(JsFuture::from(Promise::all(&calls)).await)?.unchecked_into();
+        let results: Vec<JsValue> = done.iter().collect();
+        let dhs: Vec<_> = results.chunks(2).map(|r| take_dh(&r[1])).collect();
+        results
+            .chunks(2)
             .zip(dhs)
-            .map(|(pair, dh)| {
+            .map(|(r, dh)| {
+                let enc = take_enc(&r[0]).map_err(Stop::Web)?;
                 let dh = dh.map_err(Stop::Web)?;
                 Ok(Encapsulation::from_agreement(
                     &self.recipient,
-                    &pair.enc,
+                    &enc,
                     dh.as_ref(),
                 )?)
             })
