@@ -588,20 +588,33 @@ impl Opener {
     /// RFC 9180 `Decap` after the DH (`ExtractAndExpand(dh, enc || pkRm)`),
     /// `KeySchedule` (mode_base) and `Open` at sequence number 0, empty aad.
     fn finish(&self, envelope: &Envelope, dh: &[u8; 32]) -> Result<Opened> {
-        let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
-        let ks = schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32);
-        let plaintext = crate::primitives::aes_gcm_open(
-            &ks.key,
-            ks.base_nonce.as_ref(),
-            b"",
-            envelope.ciphertext(),
-        )
-        .map_err(|_| Error::DecryptFailed)?;
         Ok(Opened {
+            plaintext: self.decrypt(envelope, dh)?,
             kid: envelope.kid(),
             context: envelope.context().clone(),
-            plaintext,
         })
+    }
+
+    /// [`Opener::finish`]'s plaintext only (the async JS API returns just
+    /// that; the kid and context strings are not made).
+    fn decrypt(&self, envelope: &Envelope, dh: &[u8; 32]) -> Result<Vec<u8>> {
+        let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
+        let ks = schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32);
+        crate::primitives::aes_gcm_open(&ks.key, ks.base_nonce.as_ref(), b"", envelope.ciphertext())
+            .map_err(|_| Error::DecryptFailed)
+    }
+
+    /// [`Opener::open_checked_with_agreement`]'s plaintext only.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn plaintext_checked_with_agreement(
+        &self,
+        envelope: &Envelope,
+        dh: &[u8],
+    ) -> Result<Vec<u8>> {
+        let dh: &[u8; 32] = dh
+            .try_into()
+            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
+        self.decrypt(envelope, dh)
     }
 }
 

@@ -552,8 +552,8 @@ pub(crate) struct AsyncOpener {
     /// The import of the private key into WebCrypto (non-extractable),
     /// started on first use.
     private: RefCell<Option<Promise>>,
-    /// That import's `CryptoKey`, once it has settled.
-    private_key: RefCell<Option<JsValue>>,
+    /// The derive step every open shares, made once that import has settled.
+    derive: RefCell<Option<Rc<Handler>>>,
     last: Cell<Option<Backend>>,
 }
 
@@ -568,7 +568,7 @@ impl AsyncOpener {
             web_failed: Cell::new(false),
             found: std::cell::OnceCell::new(),
             private: RefCell::new(None),
-            private_key: RefCell::new(None),
+            derive: RefCell::new(None),
             last: Cell::new(None),
         })
     }
@@ -602,33 +602,33 @@ impl AsyncOpener {
         let Some(subtle) = web.then(|| cached(&self.found)).flatten() else {
             return settled(self.open_wasm(&env, out));
         };
-        match self.dh_chain(&subtle, env.enc()) {
-            Ok((start, steps)) => {
-                let me = self.clone();
-                chain(
-                    start,
-                    steps,
-                    Box::new(move |bits| {
-                        let dh = bits.and_then(|bits| take_dh(&bits));
-                        match dh {
-                            Ok(dh) => {
-                                me.last.set(Some(Backend::WebCrypto));
-                                let opened =
-                                    me.core.open_checked_with_agreement(&env, dh.as_ref())?;
-                                out(&Zeroizing::new(opened.plaintext))
-                            }
-                            Err(e) => {
-                                broken(&me.web_failed, &e);
-                                me.open_wasm(&env, out)
-                            }
-                        }
-                    }),
-                )
+        let enc = *env.enc();
+        let me = self.clone();
+        // Keeps `me` (and so the shared derive step) alive until it has run.
+        let done: Done = Box::new(move |bits| match bits.and_then(|bits| take_dh(&bits)) {
+            Ok(dh) => {
+                me.last.set(Some(Backend::WebCrypto));
+                let pt = me
+                    .core
+                    .plaintext_checked_with_agreement(&env, dh.as_ref())?;
+                out(&Zeroizing::new(pt))
             }
             Err(e) => {
-                broken(&self.web_failed, &e);
-                settled(self.open_wasm(&env, out))
+                broken(&me.web_failed, &e);
+                me.open_wasm(&env, out)
             }
+        });
+        let derive = self.derive.borrow().clone();
+        if let Some(derive) = derive {
+            // The usual case: importKey(pkE), then the shared derive step.
+            return match import_public_promise(&subtle, &enc) {
+                Ok(p) => settle_once(p.unchecked_ref::<Then>().and_then(&derive), done),
+                Err(e) => settled(done(Err(e))),
+            };
+        }
+        match self.first_steps(&subtle, &enc) {
+            Ok((start, steps)) => chain(start, steps, done),
+            Err(e) => settled(done(Err(e))),
         }
     }
 
@@ -639,31 +639,14 @@ impl AsyncOpener {
         out(&Zeroizing::new(opened.plaintext))
     }
 
-    /// The first promise and the steps whose last value is `deriveBits`'s
-    /// `ArrayBuffer` for `skR·pkE`: `importKey(pkE)`, then `deriveBits`.
-    /// Until the private key is in WebCrypto, its import (made once, shared
-    /// by the calls waiting for it) comes first.
-    fn dh_chain(
+    /// Until the private key is in WebCrypto: its import (started once,
+    /// shared by the calls waiting for it), then `importKey(pkE)`, then the
+    /// derive step, which the import makes for every later call.
+    fn first_steps(
         self: &Rc<Self>,
         subtle: &Subtle,
         enc: &[u8],
     ) -> Result<(Promise, Vec<Step>), JsValue> {
-        let derive: Step = {
-            let (me, subtle) = (self.clone(), own(subtle));
-            Box::new(move |pk_e| {
-                let key = me
-                    .private_key
-                    .borrow()
-                    .clone()
-                    .unwrap_or(JsValue::UNDEFINED);
-                subtle
-                    .derive_bits(&derive_alg(&pk_e), &key, 256)
-                    .map(JsValue::from)
-            })
-        };
-        if self.private_key.borrow().is_some() {
-            return Ok((import_public_promise(subtle, enc)?, vec![derive]));
-        }
         let existing = self.private.borrow().clone();
         let private = match existing {
             Some(p) => p,
@@ -675,11 +658,62 @@ impl AsyncOpener {
         };
         let (me, subtle, enc) = (self.clone(), own(subtle), enc.to_vec());
         let import: Step = Box::new(move |key| {
-            *me.private_key.borrow_mut() = Some(key);
+            me.derive_handler(&subtle, key);
             import_public_promise(&subtle, &enc).map(JsValue::from)
+        });
+        let me = self.clone();
+        let derive: Step = Box::new(move |pk_e| {
+            let derive = me.derive.borrow().clone();
+            let f: &js_sys::Function = match &derive {
+                Some(h) => h.as_ref().as_ref().unchecked_ref(),
+                None => return Err(JsValue::from_str("slice-seal: no WebCrypto private key")),
+            };
+            f.call1(&JsValue::UNDEFINED, &pk_e)
         });
         Ok((private, vec![import, derive]))
     }
+
+    /// Make the shared derive step for the imported private key `key`, once:
+    /// `pkE ↦ deriveBits({name: "ECDH", public: pkE}, key, 256)`, with one
+    /// algorithm object whose `public` is set per call (WebCrypto reads it
+    /// during the call).
+    fn derive_handler(&self, subtle: &Subtle, key: JsValue) {
+        if self.derive.borrow().is_some() {
+            return;
+        }
+        let subtle = own(subtle);
+        let alg = derive_alg(&JsValue::NULL);
+        let handler: Handler = Closure::new(move |pk_e: JsValue| {
+            ARGS.with(|a| Reflect::set(&alg, &a.public, &pk_e))?;
+            subtle.derive_bits(&alg, &key, 256).map(JsValue::from)
+        });
+        *self.derive.borrow_mut() = Some(Rc::new(handler));
+    }
+}
+
+/// `promise.then(h, h)` with one handler `h` that runs `done` (a fulfilled
+/// `ArrayBuffer` from `deriveBits` is `Ok`, anything else — a rejection —
+/// `Err`) and then frees itself.
+fn settle_once(promise: Promise, done: Done) -> Promise {
+    let slot: Rc<RefCell<Option<Handler>>> = Rc::new(RefCell::new(None));
+    let mine = slot.clone();
+    let mut done = Some(done);
+    let handler: Handler = Closure::new(move |v: JsValue| {
+        // Freed after this call returns (wasm-bindgen counts calls in flight).
+        let this = mine.borrow_mut().take();
+        let out = match done.take() {
+            Some(f) if v.is_instance_of::<js_sys::ArrayBuffer>() => f(Ok(v)),
+            Some(f) => f(Err(v)),
+            None => Err(JsValue::from_str("slice-seal: promise settled twice")),
+        };
+        drop(this);
+        out
+    });
+    let out = promise
+        .unchecked_ref::<Then>()
+        .and_then_or(&handler, &handler);
+    *slot.borrow_mut() = Some(handler);
+    out
 }
 
 /// A promise settled with `r`.
