@@ -4,9 +4,7 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use core::fmt;
 use p256::elliptic_curve::sec1::ToSec1Point;
-use p256::pkcs8::{
-    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
-};
+use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 #[cfg(not(target_arch = "wasm32"))]
@@ -664,18 +662,47 @@ impl PrivateKey {
 
     /// PKCS#8 PEM (`PRIVATE KEY`), LF line endings.
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        self.secret
-            .to_pkcs8_pem(LineEnding::LF)
+        self.pkcs8_document()
+            .and_then(|doc| doc.to_pem("PRIVATE KEY", LineEnding::LF))
             .unwrap_or_else(|_| Zeroizing::new(String::new()))
     }
 
     /// PKCS#8 DER, zeroized on drop (for WebCrypto's `importKey("pkcs8", …)`).
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
-        self.secret
-            .to_pkcs8_der()
+        self.pkcs8_document()
             .map(|doc| Zeroizing::new(doc.as_bytes().to_vec()))
             .map_err(|_| Error::key("cannot encode the private key as PKCS#8"))
+    }
+
+    /// RFC 5958 `PrivateKeyInfo` holding the RFC 5915 `ECPrivateKey` (with the
+    /// public key), as p256's encoder writes it (`private_key_encodings_match_p256`
+    /// checks the bytes) but with the public key this key already holds: p256's
+    /// encoder recomputes `d·G`, which the wasm build does without a table.
+    fn pkcs8_document(
+        &self,
+    ) -> core::result::Result<p256::pkcs8::der::SecretDocument, p256::pkcs8::der::Error> {
+        use p256::elliptic_curve::ALGORITHM_OID;
+        use p256::pkcs8::der::{Encode, SecretDocument, asn1::OctetStringRef};
+        use p256::pkcs8::{AlgorithmIdentifierRef, AssociatedOid, PrivateKeyInfoRef};
+        let d = Zeroizing::new(self.secret.to_bytes());
+        let public = self.public.uncompressed();
+        let ec = Zeroizing::new(
+            sec1::EcPrivateKey {
+                private_key: &d,
+                parameters: None,
+                public_key: Some(&public),
+            }
+            .to_der()?,
+        );
+        let algorithm = AlgorithmIdentifierRef {
+            oid: ALGORITHM_OID,
+            parameters: Some((&p256::NistP256::OID).into()),
+        };
+        SecretDocument::encode_msg(&PrivateKeyInfoRef::new(
+            algorithm,
+            OctetStringRef::new(&ec)?,
+        ))
     }
 
     /// The matching public key.

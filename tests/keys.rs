@@ -625,3 +625,20 @@ fn secrets_are_returned_zeroizing() {
     assert_zeroize_on_drop::<p256::SecretKey>();
     assert_zeroize_on_drop::<Zeroizing<String>>();
 }
+
+/// The crate writes PKCS#8 itself (with the public key it holds, so the wasm
+/// build does not recompute d·G): byte for byte what p256's encoder writes.
+#[test]
+fn private_key_encodings_match_p256() {
+    use p256::pkcs8::{EncodePrivateKey, LineEnding};
+    for _ in 0..20 {
+        let key = PrivateKey::generate().unwrap();
+        let d = Base64UrlUnpadded::decode_vec(key.to_jwk().d.unwrap().expose()).unwrap();
+        let theirs = p256::SecretKey::from_slice(&d)
+            .unwrap()
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap();
+        assert_eq!(*key.to_pkcs8_pem(), *theirs);
+        assert_eq!(PrivateKey::from_pem(&theirs).unwrap().kid(), key.kid());
+    }
+}
