@@ -598,10 +598,15 @@ impl Opener {
     /// [`Opener::finish`]'s plaintext only (the async JS API returns just
     /// that; the kid and context strings are not made).
     fn decrypt(&self, envelope: &Envelope, dh: &[u8; 32]) -> Result<Vec<u8>> {
+        let ks = self.schedule(envelope, dh);
+        aead_open(&ks, envelope)
+    }
+
+    /// RFC 9180 `ExtractAndExpand` and `KeySchedule` for an envelope: the
+    /// AEAD key and nonce that open it.
+    fn schedule(&self, envelope: &Envelope, dh: &[u8; 32]) -> schedule::Schedule {
         let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
-        let ks = schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32);
-        crate::primitives::aes_gcm_open(&ks.key, ks.base_nonce.as_ref(), b"", envelope.ciphertext())
-            .map_err(|_| Error::DecryptFailed)
+        schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32)
     }
 
     /// [`Opener::open_checked_with_agreement`]'s plaintext only.
@@ -611,11 +616,33 @@ impl Opener {
         envelope: &Envelope,
         dh: &[u8],
     ) -> Result<Vec<u8>> {
-        let dh: &[u8; 32] = dh
-            .try_into()
-            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
-        self.decrypt(envelope, dh)
+        self.decrypt(envelope, agreed(dh)?)
     }
+
+    /// The AEAD key and nonce of a checked envelope, for an AES-GCM done
+    /// elsewhere (WebCrypto, for large slices); [`aead_open`] is the same
+    /// step in wasm.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn schedule_checked_with_agreement(
+        &self,
+        envelope: &Envelope,
+        dh: &[u8],
+    ) -> Result<schedule::Schedule> {
+        Ok(self.schedule(envelope, agreed(dh)?))
+    }
+}
+
+/// A 32-byte ECDH value computed elsewhere.
+fn agreed(dh: &[u8]) -> Result<&[u8; 32]> {
+    dh.try_into()
+        .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))
+}
+
+/// RFC 9180 `Open` at sequence number 0 (empty aad) with the schedule's key
+/// and base nonce.
+pub(crate) fn aead_open(ks: &schedule::Schedule, envelope: &Envelope) -> Result<Vec<u8>> {
+    crate::primitives::aes_gcm_open(&ks.key, ks.base_nonce.as_ref(), b"", envelope.ciphertext())
+        .map_err(|_| Error::DecryptFailed)
 }
 
 fn check_plaintext(plaintext: &[u8]) -> Result<()> {

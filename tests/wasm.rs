@@ -780,7 +780,7 @@ fn spy_subtle() -> Option<(Array, Function)> {
     let subtle = subtle_object()?;
     let install = Function::new_with_args(
         "subtle, log",
-        "const names = ['generateKey', 'deriveBits', 'exportKey', 'importKey'];
+        "const names = ['generateKey', 'deriveBits', 'exportKey', 'importKey', 'decrypt'];
          for (const n of names) {
            const orig = subtle[n];
            subtle[n] = function (...a) { log.push(n); return orig.apply(this, a); };
@@ -1203,6 +1203,83 @@ async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
             open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
             s("prepared in wasm")
         );
+    }
+}
+
+/// `openAsync` decrypts ciphertexts of 2 KiB and more (tag included)
+/// with WebCrypto's AES-GCM, smaller ones in wasm; a tampered large slice is
+/// `DECRYPT_FAILED` (decided in wasm after WebCrypto refuses) and leaves the
+/// opener on WebCrypto; a failing `decrypt` falls back to wasm.
+#[wasm_bindgen_test]
+async fn large_slices_open_with_webcrypto_aes() {
+    let Some(subtle) = subtle_object() else {
+        console_log!("no crypto.subtle here: nothing to check");
+        return;
+    };
+    let p = pair();
+    let c = ctx("f", "a");
+    let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+    let warm = seal(p.public.clone(), s("warm"), c.clone()).unwrap();
+    settle(opener.open_async(s(&warm), c.clone()))
+        .await
+        .unwrap();
+    // plaintext + 16-byte tag: 2,047 bytes in wasm, 2,048 in WebCrypto.
+    for (len, web) in [
+        (0usize, false),
+        (1024, false),
+        (2031, false),
+        (2032, true),
+        (64 << 10, true),
+    ] {
+        let pt: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let env = seal(p.public.clone(), bytes(&pt), c.clone()).unwrap();
+        let (log, undo) = spy_subtle().unwrap();
+        let opened = settle(opener.open_async(s(&env), c.clone())).await.unwrap();
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(to_vec(&opened), pt, "{len}");
+        assert_eq!(calls(&log, "decrypt"), usize::from(web), "{len}");
+        assert_eq!(calls(&log, "importKey"), 1 + usize::from(web), "{len}");
+        assert_eq!(opener.backend().as_string().unwrap(), "webcrypto");
+    }
+    let long = "é".repeat(2000);
+    let env = seal(p.public.clone(), s(&long), c.clone()).unwrap();
+    assert_eq!(
+        settle(opener.open_text_async(s(&env), c.clone()))
+            .await
+            .unwrap(),
+        s(&long)
+    );
+
+    // Tampered: WebCrypto refuses, wasm says DECRYPT_FAILED; WebCrypto stays on.
+    let big = vec![9u8; 4096];
+    let env = seal(p.public.clone(), bytes(&big), c.clone()).unwrap();
+    let mut tampered = body(&env);
+    *tampered.last_mut().unwrap() ^= 1;
+    assert_eq!(
+        code_async(opener.open_async(s(&text(&tampered)), c.clone())).await,
+        "DECRYPT_FAILED"
+    );
+    let (log, undo) = spy_subtle().unwrap();
+    assert_eq!(
+        to_vec(&settle(opener.open_async(s(&env), c.clone())).await.unwrap()),
+        big
+    );
+    undo.call0(&JsValue::NULL).unwrap();
+    assert_eq!(
+        calls(&log, "decrypt"),
+        1,
+        "still on WebCrypto after a tampered slice"
+    );
+
+    // decrypt rejecting or throwing: the slice still opens, in wasm.
+    for body_js in [
+        "return Promise.reject(new DOMException('no AES here', 'NotSupportedError'));",
+        "throw new TypeError('decrypt is broken');",
+    ] {
+        Reflect::set(&subtle, &s("decrypt"), &Function::new_no_args(body_js)).unwrap();
+        let opened = settle(opener.open_async(s(&env), c.clone())).await;
+        Reflect::delete_property(subtle.unchecked_ref::<Object>(), &s("decrypt")).unwrap();
+        assert_eq!(to_vec(&opened.unwrap()), big, "{body_js}");
     }
 }
 

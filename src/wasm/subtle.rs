@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use zeroize::Zeroizing;
 
+use crate::schedule::Schedule;
 use crate::seal::Encapsulation;
 use crate::{Context, Envelope, Error, Opener, PrivateKey, PublicKey, Sealer};
 
@@ -57,6 +58,13 @@ extern "C" {
     fn and_then(this: &Then, ok: &Handler) -> Promise;
     #[wasm_bindgen(method, js_name = then)]
     fn and_then_or(this: &Then, ok: &Handler, err: &Handler) -> Promise;
+    #[wasm_bindgen(method, catch)]
+    fn decrypt(
+        this: &Subtle,
+        alg: &Object,
+        key: &JsValue,
+        data: &Uint8Array,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = deriveBits)]
     fn derive_bits(
         this: &Subtle,
@@ -144,6 +152,11 @@ struct Args {
     pkcs8: JsValue,
     public_key: JsValue,
     private_key: JsValue,
+    /// `{name: "AES-GCM"}`, `["decrypt"]` and the strings of `{name, iv}`.
+    aes_gcm: Object,
+    decrypt: Array,
+    aes_gcm_name: JsValue,
+    iv: JsValue,
 }
 
 thread_local! {
@@ -161,6 +174,10 @@ thread_local! {
         pkcs8: JsValue::from_str("pkcs8"),
         public_key: JsValue::from_str("publicKey"),
         private_key: JsValue::from_str("privateKey"),
+        aes_gcm: obj(&[("name", &JsValue::from_str("AES-GCM"))]),
+        decrypt: Array::of1(&JsValue::from_str("decrypt")),
+        aes_gcm_name: JsValue::from_str("AES-GCM"),
+        iv: JsValue::from_str("iv"),
     };
 }
 
@@ -604,10 +621,15 @@ impl AsyncOpener {
         };
         let enc = *env.enc();
         let me = self.clone();
+        let aes = own(&subtle);
         // Keeps `me` (and so the shared derive step) alive until it has run.
         let done: Done = Box::new(move |bits| match bits.and_then(|bits| take_dh(&bits)) {
             Ok(dh) => {
                 me.last.set(Some(Backend::WebCrypto));
+                if env.ciphertext().len() >= WEB_AES_MIN {
+                    let ks = me.core.schedule_checked_with_agreement(&env, dh.as_ref())?;
+                    return Ok(web_aes_open(&aes, ks, env, out).into());
+                }
                 let pt = me
                     .core
                     .plaintext_checked_with_agreement(&env, dh.as_ref())?;
@@ -689,6 +711,57 @@ impl AsyncOpener {
         });
         *self.derive.borrow_mut() = Some(Rc::new(handler));
     }
+}
+
+/// Ciphertexts (tag included) from this size are opened with WebCrypto's
+/// AES-GCM (`importKey` + `decrypt`, two more promise steps) rather than in
+/// wasm. Measured in headless Chromium, whole `openAsync`, interleaved:
+/// 1 KiB 160 µs wasm vs 180 WebCrypto, 2 KiB 186 vs 186, 4 KiB 236 vs 210,
+/// 8 KiB 340 vs 254, 64 KiB 1,720 vs 720. AES-GCM alone: wasm ~6 µs + ~25 ns
+/// per byte; WebCrypto 1 MiB 2.7 ms vs wasm 23.5 ms.
+const WEB_AES_MIN: usize = 2048;
+
+/// RFC 9180 `Open` of `env` with WebCrypto's AES-GCM under the schedule's key
+/// and nonce. The key crosses into WebCrypto once (non-extractable; the JS
+/// copy is zeroed as soon as `importKey` has copied it). If WebCrypto refuses
+/// — a tampered slice (wrong tag) or no AES-GCM — the same step runs in wasm,
+/// which gives the answer (`DECRYPT_FAILED` or the plaintext); either way the
+/// opener keeps using WebCrypto.
+fn web_aes_open(subtle: &Subtle, ks: Schedule, env: Envelope, out: OpenedOut) -> Promise {
+    let in_wasm = move |ks: &Schedule, env: &Envelope| -> Result<JsValue, JsValue> {
+        out(&Zeroizing::new(crate::seal::aead_open(ks, env)?))
+    };
+    let key = Uint8Array::from(&ks.key[..]);
+    let import = ARGS.with(|a| subtle.import_key(&a.raw, &key, &a.aes_gcm, false, &a.decrypt));
+    key.fill(0, 0, key.length());
+    let Ok(import) = import else {
+        return settled(in_wasm(&ks, &env));
+    };
+    let nonce = Uint8Array::from(&ks.base_nonce[..]);
+    let ct = Uint8Array::from(env.ciphertext());
+    let subtle = own(subtle);
+    let decrypt: Step = Box::new(move |key| {
+        let alg = Object::new();
+        ARGS.with(|a| {
+            let _ = Reflect::set(&alg, &a.name, &a.aes_gcm_name);
+            let _ = Reflect::set(&alg, &a.iv, &nonce);
+        });
+        subtle.decrypt(&alg, &key, &ct).map(JsValue::from)
+    });
+    chain(
+        import,
+        vec![decrypt],
+        Box::new(move |plain| match plain {
+            Ok(buf) => {
+                let buf = Uint8Array::new(&buf);
+                let mut pt = Zeroizing::new(vec![0u8; buf.length() as usize]);
+                buf.copy_to(&mut pt);
+                buf.fill(0, 0, buf.length());
+                out(&pt)
+            }
+            Err(_) => in_wasm(&ks, &env),
+        }),
+    )
 }
 
 /// `promise.then(h, h)` with one handler `h` that runs `done` (a fulfilled
