@@ -391,16 +391,51 @@ impl Encapsulation {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
-        check_plaintext(plaintext)?;
+        let sealing = self.begin(plaintext.len(), context)?;
+        let ct = sealing.aead_seal(plaintext)?;
+        Ok(sealing.finish(recipient, context, ct))
+    }
+
+    /// The checks and RFC 9180 `KeySchedule` of [`Encapsulation::seal`], for
+    /// an AES-GCM done elsewhere (WebCrypto, for large slices).
+    pub(crate) fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
+        if plaintext_len > MAX_PLAINTEXT {
+            return Err(Error::input("plaintext is larger than 4 MiB"));
+        }
         let info = context.info()?;
-        let ct = schedule::seal_base_with_shared(&self.shared, &info, plaintext)?;
-        Ok(Envelope::new(
+        let ks = schedule::key_schedule_base(&self.shared, &info, AEAD_ID, 32);
+        Ok(Sealing {
+            enc: self.enc,
+            info,
+            ks,
+        })
+    }
+}
+
+/// One slice between `KeySchedule` and the envelope: [`Encapsulation::begin`].
+pub(crate) struct Sealing {
+    enc: [u8; ENC_LEN],
+    info: Vec<u8>,
+    /// The AEAD key and base nonce.
+    pub(crate) ks: schedule::Schedule,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl Sealing {
+    /// RFC 9180 `Seal` at sequence number 0 (empty aad), in wasm.
+    pub(crate) fn aead_seal(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+        crate::primitives::aes_gcm_seal(&self.ks.key, self.ks.base_nonce.as_ref(), b"", plaintext)
+    }
+
+    /// The envelope around `ct` (ciphertext and tag).
+    pub(crate) fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
+        Envelope::new(
             *recipient.kid_bytes(),
             context.clone(),
-            info,
+            self.info,
             self.enc,
             ct,
-        ))
+        )
     }
 }
 

@@ -780,7 +780,7 @@ fn spy_subtle() -> Option<(Array, Function)> {
     let subtle = subtle_object()?;
     let install = Function::new_with_args(
         "subtle, log",
-        "const names = ['generateKey', 'deriveBits', 'exportKey', 'importKey', 'decrypt'];
+        "const names = ['generateKey', 'deriveBits', 'exportKey', 'importKey', 'encrypt', 'decrypt'];
          for (const n of names) {
            const orig = subtle[n];
            subtle[n] = function (...a) { log.push(n); return orig.apply(this, a); };
@@ -1206,12 +1206,13 @@ async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
     }
 }
 
-/// `openAsync` decrypts ciphertexts of 2 KiB and more (tag included)
-/// with WebCrypto's AES-GCM, smaller ones in wasm; a tampered large slice is
-/// `DECRYPT_FAILED` (decided in wasm after WebCrypto refuses) and leaves the
-/// opener on WebCrypto; a failing `decrypt` falls back to wasm.
+/// `sealAsync` and `openAsync` encrypt and decrypt ciphertexts of 2 KiB and
+/// more (tag included) with WebCrypto's AES-GCM, smaller ones in wasm; a
+/// tampered large slice is `DECRYPT_FAILED` (decided in wasm after WebCrypto
+/// refuses) and leaves the opener on WebCrypto; a failing `encrypt` or
+/// `decrypt` falls back to wasm.
 #[wasm_bindgen_test]
-async fn large_slices_open_with_webcrypto_aes() {
+async fn large_slices_use_webcrypto_aes() {
     let Some(subtle) = subtle_object() else {
         console_log!("no crypto.subtle here: nothing to check");
         return;
@@ -1270,6 +1271,54 @@ async fn large_slices_open_with_webcrypto_aes() {
         1,
         "still on WebCrypto after a tampered slice"
     );
+
+    // Sealing: prepared and not, both sides of the threshold; encrypt
+    // failing falls back to wasm with the same result.
+    let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+    for (len, web, prepare) in [
+        (2031usize, false, true),
+        (2032, true, true),
+        (2032, true, false),
+        (64 << 10, true, true),
+    ] {
+        if prepare {
+            settle(sealer.prepare_async(JsValue::from_f64(1.0)))
+                .await
+                .unwrap();
+        }
+        let pt: Vec<u8> = (0..len).map(|i| (i * 3 % 253) as u8).collect();
+        let (log, undo) = spy_subtle().unwrap();
+        let env = settle_str(sealer.seal_async(bytes(&pt), c.clone())).await;
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(calls(&log, "encrypt"), usize::from(web), "{len} {prepare}");
+        assert_eq!(
+            calls(&log, "deriveBits"),
+            usize::from(!prepare),
+            "{len} {prepare}"
+        );
+        assert_eq!(
+            to_vec(&open(p.private.clone(), s(&env), c.clone()).unwrap()),
+            pt
+        );
+        assert_eq!(sealer.backend().as_string().unwrap(), "webcrypto");
+    }
+    for body_js in [
+        "return Promise.reject(new DOMException('no AES here', 'NotSupportedError'));",
+        "throw new TypeError('encrypt is broken');",
+    ] {
+        settle(sealer.prepare_async(JsValue::from_f64(1.0)))
+            .await
+            .unwrap();
+        Reflect::set(&subtle, &s("encrypt"), &Function::new_no_args(body_js)).unwrap();
+        let env = settle(sealer.seal_async(bytes(&big), c.clone())).await;
+        Reflect::delete_property(subtle.unchecked_ref::<Object>(), &s("encrypt")).unwrap();
+        let env = env.unwrap().as_string().unwrap();
+        assert_eq!(
+            to_vec(&open(p.private.clone(), s(&env), c.clone()).unwrap()),
+            big,
+            "{body_js}"
+        );
+    }
 
     // decrypt rejecting or throwing: the slice still opens, in wasm.
     for body_js in [
