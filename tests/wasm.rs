@@ -1140,7 +1140,7 @@ async fn chained_async_calls_share_fall_back_and_outlive_their_owner() {
     assert_eq!(calls(&log, "deriveBits"), 8);
     assert_eq!(opener.backend().as_string().unwrap(), "webcrypto");
 
-    // A sealer on its fast path: recipient imported, key pairs prepared.
+    // A sealer on its fast path: recipient imported, encapsulations prepared.
     let sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
     settle(sealer.prepare_async(JsValue::from_f64(4.0)))
         .await
