@@ -395,7 +395,8 @@ impl AsyncSealer {
         };
         self.last.set(Some(Backend::WebCrypto));
         let env = JsFuture::from(self.seal_encap(encap, plaintext, context)).await?;
-        Ok(env.as_string().unwrap_or_default())
+        env.as_string()
+            .ok_or_else(|| JsValue::from_str("slice-seal: sealing gave no envelope text"))
     }
 
     /// Seal with `encap`, resolving to the envelope text: AES-GCM in wasm
