@@ -9,13 +9,13 @@
 //! [`crate::Opener::open_with_agreement`]), so the envelopes are the same as
 //! the pure-wasm path's and are checked by the same tests.
 //!
-//! Where `crypto.subtle` is missing, or any WebCrypto call fails (e.g. a
+//! Where `crypto.subtle` is missing, or a P-256 WebCrypto call fails (e.g. a
 //! platform without P-256 ECDH), the call falls back to the pure-wasm path
-//! and that `Sealer`/`Opener` does not try WebCrypto again. No
-//! secret leaves wasm except the ECDH result's JS buffer, which is zeroed as
-//! soon as it has been copied; private keys stay non-extractable
-//! `CryptoKey`s, and a private key imported for opening is copied into
-//! WebCrypto from a PKCS#8 buffer that is zeroed at once.
+//! and that `Sealer`/`Opener` does not try WebCrypto again. Private keys stay
+//! non-extractable `CryptoKey`s. Secrets cross between wasm and JS only as
+//! buffers wiped at once: the ECDH result (copied into wasm), and what
+//! [`import_secret`] hands to `importKey` (the opener's PKCS#8 private key,
+//! the AES-GCM key of a large slice).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -111,24 +111,47 @@ pub(crate) fn subtle() -> Option<Subtle> {
         .then(|| subtle.unchecked_into())
 }
 
-/// [`subtle`], looked up once per owner of `cell`.
-fn cached(cell: &std::cell::OnceCell<Option<Subtle>>) -> Option<Subtle> {
-    cell.get_or_init(subtle).as_ref().map(own)
+/// Whether a `Sealer`/`Opener` uses WebCrypto: allowed by its options,
+/// `crypto.subtle` looked up on first use, and given up on after a failure.
+struct Web {
+    allowed: bool,
+    /// Set once a WebCrypto call has failed: the pure-wasm path from then on.
+    failed: Cell<bool>,
+    found: std::cell::OnceCell<Option<Subtle>>,
+}
+
+impl Web {
+    fn new(allowed: bool) -> Self {
+        Web {
+            allowed,
+            failed: Cell::new(false),
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// `crypto.subtle`, if this owner uses WebCrypto now.
+    fn subtle(&self) -> Option<Subtle> {
+        if self.allowed && !self.failed.get() {
+            self.found.get_or_init(subtle).as_ref().map(own)
+        } else {
+            None
+        }
+    }
+
+    /// Give up on WebCrypto for this owner (warning once).
+    fn give_up(&self, err: &JsValue) {
+        if !self.failed.replace(true) {
+            web_sys::console::warn_2(
+                &JsValue::from_str("slice-seal: WebCrypto P-256 failed; using the wasm path:"),
+                err,
+            );
+        }
+    }
 }
 
 /// Another handle on the same `crypto.subtle`.
 fn own(s: &Subtle) -> Subtle {
     JsValue::clone(s).unchecked_into()
-}
-
-/// Give up on WebCrypto for the owner of `flag` (warning once).
-fn broken(flag: &Cell<bool>, err: &JsValue) {
-    if !flag.replace(true) {
-        web_sys::console::warn_2(
-            &JsValue::from_str("slice-seal: WebCrypto P-256 failed; using the wasm path:"),
-            err,
-        );
-    }
 }
 
 async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
@@ -267,12 +290,8 @@ impl From<Error> for Stop {
 /// await.
 pub(crate) struct AsyncSealer {
     recipient: PublicKey,
-    web_allowed: bool,
-    /// Set once a WebCrypto call has failed: the pure-wasm path from then on.
-    web_failed: Cell<bool>,
+    web: Web,
     sync: RefCell<Option<Sealer>>,
-    /// `crypto.subtle`, looked up on first use.
-    found: std::cell::OnceCell<Option<Subtle>>,
     /// `{name: "ECDH", public: recipient}`, the recipient key imported into
     /// WebCrypto once.
     peer: RefCell<Option<Object>>,
@@ -285,10 +304,8 @@ impl AsyncSealer {
     pub(crate) fn new(recipient: PublicKey, web_allowed: bool) -> Rc<Self> {
         Rc::new(AsyncSealer {
             recipient,
-            web_allowed,
-            web_failed: Cell::new(false),
+            web: Web::new(web_allowed),
             sync: RefCell::new(None),
-            found: std::cell::OnceCell::new(),
             peer: RefCell::new(None),
             pool: RefCell::new(Vec::new()),
             last: Cell::new(None),
@@ -306,11 +323,7 @@ impl AsyncSealer {
     }
 
     fn subtle(&self) -> Option<Subtle> {
-        if self.web_allowed && !self.web_failed.get() {
-            cached(&self.found)
-        } else {
-            None
-        }
+        self.web.subtle()
     }
 
     /// Run `f` on the pure-wasm sealer, building it on first use.
@@ -383,7 +396,7 @@ impl AsyncSealer {
                 Ok(mut made) => made.pop(),
                 Err(Stop::Core(e)) => return Err(e.into()),
                 Err(Stop::Web(e)) => {
-                    broken(&self.web_failed, &e);
+                    self.web.give_up(&e);
                     None
                 }
             },
@@ -453,7 +466,7 @@ impl AsyncSealer {
                     return Ok(out);
                 }
                 Err(Stop::Core(e)) => return Err(e),
-                Err(Stop::Web(e)) => broken(&self.web_failed, &e),
+                Err(Stop::Web(e)) => self.web.give_up(&e),
             }
         }
         self.last.set(Some(Backend::Wasm));
@@ -543,7 +556,7 @@ impl AsyncSealer {
                     return Ok(self.prepared());
                 }
                 Err(Stop::Core(e)) => return Err(e),
-                Err(Stop::Web(e)) => broken(&self.web_failed, &e),
+                Err(Stop::Web(e)) => self.web.give_up(&e),
             }
         }
         self.with_sync(|s| s.prepare(want))?;
@@ -606,9 +619,7 @@ fn chain(start: Promise, steps: Vec<Step>, done: Done) -> Promise {
 /// the ECDH through WebCrypto where it can.
 pub(crate) struct AsyncOpener {
     core: Opener,
-    web_allowed: bool,
-    web_failed: Cell<bool>,
-    found: std::cell::OnceCell<Option<Subtle>>,
+    web: Web,
     /// The import of the private key into WebCrypto (non-extractable),
     /// started on first use.
     private: RefCell<Option<Promise>>,
@@ -624,9 +635,7 @@ impl AsyncOpener {
     pub(crate) fn new(key: PrivateKey, web_allowed: bool) -> Rc<Self> {
         Rc::new(AsyncOpener {
             core: Opener::new(key),
-            web_allowed,
-            web_failed: Cell::new(false),
-            found: std::cell::OnceCell::new(),
+            web: Web::new(web_allowed),
             private: RefCell::new(None),
             derive: RefCell::new(None),
             last: Cell::new(None),
@@ -658,8 +667,7 @@ impl AsyncOpener {
             Ok(env) => env,
             Err(e) => return Promise::reject(&e.into()),
         };
-        let web = self.web_allowed && !self.web_failed.get();
-        let Some(subtle) = web.then(|| cached(&self.found)).flatten() else {
+        let Some(subtle) = self.web.subtle() else {
             return settled(self.open_wasm(&env, out));
         };
         let enc = *env.enc();
@@ -679,7 +687,7 @@ impl AsyncOpener {
                 out(&Zeroizing::new(pt))
             }
             Err(e) => {
-                broken(&me.web_failed, &e);
+                me.web.give_up(&e);
                 me.open_wasm(&env, out)
             }
         });
@@ -775,9 +783,7 @@ fn web_aes_open(subtle: &Subtle, ks: Schedule, env: Envelope, out: OpenedOut) ->
     let in_wasm = move |ks: &Schedule, env: &Envelope| -> Result<JsValue, JsValue> {
         out(&Zeroizing::new(crate::seal::aead_open(ks, env)?))
     };
-    let key = Uint8Array::from(&ks.key[..]);
-    let import = ARGS.with(|a| subtle.import_key(&a.raw, &key, &a.aes_gcm, false, &a.decrypt));
-    key.fill(0, 0, key.length());
+    let import = ARGS.with(|a| import_secret(subtle, &a.raw, &ks.key, &a.aes_gcm, &a.decrypt));
     let Ok(import) = import else {
         return settled(in_wasm(&ks, &env));
     };
@@ -829,9 +835,8 @@ fn web_aes_seal(
     plaintext: Zeroizing<Vec<u8>>,
     context: Context,
 ) -> Promise {
-    let key = Uint8Array::from(&sealing.ks.key[..]);
-    let import = ARGS.with(|a| subtle.import_key(&a.raw, &key, &a.aes_gcm, false, &a.encrypt));
-    key.fill(0, 0, key.length());
+    let import =
+        ARGS.with(|a| import_secret(subtle, &a.raw, &sealing.ks.key, &a.aes_gcm, &a.encrypt));
     let Ok(import) = import else {
         return settled(seal_in_wasm(sealing, &recipient, &plaintext, &context));
     };
@@ -908,9 +913,21 @@ fn import_public_promise(subtle: &Subtle, sec1: &[u8]) -> Result<Promise, JsValu
 
 fn import_private_promise(subtle: &Subtle, key: &PrivateKey) -> Result<Promise, JsValue> {
     let der = key.to_pkcs8_der().map_err(JsValue::from)?;
-    let data = Uint8Array::from(&der[..]);
-    // importKey copies its input before it returns: wipe the JS copy now.
-    let promise = ARGS.with(|a| subtle.import_key(&a.pkcs8, &data, &a.ecdh_p256, false, &a.derive));
+    ARGS.with(|a| import_secret(subtle, &a.pkcs8, &der, &a.ecdh_p256, &a.derive))
+}
+
+/// `importKey(format, secret, alg, false, usages)`: non-extractable, and the
+/// JS copy of `secret` is wiped as soon as the call returns (WebCrypto copies
+/// its input before it returns).
+fn import_secret(
+    subtle: &Subtle,
+    format: &JsValue,
+    secret: &[u8],
+    alg: &Object,
+    usages: &Array,
+) -> Result<Promise, JsValue> {
+    let data = Uint8Array::from(secret);
+    let promise = subtle.import_key(format, &data, alg, false, usages);
     data.fill(0, 0, data.length());
     promise
 }
