@@ -44,9 +44,7 @@ pub fn seal_envelope(
     plaintext: &[u8],
     context: &Context,
 ) -> Result<Envelope> {
-    if plaintext.len() > MAX_PLAINTEXT {
-        return Err(Error::input("plaintext is larger than 4 MiB"));
-    }
+    check_plaintext(plaintext.len())?;
     // wasm32: the composed RFC 9180 path (as `Sealer`, without a table), so
     // the `hpke` crate's KEM/AEAD code is not in the module. Natively: `hpke`.
     #[cfg(target_arch = "wasm32")]
@@ -79,7 +77,7 @@ pub(crate) fn seal_with(
     context: &Context,
     rng: &mut impl hpke::rand_core::CryptoRng,
 ) -> Result<Envelope> {
-    check_plaintext(plaintext)?;
+    check_plaintext(plaintext.len())?;
     let info = context.info()?;
     let (encapped, ct) = hpke::single_shot_seal_with_rng::<AesGcm256, HkdfSha256, Kem>(
         &OpModeS::Base,
@@ -253,7 +251,7 @@ impl Sealer {
 
     /// As [`Sealer::seal`], returning the parsed [`Envelope`].
     pub fn seal_envelope(&mut self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
-        check_plaintext(plaintext)?;
+        check_plaintext(plaintext.len())?;
         let info = context.info()?;
         let (enc, dh) = match self.pool.pop() {
             Some(eph) => (eph.enc, prepared::dh_prepared(&self.table, &eph)),
@@ -307,7 +305,7 @@ impl Sealer {
         let scalar = Option::<p256::NonZeroScalar>::from(p256::NonZeroScalar::from_repr(*bytes))
             .ok_or_else(|| Error::input("derived scalar out of range"))?;
         let eph = Ephemeral::from_scalar(scalar);
-        check_plaintext(plaintext)?;
+        check_plaintext(plaintext.len())?;
         let dh = prepared::dh_prepared(&self.table, &eph);
         self.finish(&eph.enc, &dh, context, context.info()?, plaintext)
     }
@@ -357,7 +355,7 @@ fn seal_agreed(
     context: &Context,
 ) -> Result<Envelope> {
     let (enc, dh) = agreement(enc, dh)?;
-    check_plaintext(plaintext)?;
+    check_plaintext(plaintext.len())?;
     let info = context.info()?;
     finish_seal(recipient, pk_rm, &enc, dh, context, info, plaintext)
 }
@@ -399,9 +397,7 @@ impl Encapsulation {
     /// The checks and RFC 9180 `KeySchedule` of [`Encapsulation::seal`], for
     /// an AES-GCM done elsewhere (WebCrypto, for large slices).
     pub(crate) fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
-        if plaintext_len > MAX_PLAINTEXT {
-            return Err(Error::input("plaintext is larger than 4 MiB"));
-        }
+        check_plaintext(plaintext_len)?;
         let info = context.info()?;
         let ks = schedule::key_schedule_base(&self.shared, &info, AEAD_ID, 32);
         Ok(Sealing {
@@ -680,8 +676,9 @@ pub(crate) fn aead_open(ks: &schedule::Schedule, envelope: &Envelope) -> Result<
         .map_err(|_| Error::DecryptFailed)
 }
 
-fn check_plaintext(plaintext: &[u8]) -> Result<()> {
-    if plaintext.len() > MAX_PLAINTEXT {
+/// The plaintext size limit, with the error every sealing path gives.
+pub(crate) fn check_plaintext(len: usize) -> Result<()> {
+    if len > MAX_PLAINTEXT {
         return Err(Error::input("plaintext is larger than 4 MiB"));
     }
     Ok(())

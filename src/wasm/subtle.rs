@@ -260,10 +260,7 @@ async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue>
 /// that a bad input costs no key pair.
 fn check_inputs(plaintext: &[u8], context: &Context) -> crate::Result<()> {
     context.info()?;
-    if plaintext.len() > crate::MAX_PLAINTEXT {
-        return Err(Error::input("plaintext is larger than 4 MiB"));
-    }
-    Ok(())
+    crate::seal::check_plaintext(plaintext.len())
 }
 
 /// Why the WebCrypto path stopped: the platform (fall back to wasm) or the
@@ -346,17 +343,15 @@ impl AsyncSealer {
     }
 
     /// Seal with a prepared encapsulation, if there is one (the P-256 work
-    /// was WebCrypto's).
+    /// was WebCrypto's). The caller has checked the inputs.
     fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
-        check_inputs(plaintext, context).err().map(Err).or_else(|| {
-            let encap = self.pool.borrow_mut().pop()?;
-            self.last.set(Some(Backend::WebCrypto));
-            Some(
-                encap
-                    .seal(&self.recipient, plaintext, context)
-                    .map(|e| e.to_string()),
-            )
-        })
+        let encap = self.pool.borrow_mut().pop()?;
+        self.last.set(Some(Backend::WebCrypto));
+        Some(
+            encap
+                .seal(&self.recipient, plaintext, context)
+                .map(|e| e.to_string()),
+        )
     }
 
     /// [`AsyncSealer::seal`] as a promise: with a prepared encapsulation,
