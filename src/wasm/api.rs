@@ -826,9 +826,7 @@ impl JsOpener {
         #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
-        let (env, expected) = open_async_args(&envelope, &context)?;
-        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
-        Ok(bytes_out(&pt).into())
+        self.open_sync(&envelope, &context, opened_bytes)
     }
 
     /// As `open`, decoding the plaintext as UTF-8; `INVALID_UTF8` if it is not.
@@ -838,9 +836,7 @@ impl JsOpener {
         #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
-        let (env, expected) = open_async_args(&envelope, &context)?;
-        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
-        text_out(&pt)
+        self.open_sync(&envelope, &context, text_out)
     }
 
     /// Open, as `openAsync`, with this key.
@@ -861,6 +857,17 @@ impl JsOpener {
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> Promise {
         self.open_promise(&envelope, &context, true)
+    }
+
+    fn open_sync(
+        &self,
+        envelope: &JsValue,
+        context: &JsValue,
+        out: subtle::OpenedOut,
+    ) -> JsResult<JsValue> {
+        let (env, expected) = open_async_args(envelope, context)?;
+        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
+        out(&pt)
     }
 
     fn open_promise(&self, envelope: &JsValue, context: &JsValue, text: bool) -> Promise {
