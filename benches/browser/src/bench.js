@@ -128,46 +128,32 @@ window.runBench = async function runBench(cfg) {
 
   // ---- seal paths: id -> { label, call(pt, ctx) -> sealed, before?(n), verify(sealed, pt, ctx) }
   const ssVerify = (env, p, c) => equalBytes(ss.open(privJwk, env, c), p);
+  // A path that seals with what `sealer[prepare](n)` made before the batch
+  // (timed apart, meant for idle time); every prepared one must be used.
+  const preparedPath = (id, label, s, prepare, seal) => ({
+    id,
+    group: 'slice-seal',
+    label,
+    before: async (n) => {
+      const t = now();
+      const got = await s[prepare](n);
+      const ms = now() - t;
+      if (got < n) throw new Error(`${prepare}(${n}) made only ${got} ready`);
+      return { prepareMs: ms, prepared: got };
+    },
+    after: (n, info) => {
+      if (s.prepared !== info.prepared - n) throw new Error(`prepared count ${s.prepared} after ${n} seals (was ${info.prepared})`);
+    },
+    call: (p, c) => s[seal](p, c),
+    verify: ssVerify,
+  });
   const sealPaths = [
     { id: 'ss-oneshot', group: 'slice-seal', label: 'slice-seal seal(publicKey, pt, ctx) one-shot', call: (p, c) => ss.seal(pubJwk, p, c), verify: ssVerify },
     { id: 'ss-sealer', group: 'slice-seal', label: 'slice-seal Sealer.seal (prepared recipient)', call: (p, c) => sealer.seal(p, c), verify: ssVerify },
-    {
-      id: 'ss-prepared',
-      group: 'slice-seal',
-      label: 'slice-seal Sealer.seal after prepare(n) (key pairs prepared; ECDH at the call)',
-      before: (n) => {
-        const t = now();
-        const got = sealerP.prepare(n);
-        const ms = now() - t;
-        if (got < n) throw new Error(`prepare(${n}) made only ${got} ready`);
-        return { prepareMs: ms, prepared: got };
-      },
-      after: (n, info) => {
-        // Every prepared ephemeral must have been consumed by the batch.
-        if (sealerP.prepared !== info.prepared - n) throw new Error(`prepared count ${sealerP.prepared} after ${n} seals (was ${info.prepared})`);
-      },
-      call: (p, c) => sealerP.seal(p, c),
-      verify: ssVerify,
-    },
+    preparedPath('ss-prepared', 'slice-seal Sealer.seal after prepare(n) (key pairs prepared; ECDH at the call)', sealerP, 'prepare', 'seal'),
     { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p, c) => ss.sealAsync(pubJwk, p, c), verify: ssVerify },
     { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync (WebCrypto P-256)', call: (p, c) => sealerA.sealAsync(p, c), verify: ssVerify },
-    {
-      id: 'ss-async-prepared',
-      group: 'slice-seal',
-      label: 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)',
-      before: async (n) => {
-        const t = now();
-        const got = await sealerAP.prepareAsync(n);
-        const ms = now() - t;
-        if (got < n) throw new Error(`prepareAsync(${n}) made only ${got} ready`);
-        return { prepareMs: ms, prepared: got };
-      },
-      after: (n, info) => {
-        if (sealerAP.prepared !== info.prepared - n) throw new Error(`prepared count ${sealerAP.prepared} after ${n} seals (was ${info.prepared})`);
-      },
-      call: (p, c) => sealerAP.sealAsync(p, c),
-      verify: ssVerify,
-    },
+    preparedPath('ss-async-prepared', 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)', sealerAP, 'prepareAsync', 'sealAsync'),
   ];
   for (const e of extras.found.filter((x) => x.kind === 'seal')) {
     const fn = e.owner === 'Sealer' ? (p, c) => sealer[e.method](p, c) : (p, c) => ss[e.name](pubJwk, p, c);
