@@ -443,10 +443,7 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
     // The point check only (no thumbprint, no `hpke` key): this is per slice.
     p256::PublicKey::from_sec1_bytes(&enc)
         .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
-    let dh: &[u8; 32] = dh
-        .try_into()
-        .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
-    Ok((enc, dh))
+    Ok((enc, agreed(dh)?))
 }
 
 fn finish_seal(
@@ -600,20 +597,7 @@ impl Opener {
         expected: Option<&Context>,
     ) -> Result<Opened> {
         self.check(envelope, expected)?;
-        self.open_checked_with_agreement(envelope, dh)
-    }
-
-    /// [`Opener::open_with_agreement`] for an envelope that already passed
-    /// [`Opener::check`] (with the same `expected`).
-    pub(crate) fn open_checked_with_agreement(
-        &self,
-        envelope: &Envelope,
-        dh: &[u8],
-    ) -> Result<Opened> {
-        let dh: &[u8; 32] = dh
-            .try_into()
-            .map_err(|_| Error::input("ECDH shared secret must be 32 bytes"))?;
-        self.finish(envelope, dh)
+        self.finish(envelope, agreed(dh)?)
     }
 
     /// RFC 9180 `Decap` after the DH (`ExtractAndExpand(dh, enc || pkRm)`),
@@ -640,7 +624,8 @@ impl Opener {
         schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32)
     }
 
-    /// [`Opener::open_checked_with_agreement`]'s plaintext only.
+    /// [`Opener::open_with_agreement`]'s plaintext only, for an envelope that
+    /// already passed [`Opener::check`].
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn plaintext_checked_with_agreement(
         &self,
