@@ -572,14 +572,16 @@ pub fn seal_async(
         Ok(a) => a,
         Err(e) => return Promise::reject(&e),
     };
-    future_to_promise(async move {
-        if subtle::subtle().is_none() {
-            // No WebCrypto: the one-shot wasm seal (no per-recipient table).
-            return Ok(crate::seal(&key, &plaintext, &context)?.into());
-        }
-        let sealer = AsyncSealer::new(key, true);
-        Ok(sealer.seal(plaintext, context).await?.into())
-    })
+    let sealer = AsyncSealer::new(key, true);
+    if !sealer.uses_web_crypto() {
+        // No WebCrypto: the one-shot wasm seal (no per-recipient table).
+        let sealed = crate::seal(sealer.recipient(), &plaintext, &context);
+        return match sealed {
+            Ok(env) => Promise::resolve(&JsValue::from(env)),
+            Err(e) => Promise::reject(&e.into()),
+        };
+    }
+    future_to_promise(async move { Ok(sealer.seal(plaintext, context).await?.into()) })
 }
 
 fn opened_out(text: bool) -> subtle::OpenedOut {

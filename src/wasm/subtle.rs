@@ -99,7 +99,7 @@ impl Backend {
 
 /// `globalThis.crypto.subtle` if it is usable. Looked up when a `Sealer` or
 /// `Opener` first needs it (and on every one-shot call).
-pub(crate) fn subtle() -> Option<Subtle> {
+fn subtle() -> Option<Subtle> {
     let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
     if !crypto.is_object() {
         return None;
@@ -307,6 +307,11 @@ impl AsyncSealer {
             pool: RefCell::new(Vec::new()),
             last: Cell::new(None),
         })
+    }
+
+    /// The recipient key.
+    pub(crate) fn recipient(&self) -> &PublicKey {
+        &self.recipient
     }
 
     /// Whether async calls would use WebCrypto now.
