@@ -90,16 +90,16 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             to: PathBuf,
             /// Choose the key with this kid (required for a JWKS of several keys;
             /// for a single key, checked against its thumbprint).
-            #[arg(long)]
+            #[arg(long, allow_hyphen_values = true)]
             kid: Option<String>,
             /// Form id.
-            #[arg(long, value_name = "ID")]
+            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
             form: String,
             /// Field name.
-            #[arg(long, value_name = "NAME")]
+            #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
             field: String,
             /// Submission id.
-            #[arg(long, value_name = "ID")]
+            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
             submission: Option<String>,
         },
         /// Open envelopes from stdin, one per line; prints each plaintext and a newline.
@@ -112,13 +112,23 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             #[command(flatten)]
             key: KeyArgs,
             /// Require this form id (with --field).
-            #[arg(long, value_name = "ID", requires = "field")]
+            #[arg(
+                long,
+                value_name = "ID",
+                requires = "field",
+                allow_hyphen_values = true
+            )]
             form: Option<String>,
             /// Require this field name (with --form).
-            #[arg(long, value_name = "NAME", requires = "form")]
+            #[arg(
+                long,
+                value_name = "NAME",
+                requires = "form",
+                allow_hyphen_values = true
+            )]
             field: Option<String>,
             /// Require this submission id (with --form and --field).
-            #[arg(long, value_name = "ID", requires = "form")]
+            #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
             submission: Option<String>,
             /// One JSON object per envelope:
             /// {"line","kid","form","field","submission","plaintext"} (or
@@ -136,7 +146,7 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         key: PathBuf,
         /// Choose the key with this kid (required for a JWKS of several keys;
         /// for a single key, checked against its thumbprint).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         kid: Option<String>,
     }
 

@@ -260,6 +260,52 @@ fn public_prints_jwk_jwks_and_pem() {
     assert!(o.stdout.is_empty());
 }
 
+/// A kid is base64url, so one in 64 starts with `-`; ids may too. Such values
+/// are taken as values, not as unknown options (this was a flaky failure of
+/// the test below when a random key's kid began with `-`).
+#[test]
+fn values_starting_with_a_hyphen_are_values() {
+    let dir = TempDir::new("hyphen");
+    // Bounded: the chance that 4,000 keys have no kid starting with '-' is
+    // (63/64)^4000, about 1e-27.
+    let key = (0..4000)
+        .map(|_| PrivateKey::generate().unwrap())
+        .find(|k| k.kid().starts_with('-'))
+        .expect("a kid starting with '-'");
+    let kid = key.kid();
+    dir.write("private.jwk", key.to_jwk().to_json().as_str());
+    dir.write("public.jwk", key.public_key().to_jwk().to_json());
+    let ctx = ["--form", "-f", "--field", "--x", "--submission", "-1"];
+    let mut args = vec!["--kid", kid.as_str()];
+    args.extend_from_slice(&ctx);
+    let env = seal_cli(dir.path(), "public.jwk", &args, b"hyphens");
+    let opened = slice_seal::open(&key, &env, None).unwrap();
+    assert_eq!(opened.plaintext, b"hyphens");
+    assert_eq!(opened.context.form, "-f");
+    assert_eq!(opened.context.field, "--x");
+    assert_eq!(opened.context.submission.as_deref(), Some("-1"));
+
+    let mut args = vec!["open", "--key", "private.jwk", "--kid", kid.as_str()];
+    args.extend_from_slice(&ctx);
+    let o = run(dir.path(), &args, format!("{env}\n").as_bytes());
+    assert_ok(&o);
+    assert_eq!(stdout(&o), "hyphens\n");
+    let o = run(
+        dir.path(),
+        &["public", "--key", "private.jwk", "--kid", &kid],
+        b"",
+    );
+    assert_ok(&o);
+
+    // A kid that is not this key's is still refused, hyphen or not.
+    let o = run(
+        dir.path(),
+        &["public", "--key", "private.jwk", "--kid", "-not-this-key"],
+        b"",
+    );
+    assert_fatal(&o, "KID_MISMATCH");
+}
+
 #[test]
 fn seal_open_roundtrip_for_every_key_format() {
     let (dir, key) = keyed("formats");
