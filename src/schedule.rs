@@ -147,26 +147,3 @@ pub(crate) fn key_schedule_base(
         suite,
     }
 }
-
-/// Seal one message at sequence number 0 of a base-mode context: the
-/// single-shot `SealBase` after `SetupBaseS`, given the DH value.
-pub(crate) fn seal_base_with_dh(
-    dh: &[u8; 32],
-    enc: &[u8; 65],
-    pk_rm: &[u8; 65],
-    info: &[u8],
-    plaintext: &[u8],
-) -> crate::Result<Vec<u8>> {
-    let shared = extract_and_expand(dh, enc, pk_rm);
-    seal_base_with_shared(&shared, info, plaintext)
-}
-
-/// [`seal_base_with_dh`] after `Encap`: from the KEM shared secret.
-pub(crate) fn seal_base_with_shared(
-    shared: &[u8; 32],
-    info: &[u8],
-    plaintext: &[u8],
-) -> crate::Result<Vec<u8>> {
-    let ks = key_schedule_base(shared, info, crate::envelope::AEAD_ID, 32);
-    crate::primitives::aes_gcm_seal(&ks.key, ks.base_nonce.as_ref(), b"", plaintext)
-}

@@ -389,26 +389,20 @@ impl Encapsulation {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
-        let sealing = self.begin(plaintext.len(), context)?;
-        let ct = sealing.aead_seal(plaintext)?;
-        Ok(sealing.finish(recipient, context, ct))
+        self.begin(plaintext.len(), context)?
+            .seal(recipient, plaintext, context)
     }
 
     /// The checks and RFC 9180 `KeySchedule` of [`Encapsulation::seal`], for
     /// an AES-GCM done elsewhere (WebCrypto, for large slices).
     pub(crate) fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
         check_plaintext(plaintext_len)?;
-        let info = context.info()?;
-        let ks = schedule::key_schedule_base(&self.shared, &info, AEAD_ID, 32);
-        Ok(Sealing {
-            enc: self.enc,
-            info,
-            ks,
-        })
+        Ok(Sealing::new(&self.shared, self.enc, context.info()?))
     }
 }
 
-/// One slice between `KeySchedule` and the envelope: [`Encapsulation::begin`].
+/// One slice between `KeySchedule` and the envelope, for every composed
+/// sealing path: after a DH ([`finish_seal`]) or an [`Encapsulation`].
 pub(crate) struct Sealing {
     enc: [u8; ENC_LEN],
     info: Vec<u8>,
@@ -416,11 +410,29 @@ pub(crate) struct Sealing {
     pub(crate) ks: schedule::Schedule,
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl Sealing {
-    /// RFC 9180 `Seal` at sequence number 0 (empty aad), in wasm.
-    pub(crate) fn aead_seal(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
-        crate::primitives::aes_gcm_seal(&self.ks.key, self.ks.base_nonce.as_ref(), b"", plaintext)
+    /// RFC 9180 `KeySchedule` (mode_base) from the KEM shared secret.
+    fn new(shared: &[u8; 32], enc: [u8; ENC_LEN], info: Vec<u8>) -> Self {
+        let ks = schedule::key_schedule_base(shared, &info, AEAD_ID, 32);
+        Sealing { enc, info, ks }
+    }
+
+    /// RFC 9180 `Seal` at sequence number 0 (empty aad) with the crate's
+    /// AES-GCM, and the envelope (the async JS API may use WebCrypto's
+    /// AES-GCM instead, then [`Sealing::finish`]).
+    pub(crate) fn seal(
+        self,
+        recipient: &PublicKey,
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Result<Envelope> {
+        let ct = crate::primitives::aes_gcm_seal(
+            &self.ks.key,
+            self.ks.base_nonce.as_ref(),
+            b"",
+            plaintext,
+        )?;
+        Ok(self.finish(recipient, context, ct))
     }
 
     /// The envelope around `ct` (ciphertext and tag).
@@ -446,6 +458,7 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
     Ok((enc, agreed(dh)?))
 }
 
+/// RFC 9180 `Encap`'s `ExtractAndExpand` after the DH, then [`Sealing`].
 fn finish_seal(
     recipient: &PublicKey,
     pk_rm: &[u8; ENC_LEN],
@@ -455,14 +468,8 @@ fn finish_seal(
     info: Vec<u8>,
     plaintext: &[u8],
 ) -> Result<Envelope> {
-    let ct = schedule::seal_base_with_dh(dh, enc, pk_rm, &info, plaintext)?;
-    Ok(Envelope::new(
-        *recipient.kid_bytes(),
-        context.clone(),
-        info,
-        *enc,
-        ct,
-    ))
+    let shared = schedule::extract_and_expand(dh, enc, pk_rm);
+    Sealing::new(&shared, *enc, info).seal(recipient, plaintext, context)
 }
 
 /// A private key made ready to open many slices, by itself or with an ECDH

@@ -818,8 +818,10 @@ fn seal_in_wasm(
     plaintext: &[u8],
     context: &Context,
 ) -> Result<JsValue, JsValue> {
-    let ct = sealing.aead_seal(plaintext)?;
-    Ok(sealing.finish(recipient, context, ct).to_string().into())
+    Ok(sealing
+        .seal(recipient, plaintext, context)?
+        .to_string()
+        .into())
 }
 
 /// RFC 9180 `Seal` with WebCrypto's AES-GCM (large slices; see
