@@ -901,15 +901,36 @@ async fn sealer_seal_async_uses_webcrypto_and_prepared_keys() {
         code_async(sealer.seal_async(JsValue::from_f64(1.0), c.clone())).await,
         "INVALID_ARGUMENT"
     );
-    assert_eq!(
-        code_async(sealer.seal_async(s("x"), ctx("", "a"))).await,
-        "INVALID_CONTEXT"
-    );
+    // A bad input is refused before any WebCrypto call, with nothing
+    // prepared and with something prepared (which it leaves unused). The
+    // string is within 4 Mi UTF-16 units, so only the check after UTF-8
+    // encoding (in `sealAsync`, before any P-256 work) refuses it.
     let too_big = Uint8Array::new_with_length((4 << 20) + 1);
-    assert_eq!(
-        code_async(sealer.seal_async(too_big.into(), c.clone())).await,
-        "INVALID_INPUT"
-    );
+    let too_big_text = s(&"é".repeat((2 << 20) + 1));
+    for prepare in [0.0, 1.0] {
+        settle(sealer.prepare_async(JsValue::from_f64(prepare)))
+            .await
+            .unwrap();
+        assert_eq!(sealer.prepared(), prepare as u32);
+        let spy = spy_subtle();
+        assert_eq!(
+            code_async(sealer.seal_async(s("x"), ctx("", "a"))).await,
+            "INVALID_CONTEXT"
+        );
+        assert_eq!(
+            code_async(sealer.seal_async(too_big.clone().into(), c.clone())).await,
+            "INVALID_INPUT"
+        );
+        assert_eq!(
+            code_async(sealer.seal_async(too_big_text.clone(), c.clone())).await,
+            "INVALID_INPUT"
+        );
+        assert_eq!(sealer.prepared(), prepare as u32);
+        if let Some((log, undo)) = spy {
+            undo.call0(&JsValue::NULL).unwrap();
+            assert_eq!(log.length(), 0, "WebCrypto called for a bad input: {log:?}");
+        }
+    }
     assert_eq!(
         code_async(sealer.prepare_async(JsValue::from_f64(-1.0))).await,
         "INVALID_ARGUMENT"

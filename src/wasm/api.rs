@@ -576,12 +576,9 @@ pub fn seal_async(
     if !sealer.uses_web_crypto() {
         // No WebCrypto: the one-shot wasm seal (no per-recipient table).
         let sealed = crate::seal(sealer.recipient(), &plaintext, &context);
-        return match sealed {
-            Ok(env) => Promise::resolve(&JsValue::from(env)),
-            Err(e) => Promise::reject(&e.into()),
-        };
+        return subtle::settled(sealed.map(JsValue::from).map_err(JsValue::from));
     }
-    future_to_promise(async move { Ok(sealer.seal(plaintext, context).await?.into()) })
+    sealer.seal_promise(plaintext, context)
 }
 
 fn opened_out(text: bool) -> subtle::OpenedOut {
@@ -774,10 +771,7 @@ impl JsSealer {
             Ok(a) => a,
             Err(e) => return Promise::reject(&e),
         };
-        self.inner
-            .seal_promise(plaintext, context, |inner, plaintext, context| {
-                future_to_promise(async move { Ok(inner.seal(plaintext, context).await?.into()) })
-            })
+        self.inner.seal_promise(plaintext, context)
     }
 }
 

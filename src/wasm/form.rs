@@ -625,8 +625,7 @@ fn schedule_prepare(state: &Rc<FormState>) {
 
 /// One idle step. With WebCrypto, make every missing encapsulation at once
 /// (key generation and ECDH run off the main thread); else prepare a chunk
-/// of key pairs in wasm and
-/// schedule the next if more are needed.
+/// of key pairs in wasm and schedule the next if more are needed.
 fn prepare_step(state: Rc<FormState>) {
     let target = prepare_target(&state);
     let Some(sealer) = state.sealer.borrow().clone() else {

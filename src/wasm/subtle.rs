@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use zeroize::Zeroizing;
 
 use crate::schedule::Schedule;
@@ -350,8 +350,7 @@ impl AsyncSealer {
     /// Seal with a prepared encapsulation, if there is one (the P-256 work
     /// was WebCrypto's). The caller has checked the inputs.
     fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
-        let encap = self.pool.borrow_mut().pop()?;
-        self.last.set(Some(Backend::WebCrypto));
+        let encap = self.take_prepared()?;
         Some(
             encap
                 .seal(&self.recipient, plaintext, context)
@@ -359,36 +358,42 @@ impl AsyncSealer {
         )
     }
 
-    /// [`AsyncSealer::seal`] as a promise: with a prepared encapsulation,
-    /// no WebCrypto call for the P-256 work (settled at once below
-    /// [`WEB_AES_MIN`]); else `future` (which runs [`AsyncSealer::seal`]).
+    /// A prepared encapsulation, if one is ready; the call it serves is
+    /// then a WebCrypto one.
+    fn take_prepared(&self) -> Option<Encapsulation> {
+        let encap = self.pool.borrow_mut().pop()?;
+        self.last.set(Some(Backend::WebCrypto));
+        Some(encap)
+    }
+
+    /// `sealAsync`: the inputs checked first (a bad one costs no key pair and
+    /// no prepared encapsulation); then with a prepared encapsulation, no
+    /// WebCrypto call for the P-256 work (settled at once below
+    /// [`WEB_AES_MIN`]); else [`AsyncSealer::seal`].
     pub(crate) fn seal_promise(
         self: &Rc<Self>,
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
-        future: impl FnOnce(Rc<Self>, Zeroizing<Vec<u8>>, Context) -> Promise,
     ) -> Promise {
         if let Err(e) = check_inputs(&plaintext, &context) {
             return Promise::reject(&e.into());
         }
-        let prepared = self.pool.borrow_mut().pop();
-        match prepared {
-            Some(encap) => {
-                self.last.set(Some(Backend::WebCrypto));
-                self.seal_encap(encap, plaintext, context)
+        match self.take_prepared() {
+            Some(encap) => self.seal_encap(encap, plaintext, context),
+            None => {
+                let me = self.clone();
+                future_to_promise(async move { Ok(me.seal(plaintext, context).await?.into()) })
             }
-            None => future(self.clone(), plaintext, context),
         }
     }
 
-    /// Seal through WebCrypto if possible (a prepared encapsulation, else a
-    /// key pair and an ECDH made now), else in wasm.
-    pub(crate) async fn seal(
+    /// Seal checked inputs through WebCrypto if possible (a prepared
+    /// encapsulation, else a key pair and an ECDH made now), else in wasm.
+    async fn seal(
         self: Rc<Self>,
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> Result<String, JsValue> {
-        check_inputs(&plaintext, &context)?;
         let prepared = self.pool.borrow_mut().pop();
         let encap = match (prepared, self.subtle()) {
             (Some(encap), _) => Some(encap),
@@ -901,7 +906,7 @@ fn settle_once(promise: Promise, done: Done) -> Promise {
 }
 
 /// A promise settled with `r`.
-fn settled(r: Result<JsValue, JsValue>) -> Promise {
+pub(crate) fn settled(r: Result<JsValue, JsValue>) -> Promise {
     match r {
         Ok(v) => Promise::resolve(&v),
         Err(e) => Promise::reject(&e),
