@@ -53,7 +53,7 @@ deny() { # deny [--manifest-path PATH]
 
 step "cargo deny (slice-seal: licenses bans sources)" deny
 step "cargo deny (fuzz crate: licenses bans sources)" deny --manifest-path fuzz/Cargo.toml
-step "cargo test --test regressions" cargo test --test regressions
+step "cargo test --test regressions" cargo test --locked --test regressions
 step "fuzz smoke (${FUZZ_SECONDS} s per target)" bash .ci/fuzz
 
 with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
@@ -62,7 +62,7 @@ with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
 }
 step "bad-input catalogue: JS (Node, pkg/node.mjs)" with_pkg node tests/bad-inputs/run-js.mjs
 step "bad-input catalogue: form (headless Chromium)" with_pkg node tests/bad-inputs/run-form.mjs
-step "soak: cargo test --release --test soak" cargo test --release --test soak -- --nocapture
+step "soak: cargo test --release --test soak" cargo test --locked --release --test soak -- --nocapture
 
 echo
 [ "$failed" -gt 0 ] && echo "run-hardening failed steps: ${failures[*]}"

@@ -19,10 +19,10 @@ step() { printf '\n== %s\n' "$*"; }
 step "python3 + cryptography HPKE"
 python3 tests/python/interop.py check
 
-step "cargo test --all-targets"
-cargo test --all-targets
+step "cargo test --locked --all-targets"
+cargo test --locked --all-targets
 
-step "cargo test --doc"
-cargo test --doc
+step "cargo test --locked --doc"
+cargo test --locked --doc
 
 printf '\nrun-native: all passed\n'

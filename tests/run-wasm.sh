@@ -65,7 +65,7 @@ run_suite() { # run_suite <name> [VAR=value...]
     local name="$1"; shift
     local log="$LOGS/$name.log" rc
     echo "=== wasm-bindgen-test: $name"
-    env "$@" cargo test --profile wasm-release --target wasm32-unknown-unknown --test wasm -- --nocapture \
+    env "$@" cargo test --locked --profile wasm-release --target wasm32-unknown-unknown --test wasm -- --nocapture \
         >"$log" 2>&1
     rc=$?
     check_log "$name" "$log" "$rc"
