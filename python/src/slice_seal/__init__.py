@@ -1,0 +1,76 @@
+"""slice-seal for Python: open (and, for tests and tools, seal) slice-seal
+envelopes — HPKE (RFC 9180) base mode, DHKEM(P-256, HKDF-SHA256) /
+HKDF-SHA256 / AES-256-GCM — on top of pyca/cryptography.
+
+    import slice_seal
+    ring = slice_seal.Keyring.load("keys.jwks")
+    text = slice_seal.open_text(envelope, ring, slice_seal.Context("vetting-step-2", "date-of-birth"))
+
+The format is docs/FORMAT.md in the slice-seal repository; error codes are
+the Rust core's (``SliceSealError.code``).
+"""
+
+from .api import ContextInput, Inspection, inspect, open, open_text, seal
+from .context import LABEL, MAX_CONTEXT_LEN, Context
+from .envelope import MAX_PLAINTEXT, Envelope
+from .errors import (
+    ERRORS,
+    ContextMismatch,
+    DecryptFailed,
+    DuplicateKid,
+    EncryptFailed,
+    InvalidArgument,
+    InvalidContext,
+    InvalidInput,
+    InvalidKey,
+    InvalidUtf8,
+    KeyNotFound,
+    KidMismatch,
+    MalformedEnvelope,
+    NotPrivateKey,
+    RandomFailed,
+    SliceSealError,
+    UnsupportedSuite,
+    UnsupportedVersion,
+)
+from .keys import JWK_ALG, Keyring, PublicKeyInput, load_public_key, public_jwk, thumbprint
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open",
+    "open_text",
+    "inspect",
+    "seal",
+    "Inspection",
+    "Keyring",
+    "Context",
+    "ContextInput",
+    "Envelope",
+    "PublicKeyInput",
+    "load_public_key",
+    "public_jwk",
+    "thumbprint",
+    "LABEL",
+    "MAX_CONTEXT_LEN",
+    "MAX_PLAINTEXT",
+    "JWK_ALG",
+    "ERRORS",
+    "SliceSealError",
+    "InvalidKey",
+    "DuplicateKid",
+    "NotPrivateKey",
+    "KeyNotFound",
+    "KidMismatch",
+    "MalformedEnvelope",
+    "UnsupportedVersion",
+    "UnsupportedSuite",
+    "InvalidContext",
+    "ContextMismatch",
+    "DecryptFailed",
+    "EncryptFailed",
+    "InvalidInput",
+    "RandomFailed",
+    "InvalidArgument",
+    "InvalidUtf8",
+]

@@ -1,0 +1,215 @@
+"""Exceptions, one class per stable error code.
+
+The codes are those of the Rust core (src/error.rs), which the CLI and the
+JavaScript bindings pass on unchanged, plus the binding-level codes the wasm
+API uses (INVALID_ARGUMENT, INVALID_UTF8). Messages name what was wrong with
+an input, never its value when that could be secret (keys, plaintext); key
+ids, form ids and field names are public metadata and may appear.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "SliceSealError",
+    "InvalidKey",
+    "DuplicateKid",
+    "NotPrivateKey",
+    "KeyNotFound",
+    "KidMismatch",
+    "MalformedEnvelope",
+    "UnsupportedVersion",
+    "UnsupportedSuite",
+    "InvalidContext",
+    "ContextMismatch",
+    "DecryptFailed",
+    "EncryptFailed",
+    "InvalidInput",
+    "RandomFailed",
+    "InvalidArgument",
+    "InvalidUtf8",
+    "ERRORS",
+]
+
+
+class SliceSealError(Exception):
+    """Base class: every error raised by slice_seal has a stable ``code``."""
+
+    code: ClassVar[str] = "SLICE_SEAL_ERROR"
+    #: Written before the detail, as the Rust ``Display`` writes it.
+    prefix: ClassVar[str] = ""
+
+    def __init__(self, detail: str) -> None:
+        message = self.prefix + detail
+        super().__init__(message)
+        self.detail = detail
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code}: {self.message!r})"
+
+
+class InvalidKey(SliceSealError):
+    """A key could not be imported: bad encoding, wrong kty/crv, a point not
+    on P-256, a scalar out of range, wrong lengths, a malformed key set."""
+
+    code = "INVALID_KEY"
+    prefix = "invalid key: "
+
+
+class DuplicateKid(InvalidKey):
+    """A key set holds two keys with the same kid (a refinement of INVALID_KEY)."""
+
+    code = "DUPLICATE_KID"
+
+
+class NotPrivateKey(InvalidKey):
+    """A public key was given where a private key is needed (a refinement of INVALID_KEY)."""
+
+    code = "NOT_PRIVATE_KEY"
+
+
+class KeyNotFound(SliceSealError):
+    """The key set holds no key with the envelope's kid."""
+
+    code = "KEY_NOT_FOUND"
+
+    def __init__(self, kid: str) -> None:
+        super().__init__(f"no key with kid {kid} in the key set")
+        self.kid = kid
+
+
+class KidMismatch(SliceSealError):
+    """A key's RFC 7638 thumbprint is not the required key id."""
+
+    code = "KID_MISMATCH"
+
+    def __init__(self, expected: str, found: str, where: str = "") -> None:
+        lead = f"{where}: " if where else ""
+        super().__init__(f"{lead}key id mismatch: expected {expected}, found {found}")
+        self.expected = expected
+        self.found = found
+
+
+class MalformedEnvelope(SliceSealError):
+    """The envelope text or its binary body is not well formed."""
+
+    code = "MALFORMED_ENVELOPE"
+    prefix = "malformed envelope: "
+
+
+class UnsupportedVersion(SliceSealError):
+    """The envelope names a format version (``ssN.``) other than ``ss1.``."""
+
+    code = "UNSUPPORTED_VERSION"
+
+    def __init__(self, version: str) -> None:
+        super().__init__(f"unsupported envelope version: {version}")
+        self.version = version
+
+
+class UnsupportedSuite(SliceSealError):
+    """The envelope names an HPKE suite other than P-256/HKDF-SHA256/AES-256-GCM."""
+
+    code = "UNSUPPORTED_SUITE"
+
+    def __init__(self, kem: int, kdf: int, aead: int) -> None:
+        super().__init__(
+            f"unsupported HPKE suite: kem 0x{kem:04x}, kdf 0x{kdf:04x}, aead 0x{aead:04x} "
+            "(supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
+        )
+        self.kem, self.kdf, self.aead = kem, kdf, aead
+
+
+class InvalidContext(SliceSealError):
+    """A form id, field name or submission id is empty, too long or has control characters."""
+
+    code = "INVALID_CONTEXT"
+    prefix = "invalid context: "
+
+
+class ContextMismatch(SliceSealError):
+    """The envelope was sealed for another form, field or submission."""
+
+    code = "CONTEXT_MISMATCH"
+    prefix = "context mismatch: "
+
+
+class DecryptFailed(SliceSealError):
+    """Authentication failed: wrong key, altered or moved envelope."""
+
+    code = "DECRYPT_FAILED"
+
+    def __init__(self) -> None:
+        super().__init__("decryption failed: wrong key, or the envelope was altered or moved")
+
+
+class EncryptFailed(SliceSealError):
+    """Sealing failed inside HPKE."""
+
+    code = "ENCRYPT_FAILED"
+
+    def __init__(self) -> None:
+        super().__init__("encryption failed")
+
+
+class InvalidInput(SliceSealError):
+    """An input has the wrong length or range (e.g. a plaintext over 4 MiB)."""
+
+    code = "INVALID_INPUT"
+    prefix = "invalid input: "
+
+
+class RandomFailed(SliceSealError):
+    """No secure random numbers were available."""
+
+    code = "RANDOM_FAILED"
+
+    def __init__(self) -> None:
+        super().__init__("no secure random numbers available")
+
+
+class InvalidArgument(SliceSealError, TypeError):
+    """An argument has the wrong type or a required member is missing
+    (binding-level code, as in the wasm API)."""
+
+    code = "INVALID_ARGUMENT"
+    prefix = "invalid argument: "
+
+
+class InvalidUtf8(SliceSealError):
+    """``open_text`` opened a plaintext that is not UTF-8 (binding-level code,
+    as the wasm ``openText``)."""
+
+    code = "INVALID_UTF8"
+
+    def __init__(self) -> None:
+        super().__init__("plaintext is not valid UTF-8")
+
+
+#: Every error class by its code.
+ERRORS: dict[str, type[SliceSealError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidKey,
+        DuplicateKid,
+        NotPrivateKey,
+        KeyNotFound,
+        KidMismatch,
+        MalformedEnvelope,
+        UnsupportedVersion,
+        UnsupportedSuite,
+        InvalidContext,
+        ContextMismatch,
+        DecryptFailed,
+        EncryptFailed,
+        InvalidInput,
+        RandomFailed,
+        InvalidArgument,
+        InvalidUtf8,
+    )
+}
