@@ -48,7 +48,7 @@ deny() { # deny [--manifest-path PATH]
         echo "cargo-deny is missing (bash .ci/setup, or cargo install cargo-deny --version =0.20.2)" >&2
         return 1
     fi
-    cargo deny --config .ci/deny.toml "$@" check licenses bans sources
+    cargo deny --locked --config .ci/deny.toml "$@" check licenses bans sources
 }
 
 step "cargo deny (slice-seal: licenses bans sources)" deny
