@@ -51,6 +51,16 @@ pub fn open_batch(
     envelopes: &[&str],
     expected: Option<&Context>,
 ) -> Vec<Result<Opened>> {
+    let opener = Opener::new(key.clone());
+    map_batch(envelopes, |e| opener.open(e, expected))
+}
+
+/// `open` applied to every envelope, in parallel natively (see
+/// [`open_batch`]); result `i` is `open(envelopes[i])`.
+pub(crate) fn map_batch<F>(envelopes: &[&str], open: F) -> Vec<Result<Opened>>
+where
+    F: Fn(&str) -> Result<Opened> + Sync,
+{
     #[cfg(not(target_arch = "wasm32"))]
     {
         let threads = std::thread::available_parallelism()
@@ -59,12 +69,13 @@ pub fn open_batch(
             .min(envelopes.len() / MIN_PER_THREAD)
             .max(1);
         if threads > 1 {
-            return open_parallel(key, envelopes, expected, threads);
+            return map_parallel(envelopes, &open, threads);
         }
     }
-    open_sequential(key, envelopes, expected)
+    envelopes.iter().map(|e| open(e)).collect()
 }
 
+#[cfg(test)]
 fn open_sequential(
     key: &PrivateKey,
     envelopes: &[&str],
@@ -74,19 +85,27 @@ fn open_sequential(
     envelopes.iter().map(|e| opener.open(e, expected)).collect()
 }
 
-/// `threads` threads (this one and `threads - 1` scoped ones) take blocks of
-/// [`BLOCK`] envelopes from a shared counter; the blocks' results are then put
-/// back in input order.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 fn open_parallel(
     key: &PrivateKey,
     envelopes: &[&str],
     expected: Option<&Context>,
     threads: usize,
 ) -> Vec<Result<Opened>> {
+    let opener = Opener::new(key.clone());
+    map_parallel(envelopes, &|e| opener.open(e, expected), threads)
+}
+
+/// `threads` threads (this one and `threads - 1` scoped ones) take blocks of
+/// [`BLOCK`] envelopes from a shared counter; the blocks' results are then put
+/// back in input order.
+#[cfg(not(target_arch = "wasm32"))]
+fn map_parallel<F>(envelopes: &[&str], open: &F, threads: usize) -> Vec<Result<Opened>>
+where
+    F: Fn(&str) -> Result<Opened> + Sync,
+{
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    let opener = Opener::new(key.clone());
     let blocks: Vec<&[&str]> = envelopes.chunks(BLOCK).collect();
     let next = AtomicUsize::new(0);
     // Each thread returns (block index, results) for the blocks it took.
@@ -97,7 +116,7 @@ fn open_parallel(
             let Some(block) = blocks.get(i) else {
                 return done;
             };
-            let results: Vec<_> = block.iter().map(|e| opener.open(e, expected)).collect();
+            let results: Vec<_> = block.iter().map(|e| open(e)).collect();
             done.push((i, results));
         }
     };

@@ -14,8 +14,13 @@ pub enum Error {
     /// A key could not be imported: bad encoding, wrong `kty`/`crv`, a point
     /// that is not on P-256, the identity, a scalar out of range, wrong lengths.
     InvalidKey(String),
-    /// A JWKS holds no key with the requested `kid`.
+    /// A JWKS or keyring holds no key with the requested `kid` (for a
+    /// keyring: the kid an envelope names).
     KeyNotFound(String),
+    /// Two members of a keyring or key set have the same key id.
+    DuplicateKid(String),
+    /// A public key was given where a private key is needed.
+    NotPrivateKey(String),
     /// A key's RFC 7638 thumbprint is not the pinned or expected key id.
     KidMismatch {
         /// The key id that was required.
@@ -58,6 +63,8 @@ impl Error {
         match self {
             Error::InvalidKey(_) => "INVALID_KEY",
             Error::KeyNotFound(_) => "KEY_NOT_FOUND",
+            Error::DuplicateKid(_) => "DUPLICATE_KID",
+            Error::NotPrivateKey(_) => "NOT_PRIVATE_KEY",
             Error::KidMismatch { .. } => "KID_MISMATCH",
             Error::MalformedEnvelope(_) => "MALFORMED_ENVELOPE",
             Error::UnsupportedVersion(_) => "UNSUPPORTED_VERSION",
@@ -93,6 +100,8 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidKey(m) => write!(f, "invalid key: {m}"),
             Error::KeyNotFound(kid) => write!(f, "no key with kid {kid} in the key set"),
+            Error::DuplicateKid(m) => write!(f, "duplicate key id: {m}"),
+            Error::NotPrivateKey(m) => write!(f, "not a private key: {m}"),
             Error::KidMismatch { expected, found } => {
                 write!(f, "key id mismatch: expected {expected}, found {found}")
             }

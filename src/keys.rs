@@ -276,7 +276,7 @@ fn jwks_from_json_serde(json: &str) -> Result<Jwks> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn json_error(what: &str, e: &serde_json::Error) -> Error {
+pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> Error {
     use serde_json::error::Category;
     // The message names the position only: serde's own text may quote values.
     let kind = match e.classify() {

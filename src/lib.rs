@@ -29,6 +29,8 @@ mod context;
 pub mod danger;
 mod envelope;
 mod error;
+#[cfg(not(target_arch = "wasm32"))]
+mod keyring;
 mod keys;
 mod prepared;
 pub mod primitives;
@@ -43,6 +45,8 @@ pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
 pub use error::{Error, Result};
+#[cfg(not(target_arch = "wasm32"))]
+pub use keyring::{Keyring, MAX_KEYRING_KEYS};
 pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};
 pub use seal::{
     MAX_PREPARED, Opened, Opener, Sealer, open, open_envelope, seal, seal_envelope,

@@ -1,0 +1,420 @@
+//! Keyrings: the high side's private keys, several at once during a key
+//! rotation. Each envelope is opened with the key its kid names.
+//!
+//! A keyring file is a JWKS (`{"keys":[...]}`) of private P-256 JWKs; each
+//! member may carry `"kid"` (which must then be its RFC 7638 thumbprint) and
+//! `"created"` (an RFC 3339 UTC time, e.g. `2026-12-01T07:30:00Z`). A single
+//! private JWK or PEM is a one-key keyring. See docs/FORMAT.md, "Keyrings".
+
+use core::fmt;
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::batch::map_batch;
+use crate::context::Context;
+use crate::envelope::Envelope;
+use crate::error::{Error, Result};
+use crate::keys::{Jwk, JwkSecret, Jwks, PrivateKey, json_error};
+use crate::seal::{Opened, Opener};
+
+/// At most this many keys in one keyring (bounds the per-envelope lookup).
+pub const MAX_KEYRING_KEYS: usize = 1024;
+
+struct Member {
+    opener: Opener,
+    created: Option<String>,
+}
+
+/// A set of private keys with distinct key ids, each with an optional
+/// creation time. Private material is zeroized on drop and never shown by
+/// `Debug`.
+///
+/// ```
+/// use slice_seal::{seal, Context, Keyring, PrivateKey};
+/// let (old, new) = (PrivateKey::generate()?, PrivateKey::generate()?);
+/// let ctx = Context::new("f", "a")?;
+/// let a = seal(old.public_key(), b"old", &ctx)?;
+/// let b = seal(new.public_key(), b"new", &ctx)?;
+/// let ring = Keyring::from_keys([old, new])?;
+/// let opened = ring.open_batch(&[a.as_str(), b.as_str()], None);
+/// assert_eq!(opened[0].as_ref().unwrap().plaintext, b"old");
+/// assert_eq!(opened[1].as_ref().unwrap().plaintext, b"new");
+/// # Ok::<(), slice_seal::Error>(())
+/// ```
+#[derive(Default)]
+pub struct Keyring {
+    members: Vec<Member>,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.members.iter().map(|m| m.opener.key().kid()))
+            .finish()
+    }
+}
+
+impl Keyring {
+    /// An empty keyring.
+    pub fn new() -> Self {
+        Keyring::default()
+    }
+
+    /// A keyring of `keys` (no creation times); [`Error::DuplicateKid`] if
+    /// two have the same kid.
+    pub fn from_keys(keys: impl IntoIterator<Item = PrivateKey>) -> Result<Self> {
+        let mut ring = Keyring::new();
+        for key in keys {
+            ring.add(key, None)?;
+        }
+        Ok(ring)
+    }
+
+    /// Read a keyring from text: a JWKS of private JWKs, a single private JWK,
+    /// or a PEM private key (PKCS#8 or SEC1).
+    ///
+    /// Errors: [`Error::InvalidKey`] for a malformed member (the message
+    /// names it by its index, `keys[i]`, never by its content),
+    /// [`Error::NotPrivateKey`] for a public key (a member without `"d"`, a
+    /// `PUBLIC KEY` PEM), [`Error::DuplicateKid`] for two members with the
+    /// same key id.
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        if t.starts_with("-----BEGIN PUBLIC KEY-----") {
+            return Err(Error::NotPrivateKey(
+                "the PEM is a PUBLIC KEY, a private key is needed".into(),
+            ));
+        }
+        if t.starts_with("-----BEGIN") {
+            return Keyring::from_keys([PrivateKey::from_pem(t)?]);
+        }
+        if !t.starts_with('{') {
+            return Err(Error::key(
+                "expected a JWKS of private JWKs, a private JWK or a PEM private key",
+            ));
+        }
+        let value: Value = serde_json::from_str(t).map_err(|e| json_error("keyring", &e))?;
+        let Value::Object(mut top) = value else {
+            return Err(Error::key("keyring is not a JSON object"));
+        };
+        let mut ring = Keyring::new();
+        match top.remove("keys") {
+            None => {
+                let (key, created) = member(Value::Object(top), None)?;
+                ring.add(key, created)?;
+            }
+            Some(Value::Array(keys)) => {
+                if keys.len() > MAX_KEYRING_KEYS {
+                    return Err(Error::key(format!(
+                        "keyring holds {} keys, more than {MAX_KEYRING_KEYS}",
+                        keys.len()
+                    )));
+                }
+                for (i, value) in keys.into_iter().enumerate() {
+                    let at = format!("keys[{i}]");
+                    let (key, created) = member(value, Some(&at))?;
+                    let kid = key.kid();
+                    if let Some(j) = ring.position(&kid) {
+                        return Err(Error::DuplicateKid(format!(
+                            "keys[{j}] and keys[{i}] have the same kid {kid}"
+                        )));
+                    }
+                    ring.add(key, created)?;
+                }
+            }
+            Some(_) => return Err(Error::key("keyring \"keys\" is not an array")),
+        }
+        Ok(ring)
+    }
+
+    /// Add `key` with an optional creation time (RFC 3339 UTC, e.g.
+    /// `2026-12-01T07:30:00Z`). [`Error::DuplicateKid`] if a key with its kid
+    /// is already there; [`Error::InvalidKey`] for a malformed time.
+    pub fn add(&mut self, key: PrivateKey, created: Option<String>) -> Result<()> {
+        let kid = key.kid();
+        if self.position(&kid).is_some() {
+            return Err(Error::DuplicateKid(format!(
+                "the keyring already holds kid {kid}"
+            )));
+        }
+        if self.members.len() >= MAX_KEYRING_KEYS {
+            return Err(Error::key(format!(
+                "a keyring holds at most {MAX_KEYRING_KEYS} keys"
+            )));
+        }
+        if let Some(c) = &created
+            && !is_rfc3339_utc(c)
+        {
+            return Err(Error::key(format!(
+                "kid {kid}: \"created\" is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)"
+            )));
+        }
+        self.members.push(Member {
+            opener: Opener::new(key),
+            created,
+        });
+        Ok(())
+    }
+
+    /// Add every key of `other` ([`Error::DuplicateKid`] if a kid is in both;
+    /// `self` is then unchanged).
+    pub fn merge(&mut self, other: Keyring) -> Result<()> {
+        for m in &other.members {
+            let kid = m.opener.key().kid();
+            if self.position(&kid).is_some() {
+                return Err(Error::DuplicateKid(format!("kid {kid} is given twice")));
+            }
+        }
+        if self.members.len() + other.members.len() > MAX_KEYRING_KEYS {
+            return Err(Error::key(format!(
+                "a keyring holds at most {MAX_KEYRING_KEYS} keys"
+            )));
+        }
+        self.members.extend(other.members);
+        Ok(())
+    }
+
+    /// Remove and return the key with `kid` ([`Error::KeyNotFound`] if none).
+    pub fn remove(&mut self, kid: &str) -> Result<PrivateKey> {
+        let i = self
+            .position(kid)
+            .ok_or_else(|| Error::KeyNotFound(kid.to_owned()))?;
+        Ok(self.members.remove(i).opener.key().clone())
+    }
+
+    /// Keep only the key with `kid` ([`Error::KeyNotFound`] if none).
+    pub fn retain_kid(&mut self, kid: &str) -> Result<()> {
+        let i = self
+            .position(kid)
+            .ok_or_else(|| Error::KeyNotFound(kid.to_owned()))?;
+        let keep = self.members.swap_remove(i);
+        self.members.clear();
+        self.members.push(keep);
+        Ok(())
+    }
+
+    fn position(&self, kid: &str) -> Option<usize> {
+        self.members
+            .iter()
+            .position(|m| m.opener.key().kid() == kid)
+    }
+
+    /// The key with `kid`.
+    pub fn get(&self, kid: &str) -> Option<&PrivateKey> {
+        self.position(kid).map(|i| self.members[i].opener.key())
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// `true` if there is no key.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The keys in order, each with its creation time if known.
+    pub fn iter(&self) -> impl Iterator<Item = (&PrivateKey, Option<&str>)> {
+        self.members
+            .iter()
+            .map(|m| (m.opener.key(), m.created.as_deref()))
+    }
+
+    /// The public keys, as a JWK Set (what to publish during a rotation).
+    pub fn public_jwks(&self) -> Jwks {
+        Jwks {
+            keys: self
+                .members
+                .iter()
+                .map(|m| m.opener.key().public_key().to_jwk())
+                .collect(),
+        }
+    }
+
+    /// The keyring file: compact JSON `{"keys":[...]}`, private JWKs with
+    /// `"created"` where known. Holds the secrets: zeroize-on-drop.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let members: Vec<Zeroizing<String>> = self
+            .members
+            .iter()
+            .map(|m| {
+                let jwk = m.opener.key().to_jwk().to_json();
+                let Some(created) = &m.created else {
+                    return jwk;
+                };
+                let head = jwk.strip_suffix('}').unwrap_or("{");
+                let mut out = Zeroizing::new(String::with_capacity(jwk.len() + created.len() + 16));
+                out.push_str(head);
+                out.push_str(",\"created\":");
+                // `created` is validated ASCII without quotes or escapes.
+                out.push('"');
+                out.push_str(created);
+                out.push_str("\"}");
+                out
+            })
+            .collect();
+        let len = 12 + members.iter().map(|m| m.len() + 1).sum::<usize>();
+        let mut out = Zeroizing::new(String::with_capacity(len));
+        out.push_str("{\"keys\":[");
+        for (i, m) in members.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(m);
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// Open envelope text with the key its kid names: as [`crate::open`]
+    /// with that key, or [`Error::KeyNotFound`] if the keyring has none.
+    pub fn open(&self, envelope: &str, expected: Option<&Context>) -> Result<Opened> {
+        self.open_envelope(&Envelope::parse(envelope)?, expected)
+    }
+
+    /// As [`Keyring::open`], for a parsed [`Envelope`].
+    pub fn open_envelope(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<Opened> {
+        match self
+            .members
+            .iter()
+            .find(|m| m.opener.key().public_key().kid_bytes() == envelope.kid_bytes())
+        {
+            Some(m) => m.opener.open_envelope(envelope, expected),
+            None => Err(Error::KeyNotFound(envelope.kid())),
+        }
+    }
+
+    /// [`Keyring::open`] for every envelope, in parallel as
+    /// [`crate::open_batch`]; result `i` is the outcome for `envelopes[i]`.
+    pub fn open_batch(
+        &self,
+        envelopes: &[&str],
+        expected: Option<&Context>,
+    ) -> Vec<Result<Opened>> {
+        map_batch(envelopes, |e| self.open(e, expected))
+    }
+}
+
+/// A private key and its creation time from one JSON member; `at` names it
+/// in messages (`keys[3]`; `None` for a single JWK).
+fn member(value: Value, at: Option<&str>) -> Result<(PrivateKey, Option<String>)> {
+    let prefix = at.map(|a| format!("{a}: ")).unwrap_or_default();
+    let at = at.unwrap_or("the JWK");
+    let Value::Object(mut map) = value else {
+        return Err(Error::key(format!("{at} is not a JSON object")));
+    };
+    // Moved, not copied, into a zeroize-on-drop string.
+    let d = match map.remove("d") {
+        None | Some(Value::Null) => {
+            return Err(Error::NotPrivateKey(format!(
+                "{at} has no \"d\": it is a public key"
+            )));
+        }
+        Some(Value::String(s)) => JwkSecret::new(s),
+        Some(_) => return Err(Error::key(format!("{prefix}\"d\" is not a string"))),
+    };
+    let mut text = |name: &str| -> Result<Option<String>> {
+        match map.remove(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(Error::key(format!("{prefix}\"{name}\" is not a string"))),
+        }
+    };
+    let jwk = Jwk {
+        kty: text("kty")?,
+        crv: text("crv")?,
+        x: text("x")?,
+        y: text("y")?,
+        d: Some(d),
+        kid: text("kid")?,
+        use_: text("use")?,
+        alg: text("alg")?,
+    };
+    let created = text("created")?;
+    let single = prefix.is_empty();
+    let key = PrivateKey::from_jwk(&jwk).map_err(|e| match e {
+        // A single JWK keeps the error it has everywhere else.
+        e if single => e,
+        Error::InvalidKey(m) => Error::InvalidKey(format!("{prefix}{m}")),
+        other => Error::InvalidKey(format!("{prefix}{other}")),
+    })?;
+    if let Some(c) = &created
+        && !is_rfc3339_utc(c)
+    {
+        return Err(Error::key(format!(
+            "{prefix}\"created\" is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)"
+        )));
+    }
+    Ok((key, created))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with fields in range.
+pub(crate) fn is_rfc3339_utc(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 20 || b.len() > 40 || b[b.len() - 1] != b'Z' {
+        return false;
+    }
+    let num = |r: core::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if part.iter().all(u8::is_ascii_digit) {
+            Some(part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+        } else {
+            None
+        }
+    };
+    let seps = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+    let fields = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    );
+    let (Some(_), Some(mo), Some(d), Some(h), Some(mi), Some(se)) = fields else {
+        return false;
+    };
+    let frac = &b[19..b.len() - 1];
+    let frac_ok = frac.is_empty()
+        || (frac.len() >= 2 && frac[0] == b'.' && frac[1..].iter().all(u8::is_ascii_digit));
+    seps && (1..=12).contains(&mo)
+        && (1..=31).contains(&d)
+        && h < 24
+        && mi < 60
+        && se <= 60
+        && frac_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_utc() {
+        for ok in [
+            "2026-12-01T07:30:00Z",
+            "1999-01-31T23:59:60Z",
+            "2026-12-01T07:30:00.123Z",
+        ] {
+            assert!(is_rfc3339_utc(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-12-01",
+            "2026-12-01T07:30:00",
+            "2026-12-01T07:30:00+00:00",
+            "2026-13-01T07:30:00Z",
+            "2026-12-00T07:30:00Z",
+            "2026-12-01T24:30:00Z",
+            "2026-12-01 07:30:00Z",
+            "2026-12-01T07:30:00.Z",
+            "2026-12-01T07:30:0xZ",
+            "2026-12-01T07:30:00\"Z",
+            "２026-12-01T07:30:00Z",
+        ] {
+            assert!(!is_rfc3339_utc(bad), "{bad}");
+        }
+    }
+}
