@@ -1,11 +1,11 @@
 //! `slice-seal`: the high side's command-line tool. Generates the recipient
-//! key, exports its public half, seals slices (for tests and scripts) and
-//! opens batches of envelopes.
+//! keys and keeps them in a keyring, exports the public halves, seals slices
+//! (for tests and scripts) and opens batches of envelopes.
 //!
-//! Exit status: 0 success; 1 some envelope of an `open` batch did not open
-//! (each failure is reported per line), or stdout closed early; 2 bad
-//! invocation or input (one `slice-seal: CODE: message` line on stderr,
-//! nothing on stdout).
+//! Exit status: 0 success; 1 some envelope of an `open` batch did not open or
+//! was refused (each failure is reported per line), or stdout closed early;
+//! 2 bad invocation or input, argument parsing included (one
+//! `slice-seal: CODE: message` line on stderr, nothing on stdout).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -23,21 +23,25 @@ mod native {
     use std::process::ExitCode;
 
     use base64ct::{Base64UrlUnpadded, Encoding};
-    use clap::{Args, Parser, Subcommand};
+    use clap::{ArgAction, Args, Parser, Subcommand};
     use serde::Serialize;
+    use sha2::{Digest, Sha256};
     use zeroize::Zeroizing;
 
     use slice_seal::{
-        Context, Error, Jwk, Jwks, MAX_PLAINTEXT, PrivateKey, PublicKey, open_batch, seal,
+        Context, Envelope, Error, Jwks, Keyring, MAX_PLAINTEXT, PrivateKey, PublicKey, seal,
         thumbprint,
     };
 
     /// Default private key file of `keygen`.
     const DEFAULT_KEY_FILE: &str = "slice-seal.private.jwk";
 
-    /// Envelopes opened per call of `open_batch` (bounds the plaintext held
-    /// in memory; output is written after each chunk).
+    /// Envelopes opened per call of `Keyring::open_batch` (bounds the
+    /// plaintext held in memory; output is written after each chunk).
     const OPEN_CHUNK: usize = 8192;
+
+    /// Largest key or keyring file read (a keyring of 1,024 keys is ~250 KiB).
+    const MAX_KEY_FILE: u64 = 1 << 20;
 
     #[derive(Parser, Debug)]
     #[command(
@@ -46,10 +50,12 @@ mod native {
         about = "Seal form answers (slices) to a P-256 key with HPKE (RFC 9180), and open them",
         long_about = "Seal form answers (slices) to a P-256 key with HPKE (RFC 9180) base mode, \
 DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM, and open them.\n\n\
-Keys are read as JWK, JWKS or PEM (SPKI public, PKCS#8 or SEC1 private).",
-        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch failed (each is \
-reported), or stdout was closed; 2 bad invocation or input (one \
-`slice-seal: CODE: message` line on stderr, nothing on stdout)."
+Keys are read as JWK, JWKS or PEM (SPKI public, PKCS#8 or SEC1 private). \
+Wherever a private key is needed, a keyring is accepted: a JWKS of private \
+JWKs, or --key given several times.",
+        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch failed or was \
+refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
+parsing included (one `slice-seal: CODE: message` line on stderr, nothing on stdout)."
     )]
     struct Cli {
         #[command(subcommand)]
@@ -59,11 +65,14 @@ reported), or stdout was closed; 2 bad invocation or input (one \
     #[derive(Subcommand, Debug)]
     enum Command {
         /// Generate a recipient key pair: the private JWK goes to a new file
-        /// (mode 0600), the public JWK (with kid) to stdout.
+        /// (mode 0600) or is added to a keyring, the public JWK (with kid) to stdout.
         ///
-        /// Without --out the file is slice-seal.private.jwk in the current
-        /// directory. An existing file is never overwritten unless --force is
-        /// given (exit status 2).
+        /// Without --out or --add-to the file is slice-seal.private.jwk in the
+        /// current directory. An existing file is never overwritten unless
+        /// --force is given (exit status 2). --add-to KEYRING appends the new
+        /// key, with its "created" time, to a keyring (created if missing);
+        /// the keyring is rewritten atomically (temporary file, then rename),
+        /// mode 0600.
         Keygen {
             /// Private key file to create (default: in the current directory).
             #[arg(long, value_name = "PRIVATE.jwk", default_value = DEFAULT_KEY_FILE)]
@@ -71,12 +80,22 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             /// Replace an existing file (atomically).
             #[arg(long)]
             force: bool,
+            /// Add the new key to this keyring (a JWKS of private keys)
+            /// instead of writing a new file.
+            #[arg(long, value_name = "KEYRING", conflicts_with_all = ["out", "force"])]
+            add_to: Option<PathBuf>,
+            /// With --add-to: refuse an existing keyring that group or others can read.
+            #[arg(long)]
+            strict: bool,
         },
         /// Print the public key of a private key: JWK (default), JWKS or SPKI PEM.
+        ///
+        /// With --jwks every key of the keyring is printed (what to publish
+        /// during a key rotation); JWK and PEM need one key (--kid).
         Public {
             #[command(flatten)]
             key: KeyArgs,
-            /// Print a JWK Set: {"keys":[...]}.
+            /// Print a JWK Set: {"keys":[...]} (every key of the keyring).
             #[arg(long, conflicts_with = "pem")]
             jwks: bool,
             /// Print a PEM "PUBLIC KEY" (SPKI).
@@ -102,12 +121,16 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             #[arg(long, value_name = "ID", allow_hyphen_values = true)]
             submission: Option<String>,
         },
-        /// Open envelopes from stdin, one per line; prints each plaintext and a newline.
+        /// Open envelopes from stdin, one per line, each with the key its kid names.
         ///
-        /// Blank lines are skipped; line numbers count every input line from 1.
+        /// Plain output: line N of stdout is the plaintext of input line N
+        /// (empty for a blank line or a line that failed). A plaintext with a
+        /// line break or a control character (or not UTF-8) is refused
+        /// (UNSAFE_PLAINTEXT) unless --raw is given: use --json or --out-dir.
         /// A line that does not open is reported (stderr: `line N: CODE: message`,
         /// or a JSON error object with --json) and the others are still opened;
-        /// the exit status is then 1.
+        /// the exit status is then 1. No key in the keyring with the
+        /// envelope's kid: KEY_NOT_FOUND.
         Open {
             #[command(flatten)]
             key: KeyArgs,
@@ -132,22 +155,73 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             submission: Option<String>,
             /// One JSON object per envelope:
             /// {"line","kid","form","field","submission","plaintext"} (or
-            /// "plaintext_b64", base64url, if the plaintext is not UTF-8), or
-            /// {"line","error":{"code","message"}}.
+            /// "plaintext_b64", base64url, if the plaintext is not UTF-8; or
+            /// "file" with --out-dir), or {"line","error":{"code","message"}}.
             #[arg(long)]
             json: bool,
+            /// Plain output of any plaintext as it is (line breaks included):
+            /// the output lines may then not match the input lines.
+            #[arg(long, conflicts_with_all = ["json", "out_dir"])]
+            raw: bool,
+            /// Write each plaintext to DIR/NNNNNN.bin (N: input line number,
+            /// 6 digits or more), mode 0600, via a temporary file and a rename.
+            /// DIR must be empty or absent (it is then created, mode 0700).
+            /// Failed lines give no file and are reported; stdout is empty
+            /// unless --json.
+            #[arg(long, value_name = "DIR")]
+            out_dir: Option<PathBuf>,
+            /// Append one JSON line per envelope opened or refused to FILE
+            /// (time, line, kid, form, field, submission, result, sha256 of
+            /// the envelope text; never the plaintext), synced to disk before
+            /// any plaintext of the batch is written out.
+            #[arg(long, value_name = "FILE")]
+            audit: Option<PathBuf>,
+        },
+        /// Inspect or edit a keyring.
+        Keyring {
+            #[command(subcommand)]
+            command: KeyringCommand,
+        },
+    }
+
+    #[derive(Subcommand, Debug)]
+    enum KeyringCommand {
+        /// One line per key: kid, created (RFC 3339 UTC, "-" if unknown) and
+        /// the public JWK, separated by tabs. Never private material.
+        List {
+            #[command(flatten)]
+            key: KeyArgs,
+        },
+        /// Remove the key with --kid from a keyring file (retire an old key),
+        /// rewriting it atomically.
+        Remove {
+            /// Keyring file (a JWKS of private keys).
+            #[arg(long, value_name = "KEYRING")]
+            key: PathBuf,
+            /// Kid of the key to remove.
+            #[arg(long, allow_hyphen_values = true)]
+            kid: String,
+            /// Refuse a keyring that group or others can read.
+            #[arg(long)]
+            strict: bool,
         },
     }
 
     #[derive(Args, Debug)]
     struct KeyArgs {
-        /// Private key file: JWK, JWKS of private JWKs, or PEM (PKCS#8 / SEC1).
-        #[arg(long, value_name = "PRIVATE")]
-        key: PathBuf,
-        /// Choose the key with this kid (required for a JWKS of several keys;
-        /// for a single key, checked against its thumbprint).
+        /// Private key or keyring file: JWK, JWKS of private JWKs (keyring),
+        /// or PEM (PKCS#8 / SEC1). May be given several times: the keys form
+        /// one keyring.
+        #[arg(long, value_name = "PRIVATE", required = true, action = ArgAction::Append)]
+        key: Vec<PathBuf>,
+        /// Use only the key with this kid (for a single key, checked against
+        /// its thumbprint).
         #[arg(long, allow_hyphen_values = true)]
         kid: Option<String>,
+        /// Refuse a key file that group or others can read (default: a
+        /// KEY_FILE_PERMISSIONS warning on stderr).
+        #[arg(long)]
+        strict: bool,
     }
 
     /// A failure that ends the program with status 2.
@@ -184,17 +258,62 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         StdoutFailed(io::Error),
     }
 
+    /// `s` on one line: control characters and line separators escaped
+    /// (messages may quote file names and argument values).
+    fn one_line(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// clap's message without its usage block, on one line.
+    fn usage_message(e: &clap::Error) -> String {
+        use clap::error::ErrorKind;
+        if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            return "a subcommand is required (see slice-seal --help)".into();
+        }
+        let text = e.to_string();
+        let text = text.trim_start();
+        let text = text.strip_prefix("error:").unwrap_or(text);
+        let head = text.split("\n\n").next().unwrap_or(text);
+        let words: Vec<&str> = head.split_whitespace().collect();
+        format!("{} (see slice-seal --help)", words.join(" "))
+    }
+
     pub fn main() -> ExitCode {
         let cli = match Cli::try_parse() {
             Ok(c) => c,
             Err(e) => {
-                // Help and version go to stdout; usage errors to stderr (status 2).
-                let _ = e.print();
-                return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+                use clap::error::ErrorKind;
+                if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                    // Help and version go to stdout, status 0.
+                    let _ = e.print();
+                    return ExitCode::SUCCESS;
+                }
+                let _ = writeln!(
+                    io::stderr(),
+                    "slice-seal: USAGE: {}",
+                    one_line(&usage_message(&e))
+                );
+                return ExitCode::from(2);
             }
         };
         let outcome = match cli.command {
-            Command::Keygen { out, force } => keygen(&out, force),
+            Command::Keygen {
+                out,
+                force,
+                add_to,
+                strict,
+            } => match add_to {
+                Some(ring) => keygen_add_to(&ring, strict),
+                None => keygen(&out, force),
+            },
             Command::Public { key, jwks, pem } => public(&key, jwks, pem),
             Command::Seal {
                 to,
@@ -209,13 +328,34 @@ reported), or stdout was closed; 2 bad invocation or input (one \
                 field,
                 submission,
                 json,
-            } => open_cmd(&key, form, field, submission, json),
+                raw,
+                out_dir,
+                audit,
+            } => open_cmd(OpenArgs {
+                key,
+                form,
+                field,
+                submission,
+                json,
+                raw,
+                out_dir,
+                audit,
+            }),
+            Command::Keyring { command } => match command {
+                KeyringCommand::List { key } => keyring_list(&key),
+                KeyringCommand::Remove { key, kid, strict } => keyring_remove(&key, &kid, strict),
+            },
         };
         match outcome {
             Outcome::Ok => ExitCode::SUCCESS,
             Outcome::SomeFailed => ExitCode::from(1),
             Outcome::Fatal(f) => {
-                let _ = writeln!(io::stderr(), "slice-seal: {}: {}", f.code, f.message);
+                let _ = writeln!(
+                    io::stderr(),
+                    "slice-seal: {}: {}",
+                    f.code,
+                    one_line(&f.message)
+                );
                 ExitCode::from(2)
             }
             Outcome::StdoutFailed(e) => {
@@ -247,7 +387,226 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         }
     }
 
+    // ----------------------------------------------------------------- time
+
+    /// The current time, RFC 3339 UTC to the second: `2026-12-01T07:30:00Z`.
+    fn now_rfc3339() -> String {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let (days, rem) = (secs / 86_400, secs % 86_400);
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        let z = days as i64 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
+    }
+
     // ------------------------------------------------------------------ keys
+
+    fn io_fatal(path: &Path, what: &str, e: io::Error) -> Fatal {
+        Fatal::new("IO_ERROR", format!("cannot {what} {}: {e}", path.display()))
+    }
+
+    /// A private key file's text, and its mode if group or others can read it.
+    struct KeyFile {
+        text: Zeroizing<String>,
+        loose_mode: Option<u32>,
+    }
+
+    impl KeyFile {
+        /// Warn about (or, with `strict`, refuse) a key file that group or
+        /// others can read. Called once the file is known to hold private
+        /// keys.
+        fn check_permissions(&self, path: &Path, strict: bool) -> Result<(), Fatal> {
+            let Some(mode) = self.loose_mode else {
+                return Ok(());
+            };
+            let message = format!(
+                "key file {} can be read by group or others (mode {mode:04o}); chmod 600 it",
+                path.display(),
+            );
+            if strict {
+                return Err(Fatal::new("KEY_FILE_PERMISSIONS", message));
+            }
+            let _ = writeln!(
+                io::stderr(),
+                "slice-seal: warning: KEY_FILE_PERMISSIONS: {}",
+                one_line(&message)
+            );
+            Ok(())
+        }
+    }
+
+    /// Read a private key file (`None` if it does not exist and
+    /// `missing_ok`), with its permissions.
+    fn read_key_file(path: &Path, missing_ok: bool) -> Result<Option<KeyFile>, Fatal> {
+        let file = match fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if missing_ok && e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io_fatal(path, "read key file", e)),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| io_fatal(path, "read key file", e))?;
+        #[cfg(unix)]
+        let loose_mode = {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o7777;
+            (mode & 0o044 != 0).then_some(mode)
+        };
+        #[cfg(not(unix))]
+        let loose_mode = None;
+        let too_big = || {
+            Fatal::new(
+                "INVALID_KEY",
+                format!("key file {} is larger than 1 MiB", path.display()),
+            )
+        };
+        if meta.len() > MAX_KEY_FILE {
+            return Err(too_big());
+        }
+        // Sized up front, so the buffer holding the key is never reallocated
+        // (a reallocation would free an unzeroized copy).
+        let mut bytes = Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
+        file.take(MAX_KEY_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_fatal(path, "read key file", e))?;
+        if bytes.len() as u64 > MAX_KEY_FILE {
+            return Err(too_big());
+        }
+        match std::str::from_utf8(&bytes) {
+            Ok(s) => Ok(Some(KeyFile {
+                text: Zeroizing::new(s.to_owned()),
+                loose_mode,
+            })),
+            Err(_) => Err(Fatal::new(
+                "INVALID_KEY",
+                format!("key file {} is not UTF-8 text", path.display()),
+            )),
+        }
+    }
+
+    /// The keyring in the key file `path`: parsed, then its permissions checked.
+    fn parse_key_file(path: &Path, file: &KeyFile, strict: bool) -> Result<Keyring, Fatal> {
+        let ring = Keyring::parse(&file.text).map_err(|e| key_fatal(path, e))?;
+        file.check_permissions(path, strict)?;
+        Ok(ring)
+    }
+
+    /// A core error about the key file `path`, with the file named.
+    fn key_fatal(path: &Path, e: Error) -> Fatal {
+        Fatal::new(e.code(), format!("{}: {e}", path.display()))
+    }
+
+    fn is_set(text: &str) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            keys: Option<serde::de::IgnoredAny>,
+        }
+        matches!(
+            serde_json::from_str::<Probe>(text.trim()),
+            Ok(Probe { keys: Some(_) })
+        )
+    }
+
+    /// The keyring of every `--key` file, reduced to `--kid` if given.
+    fn load_keyring(args: &KeyArgs) -> Result<Keyring, Fatal> {
+        let mut ring = Keyring::new();
+        let mut any_set = false;
+        for path in &args.key {
+            let file = read_key_file(path, false)?
+                .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())))?;
+            any_set |= is_set(&file.text);
+            let part = parse_key_file(path, &file, args.strict)?;
+            ring.merge(part).map_err(|e| key_fatal(path, e))?;
+        }
+        if ring.is_empty() {
+            return Err(Error::InvalidKey("the keyring holds no key".into()).into());
+        }
+        if let Some(kid) = &args.kid {
+            // A single key named by a wrong kid: the key's own error.
+            if !any_set && ring.len() == 1 {
+                for (key, _) in ring.iter() {
+                    key.public_key().check_kid(kid)?;
+                }
+            }
+            ring.retain_kid(kid)?;
+        }
+        Ok(ring)
+    }
+
+    /// The one key of `ring` (JWK and PEM output).
+    fn only_key(ring: &Keyring) -> Result<&PrivateKey, Fatal> {
+        let mut keys = ring.iter();
+        match (keys.next(), keys.next()) {
+            (Some((key, _)), None) => Ok(key),
+            _ => Err(Fatal::new(
+                "INVALID_KEY",
+                format!(
+                    "the keyring holds {} keys: choose one with --kid (kids: {}), or print all with --jwks",
+                    ring.len(),
+                    ring.iter()
+                        .map(|(k, _)| k.kid())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+
+    fn load_public(path: &Path, kid: Option<&str>) -> Result<PublicKey, Fatal> {
+        let text = read_text(path, "public key file")?;
+        let key = if is_set(&text) {
+            let set = Jwks::from_json(text.trim())?;
+            match kid {
+                Some(kid) => set
+                    .keys
+                    .iter()
+                    .find(|j| match &j.kid {
+                        Some(k) => k == kid,
+                        None => thumbprint(j).is_ok_and(|t| t == kid),
+                    })
+                    .ok_or_else(|| Error::KeyNotFound(kid.to_owned()))
+                    .and_then(PublicKey::from_jwk)?,
+                None => match set.keys.as_slice() {
+                    [one] => PublicKey::from_jwk(one)?,
+                    [] => return Err(Error::InvalidKey("JWKS is empty".into()).into()),
+                    many => {
+                        return Err(Fatal::new(
+                            "INVALID_KEY",
+                            format!(
+                                "JWKS holds {} keys: choose one with --kid (kids: {})",
+                                many.len(),
+                                many.iter()
+                                    .map(|j| j.kid.as_deref().unwrap_or("?"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
+                },
+            }
+        } else {
+            PublicKey::parse(&text)?
+        };
+        if let Some(kid) = kid {
+            key.check_kid(kid)?;
+        }
+        Ok(key)
+    }
 
     fn read_text(path: &Path, what: &str) -> Result<Zeroizing<String>, Fatal> {
         let bytes = Zeroizing::new(fs::read(path).map_err(|e| {
@@ -265,75 +624,6 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         }
     }
 
-    /// `Some(set)` if `text` is a JSON object with a "keys" member.
-    fn as_jwks(text: &str) -> Result<Option<Jwks>, Fatal> {
-        let t = text.trim_start();
-        if !t.starts_with('{') {
-            return Ok(None);
-        }
-        match serde_json::from_str::<serde_json::Value>(t) {
-            Ok(serde_json::Value::Object(map)) if map.contains_key("keys") => {
-                Ok(Some(Jwks::from_json(t)?))
-            }
-            // Not a set (or not JSON at all): the single-key parser reports it.
-            _ => Ok(None),
-        }
-    }
-
-    /// The member of `set` chosen by `kid` (its "kid", or for a key without
-    /// one its thumbprint), or the only member.
-    fn select<'a>(set: &'a Jwks, kid: Option<&str>) -> Result<&'a Jwk, Fatal> {
-        match kid {
-            Some(kid) => set
-                .keys
-                .iter()
-                .find(|j| match &j.kid {
-                    Some(k) => k == kid,
-                    None => thumbprint(j).is_ok_and(|t| t == kid),
-                })
-                .ok_or_else(|| Error::KeyNotFound(kid.to_owned()).into()),
-            None => match set.keys.as_slice() {
-                [one] => Ok(one),
-                [] => Err(Error::InvalidKey("JWKS is empty".into()).into()),
-                many => Err(Fatal::new(
-                    "INVALID_KEY",
-                    format!(
-                        "JWKS holds {} keys: choose one with --kid (kids: {})",
-                        many.len(),
-                        many.iter()
-                            .map(|j| j.kid.as_deref().unwrap_or("?"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )),
-            },
-        }
-    }
-
-    fn load_private(args: &KeyArgs) -> Result<PrivateKey, Fatal> {
-        let text = read_text(&args.key, "key file")?;
-        let key = match as_jwks(&text)? {
-            Some(set) => PrivateKey::from_jwk(select(&set, args.kid.as_deref())?)?,
-            None => PrivateKey::parse(&text)?,
-        };
-        if let Some(kid) = &args.kid {
-            key.public_key().check_kid(kid)?;
-        }
-        Ok(key)
-    }
-
-    fn load_public(path: &Path, kid: Option<&str>) -> Result<PublicKey, Fatal> {
-        let text = read_text(path, "public key file")?;
-        let key = match as_jwks(&text)? {
-            Some(set) => PublicKey::from_jwk(select(&set, kid)?)?,
-            None => PublicKey::parse(&text)?,
-        };
-        if let Some(kid) = kid {
-            key.check_kid(kid)?;
-        }
-        Ok(key)
-    }
-
     // --------------------------------------------------------------- keygen
 
     fn keygen(out: &Path, force: bool) -> Outcome {
@@ -342,14 +632,39 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             let mut private = key.to_jwk().to_json();
             private.push('\n');
             fatal(write_private_file(out, private.as_bytes(), force))?;
-            let mut public = key.public_key().to_jwk().to_json().to_string();
-            public.push('\n');
-            Ok(write_stdout(public.as_bytes()))
+            Ok(print_public(&key))
         })())
     }
 
-    fn io_fatal(path: &Path, what: &str, e: io::Error) -> Fatal {
-        Fatal::new("IO_ERROR", format!("cannot {what} {}: {e}", path.display()))
+    fn print_public(key: &PrivateKey) -> Outcome {
+        let mut public = key.public_key().to_jwk().to_json().to_string();
+        public.push('\n');
+        write_stdout(public.as_bytes())
+    }
+
+    /// Add a new key to a keyring file (created if missing), atomically.
+    fn keygen_add_to(path: &Path, strict: bool) -> Outcome {
+        collapse((|| {
+            let mut ring = match fatal(read_key_file(path, true))? {
+                Some(file) => fatal(parse_key_file(path, &file, strict))?,
+                None => Keyring::new(),
+            };
+            let key = fatal(PrivateKey::generate())?;
+            fatal(ring.add(key.clone(), Some(now_rfc3339())))?;
+            fatal(write_keyring(path, &ring))?;
+            Ok(print_public(&key))
+        })())
+    }
+
+    fn write_keyring(path: &Path, ring: &Keyring) -> Result<(), Fatal> {
+        let mut json = ring.to_json();
+        // No reallocation of the secret-holding buffer: copy into one sized
+        // for the newline.
+        let mut text = Zeroizing::new(String::with_capacity(json.len() + 1));
+        text.push_str(&json);
+        text.push('\n');
+        zeroize::Zeroize::zeroize(&mut *json);
+        write_atomic(path, text.as_bytes())
     }
 
     /// Open a new file with mode 0600 from the start (no window in which it
@@ -387,12 +702,32 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             }
             return Ok(());
         }
-        // --force: write a 0600 temporary file beside the target, then rename
-        // it over the target, so the target is always either old or new.
-        let dir = match path.parent() {
+        write_atomic(path, contents)
+    }
+
+    /// The directory holding `path` ("." for a bare file name).
+    fn parent_dir(path: &Path) -> PathBuf {
+        match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
-        };
+        }
+    }
+
+    /// Make a rename in `dir` durable (best effort where directories cannot
+    /// be opened).
+    fn sync_dir(dir: &Path) {
+        #[cfg(unix)]
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
+    }
+
+    /// Write a 0600 temporary file beside `path`, then rename it over
+    /// `path`, so `path` is always either the old or the new content.
+    fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Fatal> {
+        let dir = parent_dir(path);
         let name = path
             .file_name()
             .ok_or_else(|| {
@@ -414,28 +749,69 @@ reported), or stdout was closed; 2 bad invocation or input (one \
             let _ = fs::remove_file(&tmp);
             return Err(io_fatal(path, "write", e));
         }
+        sync_dir(&dir);
         Ok(())
     }
 
     // --------------------------------------------------------------- public
 
     fn public(args: &KeyArgs, jwks: bool, pem: bool) -> Outcome {
-        let key = match load_private(args) {
-            Ok(k) => k,
-            Err(f) => return Outcome::Fatal(f),
-        };
-        let pk = key.public_key();
-        let mut text = if pem {
-            pk.to_spki_pem()
-        } else if jwks {
-            Jwks::from_public(pk).to_json()
-        } else {
-            pk.to_jwk().to_json().to_string()
-        };
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        write_stdout(text.as_bytes())
+        collapse((|| {
+            let ring = fatal(load_keyring(args))?;
+            let mut text = if jwks {
+                ring.public_jwks().to_json()
+            } else {
+                let pk = fatal(only_key(&ring))?.public_key();
+                if pem {
+                    pk.to_spki_pem()
+                } else {
+                    pk.to_jwk().to_json().to_string()
+                }
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Ok(write_stdout(text.as_bytes()))
+        })())
+    }
+
+    // -------------------------------------------------------------- keyring
+
+    fn keyring_list(args: &KeyArgs) -> Outcome {
+        collapse((|| {
+            let ring = fatal(load_keyring(args))?;
+            let mut text = String::new();
+            for (key, created) in ring.iter() {
+                let pk = key.public_key();
+                text.push_str(&pk.kid());
+                text.push('\t');
+                text.push_str(created.unwrap_or("-"));
+                text.push('\t');
+                text.push_str(&pk.to_jwk().to_json());
+                text.push('\n');
+            }
+            Ok(write_stdout(text.as_bytes()))
+        })())
+    }
+
+    fn keyring_remove(path: &Path, kid: &str, strict: bool) -> Outcome {
+        collapse((|| {
+            let file = fatal(read_key_file(path, false))?
+                .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())));
+            let mut ring = fatal(parse_key_file(path, &fatal(file)?, strict))?;
+            fatal(ring.remove(kid).map_err(|e| key_fatal(path, e)))?;
+            if ring.is_empty() {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "INVALID_ARGS",
+                    format!(
+                        "{kid} is the only key of {}: delete the file instead",
+                        path.display()
+                    ),
+                )));
+            }
+            fatal(write_keyring(path, &ring))?;
+            Ok(Outcome::Ok)
+        })())
     }
 
     // ----------------------------------------------------------------- seal
@@ -477,6 +853,17 @@ reported), or stdout was closed; 2 bad invocation or input (one \
 
     // ----------------------------------------------------------------- open
 
+    struct OpenArgs {
+        key: KeyArgs,
+        form: Option<String>,
+        field: Option<String>,
+        submission: Option<String>,
+        json: bool,
+        raw: bool,
+        out_dir: Option<PathBuf>,
+        audit: Option<PathBuf>,
+    }
+
     #[derive(Serialize)]
     struct OpenedLine<'a> {
         line: usize,
@@ -488,6 +875,8 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         plaintext: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         plaintext_b64: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        file: Option<&'a str>,
     }
 
     #[derive(Serialize)]
@@ -502,44 +891,161 @@ reported), or stdout was closed; 2 bad invocation or input (one \
         error: ErrorBody<'a>,
     }
 
-    /// One non-blank input line: its 1-based number and its trimmed text
-    /// (or why it is not text).
-    struct Line<'a> {
-        number: usize,
-        text: Result<&'a str, Error>,
+    /// One line of the audit log. Never holds a plaintext.
+    #[derive(Serialize)]
+    struct AuditLine<'a> {
+        time: &'a str,
+        line: usize,
+        kid: Option<&'a str>,
+        form: Option<&'a str>,
+        field: Option<&'a str>,
+        submission: Option<&'a str>,
+        result: &'a str,
+        sha256: String,
     }
 
+    /// One input line: its 1-based number, its trimmed bytes, and its text
+    /// (`None` for a blank line) or why it is not text.
+    struct Line<'a> {
+        number: usize,
+        raw: &'a [u8],
+        text: Option<Result<&'a str, Error>>,
+    }
+
+    /// Every input line; a final line break does not start a line.
     fn split_lines(input: &[u8]) -> Vec<Line<'_>> {
-        input
-            .split(|&b| b == b'\n')
+        if input.is_empty() {
+            return Vec::new();
+        }
+        let body = input.strip_suffix(b"\n").unwrap_or(input);
+        body.split(|&b| b == b'\n')
             .enumerate()
-            .filter_map(|(i, raw)| {
+            .map(|(i, raw)| {
                 let trimmed = raw.trim_ascii();
-                if trimmed.is_empty() {
-                    return None;
-                }
-                let text = std::str::from_utf8(trimmed)
-                    .map_err(|_| Error::MalformedEnvelope("line is not UTF-8 text".into()));
-                Some(Line {
+                let text = (!trimmed.is_empty()).then(|| {
+                    std::str::from_utf8(trimmed)
+                        .map_err(|_| Error::MalformedEnvelope("line is not UTF-8 text".into()))
+                });
+                Line {
                     number: i + 1,
+                    raw: trimmed,
                     text,
-                })
+                }
             })
             .collect()
     }
 
-    fn open_cmd(
-        key_args: &KeyArgs,
-        form: Option<String>,
-        field: Option<String>,
-        submission: Option<String>,
-        json: bool,
-    ) -> Outcome {
+    /// Where plaintexts go.
+    enum Mode {
+        /// One line per input line; `raw`: any plaintext as it is.
+        Plain { raw: bool },
+        /// One JSON object per envelope.
+        Json,
+        /// One file per slice; JSON lines on stdout if `json`.
+        Dir { dir: PathBuf, json: bool },
+    }
+
+    /// The result of one input line.
+    enum LineResult {
+        Blank,
+        Opened {
+            kid: String,
+            context: Context,
+            plaintext: Zeroizing<Vec<u8>>,
+        },
+        Failed {
+            code: &'static str,
+            message: String,
+        },
+    }
+
+    /// Why plain output refuses `plaintext`, if it does.
+    fn unsafe_plaintext(plaintext: &[u8]) -> Option<&'static str> {
+        match std::str::from_utf8(plaintext) {
+            Err(_) => Some("is not UTF-8 text"),
+            Ok(s)
+                if s.chars()
+                    .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}') =>
+            {
+                Some("contains a line break or a control character")
+            }
+            Ok(_) => None,
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            s.push(HEX[usize::from(b >> 4)] as char);
+            s.push(HEX[usize::from(b & 15)] as char);
+        }
+        s
+    }
+
+    /// Create `dir` (mode 0700) or check that it is an empty directory, so
+    /// that every `NNNNNN.bin` in it after the run is from this run.
+    fn prepare_out_dir(dir: &Path) -> Result<(), Fatal> {
+        match fs::read_dir(dir) {
+            Ok(mut entries) => {
+                if entries.next().is_some() {
+                    return Err(Fatal::new(
+                        "FILE_EXISTS",
+                        format!(
+                            "--out-dir {} is not empty: give a new or empty directory",
+                            dir.display()
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let mut b = fs::DirBuilder::new();
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::DirBuilderExt;
+                    b.mode(0o700);
+                }
+                b.create(dir)
+                    .map_err(|e| io_fatal(dir, "create directory", e))
+            }
+            Err(e) => Err(io_fatal(dir, "read directory", e)),
+        }
+    }
+
+    /// `dir/NNNNNN.bin` holding `bytes`, written to a temporary name first:
+    /// a `.bin` file is always complete.
+    fn write_slice(dir: &Path, number: usize, bytes: &[u8]) -> io::Result<String> {
+        let name = format!("{number:06}.bin");
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let mut f = create_private(&tmp)?;
+        let written = f.write_all(bytes).and_then(|()| f.sync_all());
+        drop(f);
+        if let Err(e) = written.and_then(|()| fs::rename(&tmp, dir.join(&name))) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(name)
+    }
+
+    fn open_audit(path: &Path) -> Result<fs::File, Fatal> {
+        let mut opts = OpenOptions::new();
+        opts.append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(path)
+            .map_err(|e| io_fatal(path, "open audit log", e))
+    }
+
+    fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
-            let expected = match (form, field) {
+            let expected = match (args.form, args.field) {
                 (Some(form), Some(field)) => {
                     let mut c = fatal(Context::new(form, field))?;
-                    if let Some(s) = submission {
+                    if let Some(s) = args.submission {
                         c = fatal(c.with_submission(s))?;
                     }
                     Some(c)
@@ -553,7 +1059,22 @@ reported), or stdout was closed; 2 bad invocation or input (one \
                     )));
                 }
             };
-            let key = fatal(load_private(key_args))?;
+            let ring = fatal(load_keyring(&args.key))?;
+            let mode = match args.out_dir {
+                Some(dir) => {
+                    fatal(prepare_out_dir(&dir))?;
+                    Mode::Dir {
+                        dir,
+                        json: args.json,
+                    }
+                }
+                None if args.json => Mode::Json,
+                None => Mode::Plain { raw: args.raw },
+            };
+            let mut audit = match &args.audit {
+                Some(path) => Some((path.as_path(), fatal(open_audit(path))?)),
+                None => None,
+            };
             let mut input = Vec::new();
             fatal(
                 io::stdin()
@@ -562,91 +1083,227 @@ reported), or stdout was closed; 2 bad invocation or input (one \
                     .map_err(|e| Fatal::new("IO_ERROR", format!("cannot read stdin: {e}"))),
             )?;
             let lines = split_lines(&input);
-            Ok(match open_lines(&key, &lines, expected.as_ref(), json) {
-                Ok(true) => Outcome::Ok,
-                Ok(false) => Outcome::SomeFailed,
-                Err(e) => Outcome::StdoutFailed(e),
-            })
+            open_lines(&ring, &lines, expected.as_ref(), &mode, audit.as_mut())
         })())
     }
 
-    /// Open and report every line; `Ok(true)` if all opened.
+    /// Open, audit and report every line.
     fn open_lines(
-        key: &PrivateKey,
+        ring: &Keyring,
         lines: &[Line<'_>],
         expected: Option<&Context>,
-        json: bool,
-    ) -> io::Result<bool> {
+        mode: &Mode,
+        mut audit: Option<&mut (&Path, fs::File)>,
+    ) -> Result<Outcome, Outcome> {
         let stdout = io::stdout();
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
         let mut all_ok = true;
+        let io_out = Outcome::StdoutFailed;
         for chunk in lines.chunks(OPEN_CHUNK) {
             let texts: Vec<&str> = chunk
                 .iter()
-                .filter_map(|l| l.text.as_ref().ok().copied())
+                .filter_map(|l| match &l.text {
+                    Some(Ok(t)) => Some(*t),
+                    _ => None,
+                })
                 .collect();
-            let mut results = open_batch(key, &texts, expected).into_iter();
-            for line in chunk {
-                let result = match &line.text {
-                    Ok(_) => match results.next() {
-                        Some(r) => r,
+            let mut opened = ring.open_batch(&texts, expected).into_iter();
+            let results: Vec<LineResult> = chunk
+                .iter()
+                .map(|line| {
+                    let result = match &line.text {
+                        None => return LineResult::Blank,
+                        Some(Err(e)) => Err(e.clone()),
                         // open_batch returns one result per input.
-                        None => Err(Error::DecryptFailed),
-                    },
-                    Err(e) => Err(e.clone()),
-                };
-                match result {
-                    Ok(opened) => {
-                        if json {
-                            let pt = std::str::from_utf8(&opened.plaintext).ok();
-                            let record = OpenedLine {
-                                line: line.number,
-                                kid: &opened.kid,
-                                form: &opened.context.form,
-                                field: &opened.context.field,
-                                submission: opened.context.submission.as_deref(),
-                                plaintext: pt,
-                                plaintext_b64: pt
-                                    .is_none()
-                                    .then(|| Base64UrlUnpadded::encode_string(&opened.plaintext)),
-                            };
-                            write_json(&mut out, &record)?;
-                        } else {
-                            out.write_all(&opened.plaintext)?;
-                            out.write_all(b"\n")?;
+                        Some(Ok(_)) => opened.next().unwrap_or(Err(Error::DecryptFailed)),
+                    };
+                    match result {
+                        Ok(o) => {
+                            let plaintext = Zeroizing::new(o.plaintext);
+                            if let Mode::Plain { raw: false } = mode
+                                && let Some(why) = unsafe_plaintext(&plaintext)
+                            {
+                                return LineResult::Failed {
+                                    code: "UNSAFE_PLAINTEXT",
+                                    message: format!(
+                                        "the plaintext {why}; plain output would not keep one \
+                                         line per envelope: use --json, --out-dir or --raw"
+                                    ),
+                                };
+                            }
+                            LineResult::Opened {
+                                kid: o.kid,
+                                context: o.context,
+                                plaintext,
+                            }
                         }
-                        let mut pt = opened.plaintext;
-                        zeroize::Zeroize::zeroize(&mut pt);
+                        Err(e) => LineResult::Failed {
+                            code: e.code(),
+                            message: e.to_string(),
+                        },
                     }
-                    Err(e) => {
-                        all_ok = false;
-                        let message = e.to_string();
-                        if json {
-                            let record = ErrorLine {
-                                line: line.number,
-                                error: ErrorBody {
-                                    code: e.code(),
-                                    message: &message,
-                                },
-                            };
-                            write_json(&mut out, &record)?;
-                        } else {
-                            // Keep stdout and stderr in input order on a terminal.
-                            out.flush()?;
-                            let _ = writeln!(
-                                io::stderr(),
-                                "line {}: {}: {}",
-                                line.number,
-                                e.code(),
-                                message
-                            );
+                })
+                .collect();
+
+            // The audit record of the chunk is on disk before any of its
+            // plaintexts is written out.
+            if let Some((path, file)) = audit.as_deref_mut() {
+                write_audit(file, chunk, &results)
+                    .map_err(|e| Outcome::Fatal(io_fatal(path, "write audit log", e)))?;
+            }
+
+            let mut dir_written = false;
+            for (line, result) in chunk.iter().zip(&results) {
+                match result {
+                    LineResult::Blank => {
+                        if let Mode::Plain { .. } = mode {
+                            out.write_all(b"\n").map_err(io_out)?;
                         }
+                    }
+                    LineResult::Opened {
+                        kid,
+                        context,
+                        plaintext,
+                    } => {
+                        let mut record = OpenedLine {
+                            line: line.number,
+                            kid,
+                            form: &context.form,
+                            field: &context.field,
+                            submission: context.submission.as_deref(),
+                            plaintext: None,
+                            plaintext_b64: None,
+                            file: None,
+                        };
+                        match mode {
+                            Mode::Plain { .. } => {
+                                out.write_all(plaintext).map_err(io_out)?;
+                                out.write_all(b"\n").map_err(io_out)?;
+                            }
+                            Mode::Json => {
+                                record.plaintext = std::str::from_utf8(plaintext).ok();
+                                if record.plaintext.is_none() {
+                                    record.plaintext_b64 =
+                                        Some(Base64UrlUnpadded::encode_string(plaintext));
+                                }
+                                write_json(&mut out, &record).map_err(io_out)?;
+                            }
+                            Mode::Dir { dir, json } => {
+                                dir_written = true;
+                                match write_slice(dir, line.number, plaintext) {
+                                    Ok(name) => {
+                                        if *json {
+                                            record.file = Some(&name);
+                                            write_json(&mut out, &record).map_err(io_out)?;
+                                        }
+                                    }
+                                    Err(e) => {
+                                        all_ok = false;
+                                        let message = format!(
+                                            "cannot write {}: {e}",
+                                            dir.join(format!("{:06}.bin", line.number)).display()
+                                        );
+                                        report(&mut out, mode, line.number, "IO_ERROR", &message)
+                                            .map_err(io_out)?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    LineResult::Failed { code, message } => {
+                        all_ok = false;
+                        if let Mode::Plain { .. } = mode {
+                            out.write_all(b"\n").map_err(io_out)?;
+                        }
+                        report(&mut out, mode, line.number, code, message).map_err(io_out)?;
                     }
                 }
             }
+            if dir_written && let Mode::Dir { dir, .. } = mode {
+                sync_dir(dir);
+            }
+            // `results` (the plaintexts) is dropped here: zeroized.
         }
+        out.flush().map_err(io_out)?;
+        Ok(if all_ok {
+            Outcome::Ok
+        } else {
+            Outcome::SomeFailed
+        })
+    }
+
+    /// Report a failed line: a JSON error object on stdout (--json), else
+    /// `line N: CODE: message` on stderr.
+    fn report(
+        out: &mut impl Write,
+        mode: &Mode,
+        number: usize,
+        code: &str,
+        message: &str,
+    ) -> io::Result<()> {
+        if matches!(mode, Mode::Json | Mode::Dir { json: true, .. }) {
+            let record = ErrorLine {
+                line: number,
+                error: ErrorBody { code, message },
+            };
+            return write_json(out, &record);
+        }
+        // Keep stdout and stderr in input order on a terminal.
         out.flush()?;
-        Ok(all_ok)
+        let _ = writeln!(io::stderr(), "line {number}: {code}: {}", one_line(message));
+        Ok(())
+    }
+
+    /// Append one audit line per envelope of `chunk`, then sync the file.
+    fn write_audit(
+        file: &mut fs::File,
+        chunk: &[Line<'_>],
+        results: &[LineResult],
+    ) -> io::Result<()> {
+        let time = now_rfc3339();
+        let mut text = String::new();
+        for (line, result) in chunk.iter().zip(results) {
+            let (parsed, code) = match result {
+                LineResult::Blank => continue,
+                LineResult::Opened { .. } => (None, "OK"),
+                LineResult::Failed { code, .. } => (
+                    // Clear metadata of an envelope that did not open
+                    // (unauthenticated), if it parses.
+                    match &line.text {
+                        Some(Ok(t)) => Envelope::parse(t).ok(),
+                        _ => None,
+                    },
+                    *code,
+                ),
+            };
+            let parsed_kid = parsed.as_ref().map(Envelope::kid);
+            let (kid, context) = match result {
+                LineResult::Opened { kid, context, .. } => (Some(kid.as_str()), Some(context)),
+                _ => (
+                    parsed_kid.as_deref(),
+                    parsed.as_ref().map(Envelope::context),
+                ),
+            };
+            let record = AuditLine {
+                time: &time,
+                line: line.number,
+                kid,
+                form: context.map(|c| c.form.as_str()),
+                field: context.map(|c| c.field.as_str()),
+                submission: context.and_then(|c| c.submission.as_deref()),
+                result: code,
+                sha256: hex(&Sha256::digest(line.raw)),
+            };
+            let json = serde_json::to_string(&record)
+                .map_err(|e| io::Error::other(format!("JSON encoding failed: {e}")))?;
+            text.push_str(&json);
+            text.push('\n');
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        file.write_all(text.as_bytes())?;
+        file.sync_data()
     }
 
     fn write_json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {

@@ -33,9 +33,15 @@ impl TempDir {
     fn file(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
+    /// Write a file readable by its owner only (key files must be).
     fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
         let p = self.file(name);
         fs::write(&p, contents).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        }
         p.to_str().unwrap().to_owned()
     }
 }
@@ -402,10 +408,25 @@ fn seal_open_roundtrip_for_every_key_format() {
         ),
         "KEY_NOT_FOUND",
     );
-    assert_fatal(
-        &run(dir.path(), &["open", "--key", "private.jwks"], b""),
-        "INVALID_KEY",
+    // A private JWKS of several keys is a keyring: each envelope is opened
+    // with the key its kid names, no --kid needed.
+    let both = format!(
+        "{}\n{}\n",
+        slice_seal::seal(pk, b"mine", &Context::new("f", "a").unwrap()).unwrap(),
+        slice_seal::seal(
+            other.public_key(),
+            b"other's",
+            &Context::new("f", "a").unwrap()
+        )
+        .unwrap()
     );
+    let o = run(
+        dir.path(),
+        &["open", "--key", "private.jwks"],
+        both.as_bytes(),
+    );
+    assert_ok(&o);
+    assert_eq!(stdout(&o), "mine\nother's\n");
     // --kid on a single key is checked against its thumbprint.
     assert_fatal(
         &run(
@@ -444,9 +465,24 @@ fn submission_and_binary_and_empty_plaintexts() {
     let env_empty = seal_cli(dir.path(), "public.jwk", &ctx, b"");
     let input = format!("{env_bin}\n{env_empty}\n");
 
+    // Plain output refuses a plaintext that is not one safe line (binary,
+    // with a newline and control characters): an empty line, a coded report
+    // pointing to --json, status 1. The empty plaintext is fine.
     let o = run(
         dir.path(),
         &["open", "--key", "private.jwk"],
+        input.as_bytes(),
+    );
+    assert_eq!(code(&o), 1);
+    assert_eq!(stdout(&o), "\n\n");
+    let err = stderr(&o);
+    assert!(err.starts_with("line 1: UNSAFE_PLAINTEXT: "), "{err}");
+    assert!(err.contains("--json") && err.contains("--raw"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // --raw writes it as it is.
+    let o = run(
+        dir.path(),
+        &["open", "--key", "private.jwk", "--raw"],
         input.as_bytes(),
     );
     assert_ok(&o);
@@ -503,7 +539,8 @@ fn submission_and_binary_and_empty_plaintexts() {
         input.as_bytes(),
     );
     assert_eq!(code(&o), 1);
-    assert!(o.stdout.is_empty());
+    // A failed line is an empty output line.
+    assert_eq!(stdout(&o), "\n\n");
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 2, "{err}");
     assert!(err.starts_with("line 1: CONTEXT_MISMATCH: "), "{err}");
@@ -545,7 +582,7 @@ fn open_with_matching_and_mismatching_context() {
     ] {
         let o = open(wrong);
         assert_eq!(code(&o), 1, "{wrong:?}");
-        assert!(o.stdout.is_empty());
+        assert_eq!(stdout(&o), "\n");
         let err = stderr(&o);
         assert!(err.starts_with("line 1: CONTEXT_MISMATCH: "), "{err}");
         assert_eq!(err.lines().count(), 1);
@@ -601,7 +638,8 @@ fn batch_with_bad_lines_reports_each_and_opens_the_rest() {
         input.as_bytes(),
     );
     assert_eq!(code(&o), 1);
-    assert_eq!(stdout(&o), "one\ntwo\nfour\nsix\n");
+    // One output line per input line: failed and blank lines are empty.
+    assert_eq!(stdout(&o), "one\ntwo\n\nfour\n\nsix\n\n\n\n");
     let err = stderr(&o);
     let err_lines: Vec<&str> = err.lines().collect();
     assert_eq!(err_lines.len(), 3, "{err}");
@@ -609,7 +647,7 @@ fn batch_with_bad_lines_reports_each_and_opens_the_rest() {
         err_lines[0].starts_with("line 3: MALFORMED_ENVELOPE: "),
         "{err}"
     );
-    assert!(err_lines[1].starts_with("line 7: KID_MISMATCH: "), "{err}");
+    assert!(err_lines[1].starts_with("line 7: KEY_NOT_FOUND: "), "{err}");
     assert!(
         err_lines[2].starts_with("line 8: DECRYPT_FAILED: "),
         "{err}"
@@ -643,21 +681,21 @@ fn batch_with_bad_lines_reports_each_and_opens_the_rest() {
             "MALFORMED_ENVELOPE",
             "four",
             "six",
-            "KID_MISMATCH",
+            "KEY_NOT_FOUND",
             "DECRYPT_FAILED"
         ]
     );
 
-    // Empty input: nothing to do, success.
+    // Blank lines only: nothing to open, success; one empty line each.
     let o = run(dir.path(), &["open", "--key", "private.jwk"], b"\n\n");
     assert_ok(&o);
-    assert!(o.stdout.is_empty());
+    assert_eq!(stdout(&o), "\n\n");
     // A non-UTF-8 line is reported like any bad line.
     let mut bad = b"\xff\xfe\n".to_vec();
     bad.extend_from_slice(format!("{e1}\n").as_bytes());
     let o = run(dir.path(), &["open", "--key", "private.jwk"], &bad);
     assert_eq!(code(&o), 1);
-    assert_eq!(stdout(&o), "one\n");
+    assert_eq!(stdout(&o), "\none\n");
     assert!(stderr(&o).starts_with("line 1: MALFORMED_ENVELOPE: "));
 }
 
@@ -687,9 +725,9 @@ fn bad_inputs_exit_2_with_one_line_and_empty_stdout() {
         (&["open", "--key", "binary.key"], "INVALID_KEY"),
         (&["open", "--key", "empty.jwks"], "INVALID_KEY"),
         // Public keys are not private keys.
-        (&["open", "--key", "public.jwk"], "INVALID_KEY"),
-        (&["open", "--key", "public.pem"], "INVALID_KEY"),
-        (&["public", "--key", "public.jwk"], "INVALID_KEY"),
+        (&["open", "--key", "public.jwk"], "NOT_PRIVATE_KEY"),
+        (&["open", "--key", "public.pem"], "NOT_PRIVATE_KEY"),
+        (&["public", "--key", "public.jwk"], "NOT_PRIVATE_KEY"),
         (
             &["open", "--key", "private.jwk", "--form", "", "--field", "a"],
             "INVALID_CONTEXT",
@@ -850,7 +888,7 @@ fn a_moved_slice_does_not_open() {
         args.extend_from_slice(extra);
         let o = run(dir.path(), &args, format!("{moved_env}\n").as_bytes());
         assert_eq!(code(&o), 1);
-        assert!(o.stdout.is_empty());
+        assert_eq!(stdout(&o), "\n");
         assert!(
             stderr(&o).starts_with("line 1: DECRYPT_FAILED: "),
             "{}",
