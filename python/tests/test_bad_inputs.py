@@ -52,20 +52,26 @@ def value(v: Any) -> bytes:
         return v.encode("utf-8")
     if "$bytes" in v:
         return bytes.fromhex(v["$bytes"])
-    return v["$repeat"].encode("utf-8") * v["count"]
+    return bytes(v["$repeat"].encode("utf-8") * v["count"])
 
 
 def option(args: list[str], name: str) -> str | None:
     return args[args.index(name) + 1] if name in args else None
 
 
+def required(args: list[str], name: str) -> str:
+    v = option(args, name)
+    assert v is not None, f"{name} missing in {args}"
+    return v
+
+
 def expected_context(args: list[str]) -> dict[str, str] | None:
     if option(args, "--form") is None:
         return None
-    ctx = {"form": option(args, "--form"), "field": option(args, "--field")}
+    ctx = {"form": required(args, "--form"), "field": required(args, "--field")}
     if option(args, "--submission") is not None:
-        ctx["submission"] = option(args, "--submission")
-    return ctx  # type: ignore[return-value]
+        ctx["submission"] = required(args, "--submission")
+    return ctx
 
 
 def run_js(call: str, args: list[Any]) -> None:
@@ -88,16 +94,18 @@ def run_cli(case: dict[str, Any], tmp: Path) -> None:
     stdin = value(inp.get("stdin", ""))
     command = args[0]
     if command == "public":
-        ring = slice_seal.Keyring.load(tmp / option(args, "--key"))  # type: ignore[operator]
+        ring = slice_seal.Keyring.load(tmp / required(args, "--key"))
         kid = option(args, "--kid")
         if kid is not None:
             ring.private_key(kid)
         return
     if command == "seal":
-        public = (tmp / option(args, "--to")).read_bytes()  # type: ignore[operator]
-        slice_seal.seal(stdin, public, expected_context(args), kid=option(args, "--kid"))  # type: ignore[arg-type]
+        public = (tmp / required(args, "--to")).read_bytes()
+        context = expected_context(args)
+        assert context is not None
+        slice_seal.seal(stdin, public, context, kid=option(args, "--kid"))
         return
-    ring = slice_seal.Keyring.load(tmp / option(args, "--key"))  # type: ignore[operator]
+    ring = slice_seal.Keyring.load(tmp / required(args, "--key"))
     code: str = case["code"]
     lines = stdin.split(b"\n")
     number = int(code.split(":")[0].split()[1]) if code.startswith("line ") else None

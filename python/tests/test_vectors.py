@@ -4,6 +4,7 @@ the shared RFC 9180 P-256 vectors, through the package."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from conftest import ROOT, SHARED_VECTORS, VECTORS, read_json
@@ -16,13 +17,13 @@ from slice_seal import _b64
 from slice_seal.envelope import Envelope
 
 
-def envelope_vectors() -> list[dict]:
+def envelope_vectors() -> list[dict[str, Any]]:
     data = read_json(VECTORS / "envelope-v1.json")
     # The file holds one vector object today; a list of them is read the same way.
     return data if isinstance(data, list) else [data]
 
 
-def private_jwk(d: int) -> dict:
+def private_jwk(d: int) -> dict[str, str]:
     key = ec.derive_private_key(d, ec.SECP256R1())
     jwk = slice_seal.public_jwk(key.public_key())
     jwk["d"] = _b64.encode(d.to_bytes(32, "big"))
@@ -72,7 +73,7 @@ def test_format_md_example_is_the_vector() -> None:
     assert shown == envelope_vectors()[0]["envelope"]
 
 
-def hpke_entries() -> list[dict]:
+def hpke_entries() -> list[dict[str, Any]]:
     path = SHARED_VECTORS / "hpke" / "p256-hkdfsha256-aesgcm.json"
     assert path.is_file(), f"shared HPKE vectors missing: {path} (../shared/vectors beside the repository)"
     entries = read_json(path)
