@@ -23,16 +23,13 @@ def read_json(path: Path) -> Any:
 
 
 def cli_path() -> Path:
-    """SLICE_SEAL_BIN, else target/release/slice-seal (built if missing)."""
+    """$SLICE_SEAL_BIN (tests/run-python.sh sets it), else target/debug/slice-seal
+    brought up to date by cargo (the binary `cargo test` builds too)."""
     env = os.environ.get("SLICE_SEAL_BIN")
     if env:
         return Path(env)
-    path = ROOT / "target" / "release" / "slice-seal"
-    if not path.exists():
-        subprocess.run(
-            ["cargo", "build", "--release", "--bin", "slice-seal"], cwd=ROOT, check=True
-        )
-    return path
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "slice-seal"], cwd=ROOT, check=True)
+    return ROOT / "target" / "debug" / "slice-seal"
 
 
 @pytest.fixture(scope="session")
