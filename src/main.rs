@@ -534,7 +534,11 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             ring.merge(part).map_err(|e| key_fatal(path, e))?;
         }
         if ring.is_empty() {
-            return Err(Error::InvalidKey("the keyring holds no key".into()).into());
+            let names: Vec<String> = args.key.iter().map(|p| p.display().to_string()).collect();
+            return Err(Fatal::new(
+                "INVALID_KEY",
+                format!("{}: the keyring holds no key", names.join(", ")),
+            ));
         }
         if let Some(kid) = &args.kid {
             // A single key named by a wrong kid: the key's own error.
