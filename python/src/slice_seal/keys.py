@@ -114,6 +114,8 @@ def _json(text: str, where: str) -> Any:
         raise InvalidKey(f"{where} is not valid JSON (line {e.lineno}, column {e.colno})") from None
     except RecursionError:
         raise InvalidKey(f"{where} is nested too deeply") from None
+    except ValueError:  # e.g. an integer beyond Python's digit limit
+        raise InvalidKey(f"{where} is not valid JSON") from None
 
 
 def _members(jwk: object, where: str) -> dict[str, str]:
@@ -208,8 +210,10 @@ def _is_rfc3339_utc(text: str) -> bool:
 
 
 def _private_from_pem(data: str | bytes, where: str) -> ec.EllipticCurvePrivateKey:
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    raw = raw.strip()
+    try:
+        raw = (data.encode("utf-8") if isinstance(data, str) else bytes(data)).strip()
+    except UnicodeEncodeError:  # lone surrogates
+        raise InvalidKey(f"{where}: PEM is not valid text") from None
     if raw.startswith(b"-----BEGIN PUBLIC KEY-----"):
         raise NotPrivateKey(f"{where}: a PEM public key where a private key is needed")
     try:
@@ -249,6 +253,8 @@ class Keyring:
     __slots__ = ("_entries",)
 
     def __init__(self, keys: Iterable[ec.EllipticCurvePrivateKey]) -> None:
+        if isinstance(keys, (str, bytes, Mapping)) or not isinstance(keys, Iterable):
+            raise InvalidArgument(f"keys must be an iterable of private keys, not {type(keys).__name__}")
         entries: list[_Entry] = []
         for i, key in enumerate(keys):
             if not isinstance(key, ec.EllipticCurvePrivateKey) or not _is_p256(key):
@@ -283,6 +289,8 @@ class Keyring:
     def load(cls, path: str | os.PathLike[str]) -> Keyring:
         """Read a key file: JWKS, private JWK or PEM, at most 1 MiB of UTF-8
         (``OSError`` if it cannot be read)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise InvalidArgument(f"path must be a str or os.PathLike, not {type(path).__name__}")
         with open(path, "rb") as f:
             data = f.read(MAX_KEY_FILE + 1)
         if len(data) > MAX_KEY_FILE:
@@ -367,6 +375,8 @@ class Keyring:
         return self._entry(kid).key
 
     def _entry(self, kid: str) -> _Entry:
+        if not isinstance(kid, str):
+            raise InvalidArgument(f"kid must be a string, not {type(kid).__name__}")
         entry = self._entries.get(kid)
         if entry is None:
             raise KeyNotFound(kid)
@@ -413,7 +423,7 @@ def _public_from_text(value: str | bytes, kid: str | None) -> ec.EllipticCurvePu
     if t.startswith("-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(t.encode("utf-8"))
-        except Exception:  # ValueError, UnsupportedAlgorithm
+        except Exception:  # ValueError, UnsupportedAlgorithm, UnicodeEncodeError
             raise InvalidKey('not a P-256 "PUBLIC KEY" PEM (SPKI)') from None
         if not isinstance(key, ec.EllipticCurvePublicKey) or not _is_p256(key):
             raise InvalidKey('not a P-256 "PUBLIC KEY" PEM (SPKI)')
