@@ -163,3 +163,13 @@ def test_public_keys_for_sealing() -> None:
     raises("INVALID_KEY", slice_seal.load_public_key, ec.generate_private_key(ec.SECP384R1()).public_key())
     raises("INVALID_ARGUMENT", slice_seal.load_public_key, key)
     raises("INVALID_ARGUMENT", slice_seal.load_public_key, 42)
+
+
+def test_public_jwk_is_not_private_whatever_else_is_wrong() -> None:
+    """As the Rust keyring: a member without "d" is NOT_PRIVATE_KEY before any
+    other check; a "d" of the wrong type is INVALID_KEY."""
+    public = slice_seal.public_jwk(ec.generate_private_key(ec.SECP256R1()).public_key())
+    for member in (public, dict(public, kty="RSA"), dict(public, x=1), {"kty": "EC"}, {}):
+        raises("NOT_PRIVATE_KEY", slice_seal.Keyring.from_jwks, {"keys": [member]})
+        raises("NOT_PRIVATE_KEY", slice_seal.Keyring.from_jwk, member)
+    raises("INVALID_KEY", slice_seal.Keyring.from_jwk, dict(public, d=5))

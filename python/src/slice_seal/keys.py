@@ -94,14 +94,16 @@ def _is_p256(key: object) -> bool:
 
 
 def _json(text: str, where: str) -> Any:
-    """Parse JSON strictly: duplicate members and NaN/Infinity are refused
-    (as serde_json refuses them); the message names only the position."""
+    """Parse JSON strictly: a duplicate member (which would silently shadow
+    a key member) and NaN/Infinity (not JSON) are refused. Messages name a
+    position or a JWK member name, never a value."""
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in pairs:
             if k in out:
-                raise InvalidKey(f'{where} has a duplicate member "{k}"')
+                name = f'"{k}"' if k in _STRING_MEMBERS or k == "keys" else "member"
+                raise InvalidKey(f"{where} has a duplicate {name}")
             out[k] = v
         return out
 
@@ -180,12 +182,13 @@ def _private_from_scalar(d: int, where: str) -> ec.EllipticCurvePrivateKey:
 
 
 def _private_from_jwk(jwk: object, where: str) -> tuple[ec.EllipticCurvePrivateKey, str | None]:
-    """A private JWK's key and its ``created`` (checks in the Rust order:
-    kty/crv, d, x/y and kid, x/y belong to d)."""
+    """A private JWK's key and its ``created``, checked in the Rust keyring's
+    order: ``d`` present, member types, kty/crv, d, x/y and kid, x/y
+    belong to d, created."""
+    if isinstance(jwk, Mapping) and jwk.get("d") is None:
+        raise NotPrivateKey(f'{where}: JWK has no "d": it is a public key')
     m = _members(jwk, where)
     _check_kty_crv(m, where)
-    if "d" not in m:
-        raise NotPrivateKey(f'{where}: JWK has no "d": it is a public key')
     key = _private_from_scalar(_b64_32(m, "d", where), where)
     try:
         claimed = _public_from_members(m, where)
