@@ -207,3 +207,81 @@ def test_same_codes_as_cli_for_damaged_envelopes(cli: Path, keys: dict[str, Any]
             assert codes.get(code, 0) > 0, (code, codes)
         if expected:
             assert codes.get("CONTEXT_MISMATCH", 0) > 0, codes
+
+
+def test_cli_keyring_both_ways(cli: Path, tmp_path: Path) -> None:
+    """A keyring grown by `keygen --add-to` loads here with the same kids and
+    created times; slices for each key open on both sides."""
+    kids = [json.loads(run(cli, ["keygen", "--add-to", "ring.jwks"], tmp_path).stdout)["kid"] for _ in range(3)]
+    ring = slice_seal.Keyring.load(tmp_path / "ring.jwks")
+    assert list(ring.kids) == kids
+    listed = run(cli, ["keyring", "list", "--key", "ring.jwks"], tmp_path).stdout.decode().splitlines()
+    assert [line.split("\t")[:2] for line in listed] == [[k, ring.created(k)] for k in kids]
+    public = json.loads(run(cli, ["public", "--key", "ring.jwks", "--jwks"], tmp_path).stdout)
+    assert ring.public_jwks() == public
+    (tmp_path / "pub.jwks").write_text(json.dumps(public))
+    ctx = CONTEXTS[1]
+    from_cli = [run(cli, ["seal", "--to", "pub.jwks", "--kid", k, *seal_args(ctx)], tmp_path, k.encode())
+                .stdout.decode().strip() for k in kids]
+    assert [slice_seal.open_text(e, ring, ctx) for e in from_cli] == kids
+    from_python = [slice_seal.seal(k, public, ctx, kid=k) for k in kids]
+    records = open_json(cli, tmp_path / "ring.jwks", from_python, tmp_path)
+    assert [(r["kid"], r["plaintext"]) for r in records] == [(k, k) for k in kids]
+
+
+def bad_key_files(cli: Path, tmp: Path) -> dict[str, bytes]:
+    """Key files, good and bad in every way the keyring checks."""
+    path, _ = keygen(cli, tmp, "g.jwk")
+    good = json.loads(path.read_text())
+    other = json.loads(keygen(cli, tmp, "o.jwk")[0].read_text())
+    public = {k: v for k, v in good.items() if k != "d"}
+    key = slice_seal.Keyring.from_jwk(good).private_key(good["kid"])
+    pkcs8 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    sec1 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                             serialization.NoEncryption())
+    spki = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+    members: dict[str, Any] = {
+        "good": good, "other": other, "public": public, "kty": dict(good, kty="RSA"),
+        "crv": dict(good, crv="P-384"), "no-x": {k: v for k, v in good.items() if k != "x"},
+        "d-padded": dict(good, d=good["d"] + "="), "d-short": dict(good, d=good["d"][:-3]),
+        "d-zero": dict(good, d="A" * 43), "d-other": dict(good, d=other["d"]),
+        "kid-other": dict(good, kid=other["kid"]), "y-off-curve": dict(good, y=good["x"]),
+        "kid-number": dict(good, kid=1), "d-number": dict(good, d=1), "d-null": dict(good, d=None),
+        "created": dict(good, created="2026-12-01T07:30:00Z"),
+        "created-offset": dict(good, created="2026-12-01T07:30:00+01:00"),
+        "created-month": dict(good, created="2026-13-01T07:30:00Z"), "array": [good], "string": "x",
+    }
+    files = {f"jwk-{name}": json.dumps(m).encode() for name, m in members.items()}
+    files.update({f"set-{name}": json.dumps({"keys": [other, m]}).encode() for name, m in members.items()})
+    files.update({
+        "set-duplicate": json.dumps({"keys": [good, other, good]}).encode(),
+        "set-duplicate-without-kid": json.dumps({"keys": [good, {k: v for k, v in good.items() if k != "kid"}]}).encode(),
+        "set-empty": b'{"keys": []}', "set-null": b'{"keys": null}', "set-object": b'{"keys": {}}',
+        "pkcs8": pkcs8, "sec1": sec1, "spki": spki, "pem-garbage": b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        "not-utf8": b"\xff\xfe{", "empty": b"", "garbage": b"garbage", "bad-json": b'{"keys": [}',
+        "padded": b"\n  " + json.dumps(good).encode() + b"\n\n", "too-large": b" " * (1 << 20) + json.dumps(good).encode(),
+    })
+    return files
+
+
+def test_same_codes_as_cli_for_key_files(cli: Path, tmp_path: Path) -> None:
+    files = bad_key_files(cli, tmp_path)
+    seen: dict[str, int] = {}
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        path.chmod(0o600)
+        out = run(cli, ["open", "--key", name], tmp_path, b"", ok=False)
+        errors = [x for x in out.stderr.decode().splitlines() if not x.startswith("slice-seal: warning:")]
+        want = errors[0].split(": ")[1] if out.returncode == 2 else "OK"
+        assert out.returncode in (0, 2) and (out.returncode == 0) == (not errors), (name, out.stderr)
+        try:
+            slice_seal.Keyring.load(path)
+            got = "OK"
+        except slice_seal.SliceSealError as e:
+            got = e.code
+        assert got == want, f"{name}: python {got}, CLI {want} ({errors})"
+        seen[got] = seen.get(got, 0) + 1
+    assert {"OK", "INVALID_KEY", "NOT_PRIVATE_KEY", "DUPLICATE_KID"} <= set(seen), seen

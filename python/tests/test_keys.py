@@ -102,6 +102,8 @@ def test_keyring_member_errors_name_the_member() -> None:
         err = raises(code, slice_seal.Keyring.from_jwks, {"keys": [new_jwk(), member]},
                      secrets=(good["d"], other["d"]))
         assert "keys[1]" in str(err), str(err)
+    # A single JWK with another key's kid keeps its KID_MISMATCH (as the Rust keyring).
+    raises("KID_MISMATCH", slice_seal.Keyring.from_jwk, dict(good, kid=other["kid"]))
     # Two members with one key: DUPLICATE_KID, a kind of INVALID_KEY.
     err = raises("DUPLICATE_KID", slice_seal.Keyring.from_jwks, {"keys": [good, other, dict(good, kid=None)]})
     assert isinstance(err, slice_seal.InvalidKey) and "keys[0]" in str(err) and "keys[2]" in str(err)

@@ -181,7 +181,7 @@ def _private_from_scalar(d: int, where: str) -> ec.EllipticCurvePrivateKey:
         raise InvalidKey(f"{where}: private scalar out of range") from None
 
 
-def _private_from_jwk(jwk: object, where: str) -> tuple[ec.EllipticCurvePrivateKey, str | None]:
+def _private_from_jwk(jwk: object, where: str, single: bool = False) -> tuple[ec.EllipticCurvePrivateKey, str | None]:
     """A private JWK's key and its ``created``, checked in the Rust keyring's
     order: ``d`` present, member types, kty/crv, d, x/y and kid, x/y
     belong to d, created."""
@@ -192,7 +192,11 @@ def _private_from_jwk(jwk: object, where: str) -> tuple[ec.EllipticCurvePrivateK
     key = _private_from_scalar(_b64_32(m, "d", where), where)
     try:
         claimed = _public_from_members(m, where)
-    except KidMismatch as e:  # reported as a malformed member, as the Rust keyring does
+    except KidMismatch as e:
+        # As the Rust keyring: a set member's wrong kid is a malformed member;
+        # a single JWK keeps the KID_MISMATCH it has everywhere else.
+        if single:
+            raise
         raise InvalidKey(e.message) from None
     if claimed.public_numbers() != key.public_key().public_numbers():
         raise InvalidKey(f"{where}: JWK x/y do not belong to its d")
@@ -249,8 +253,9 @@ class Keyring:
     JWKs, a single private JWK, or a PKCS#8/SEC1 PEM private key), or
     ``parse`` / ``from_jwks`` / ``from_jwk`` / ``from_pem`` / ``Keyring(keys)``.
     As the Rust ``Keyring``: ``open`` uses the key the envelope's kid names
-    (``KeyNotFound`` if there is none); a member with a ``kid`` that is not its
-    thumbprint is an ``InvalidKey``; two members with one kid ``DuplicateKid``.
+    (``KeyNotFound`` if there is none); a set member with a ``kid`` that is
+    not its thumbprint is an ``InvalidKey`` (a single JWK: ``KidMismatch``);
+    two members with one kid ``DuplicateKid``.
     """
 
     __slots__ = ("_entries",)
@@ -339,7 +344,7 @@ class Keyring:
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any]) -> Keyring:
         """From one private JWK."""
-        key, created = _private_from_jwk(jwk, "the JWK")
+        key, created = _private_from_jwk(jwk, "the JWK", single=True)
         return cls._of([_Entry(thumbprint(key.public_key()), key, created)])
 
     @classmethod
