@@ -93,6 +93,13 @@ def run_cli(case: dict[str, Any], tmp: Path) -> None:
     args: list[str] = inp["args"]
     stdin = value(inp.get("stdin", ""))
     command = args[0]
+    # Options this adapter maps onto the package; a case with another one
+    # must be taught here (or listed in NOT_APPLICABLE), not silently misread.
+    known = {"public": {"--key", "--kid", "--jwks", "--pem"},
+             "seal": {"--to", "--kid", "--form", "--field", "--submission"},
+             "open": {"--key", "--form", "--field", "--submission", "--json"}}[command]
+    unknown = [a for a in args if a.startswith("--") and a not in known]
+    assert not unknown, f"{case['id']}: the adapter does not handle {unknown}"
     if command == "public":
         ring = slice_seal.Keyring.load(tmp / required(args, "--key"))
         kid = option(args, "--kid")
