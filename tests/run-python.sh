@@ -36,8 +36,8 @@ if ! have_deps; then
 fi
 python3 -c 'import cryptography, pytest, mypy.version; print("cryptography", cryptography.__version__, "| pytest", pytest.__version__, "| mypy", mypy.version.__version__)'
 
-step "cargo build --bin slice-seal"
-cargo build --bin slice-seal
+step "cargo build --locked --bin slice-seal"
+cargo build --locked --bin slice-seal
 export SLICE_SEAL_BIN="$ROOT/target/debug/slice-seal"
 
 step "mypy --strict (python/src, python/tests)"
