@@ -3,7 +3,7 @@
 // the private key, by calling the slice-seal CLI.
 //
 //   node www/high-side.mjs [--port 8081] [--data www/data] [--key DATA/keys/private.jwk]
-//                          [--cli target/release/slice-seal]
+//                          [--cli target/release/slice-seal] [--audit DATA/audit.jsonl]
 //
 // Each stored slice is opened WITHOUT an expected context, and the
 // authenticated context the CLI reports (form, field, submission) is compared
@@ -11,8 +11,13 @@
 // wrong key) or that was sealed for another form, field or submission (moved
 // or swapped) is shown as rejected, never as an answer.
 //
-// Pages: /  (applicants), /applicant/REF  (answers per step).
-// JSON:  /api/applicants, /api/applicant/REF  (the same, for tests and tools).
+// Every envelope opened or refused is recorded by the CLI in the audit log
+// (`slice-seal open --audit`: time, kid, form, field, submission, result,
+// sha256 of the envelope; never the plaintext), synced before the answers
+// are shown.
+//
+// Pages: /  (applicants), /applicant/REF  (answers per step), /audit  (audit log).
+// JSON:  /api/applicants, /api/applicant/REF, /api/audit  (the same, for tests and tools).
 
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
@@ -29,8 +34,11 @@ const DATA = resolve(opt.data ?? process.env.DATA_DIR ?? join(WWW, 'data'));
 const DIST = resolve(opt.dist ?? process.env.DIST_DIR ?? join(WWW, 'dist'));
 const KEY = resolve(opt.key ?? join(DATA, 'keys', 'private.jwk'));
 const CLI = resolve(opt.cli ?? process.env.SLICE_SEAL_CLI ?? join(WWW, '..', 'target', 'release', 'slice-seal'));
+const AUDIT = resolve(opt.audit ?? join(DATA, 'audit.jsonl'));
 const STORE = join(DATA, 'submissions.jsonl');
 const CLI_TIMEOUT_MS = 60_000;
+/** Newest audit entries shown (the file itself keeps everything). */
+const AUDIT_SHOWN = 500;
 
 if (!existsSync(KEY)) throw new Error(`private key not found: ${KEY}`);
 if (!existsSync(CLI)) throw new Error(`slice-seal CLI not found: ${CLI} (cargo build --release)`);
@@ -53,7 +61,7 @@ function readStore() {
 function openBatch(envelopes) {
   return new Promise((ok, bad) => {
     if (envelopes.length === 0) return ok([]);
-    const child = spawn(CLI, ['open', '--key', KEY, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(CLI, ['open', '--key', KEY, '--json', '--audit', AUDIT], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
@@ -117,6 +125,20 @@ async function applicantAnswers(ref) {
     steps[rec.step].fields[field] = verdict;
   });
   return { applicant: ref, steps };
+}
+
+/** The newest audit entries, newest first (a corrupt line is shown as such). */
+function readAudit() {
+  if (!existsSync(AUDIT)) return [];
+  const lines = readFileSync(AUDIT, 'utf8').split('\n').filter((l) => l.trim());
+  return lines.slice(-AUDIT_SHOWN).reverse().map((l) => {
+    try {
+      const e = JSON.parse(l);
+      return e && typeof e === 'object' ? e : { result: 'CORRUPT_ENTRY' };
+    } catch {
+      return { result: 'CORRUPT_ENTRY' };
+    }
+  });
 }
 
 function applicants() {
@@ -209,6 +231,7 @@ function listPage(list) {
     serviceName: SERVICE,
     jsNotice: false,
     body: `<h1 class="govuk-heading-l">Applicants</h1>
+<p class="govuk-body"><a class="govuk-link" href="/audit">Audit log</a> of every slice opened or refused.</p>
 ${list.length ? `<table class="govuk-table">
 <caption class="govuk-table__caption govuk-table__caption--m">Applications received</caption>
 <thead class="govuk-table__head"><tr class="govuk-table__row">
@@ -219,6 +242,44 @@ ${list.length ? `<table class="govuk-table">
 <tbody class="govuk-table__body">
 ${rows}
 </tbody></table>` : '<p class="govuk-body">No applications yet.</p>'}`,
+  });
+}
+
+function auditPage(entries) {
+  const cell = (v) => `<td class="govuk-table__cell">${v}</td>`;
+  const rows = entries.map((e) => `<tr class="govuk-table__row" data-result="${esc(e.result)}">
+  ${cell(esc(e.time ?? ''))}
+  ${cell(e.result === 'OK'
+    ? '<strong class="govuk-tag govuk-tag--green">Opened</strong>'
+    : `<strong class="govuk-tag govuk-tag--red">Refused</strong> <span class="govuk-body-s">${esc(e.result)}</span>`)}
+  ${cell(esc(e.form ?? '–'))}
+  ${cell(esc(e.field ?? '–'))}
+  ${cell(esc(e.submission ?? '–'))}
+  ${cell(`<code>${esc(String(e.kid ?? '–').slice(0, 12))}</code>`)}
+  ${cell(`<code>${esc(String(e.sha256 ?? '').slice(0, 16))}</code>`)}
+</tr>`).join('\n');
+  return page({
+    title: 'Audit log',
+    serviceName: SERVICE,
+    jsNotice: false,
+    beforeContent: '<a href="/" class="govuk-back-link">All applicants</a>',
+    body: `<h1 class="govuk-heading-l">Audit log</h1>
+<p class="govuk-body">Every slice opened or refused on this system, newest first${entries.length >= AUDIT_SHOWN ? ` (the latest ${AUDIT_SHOWN})` : ''}.
+The log records which slice was opened, with which key, and the result. It never records an answer.</p>
+${entries.length ? `<table class="govuk-table app-audit">
+<caption class="govuk-table__caption govuk-table__caption--m">Slices opened</caption>
+<thead class="govuk-table__head"><tr class="govuk-table__row">
+<th scope="col" class="govuk-table__header">Time (UTC)</th>
+<th scope="col" class="govuk-table__header">Result</th>
+<th scope="col" class="govuk-table__header">Form</th>
+<th scope="col" class="govuk-table__header">Field</th>
+<th scope="col" class="govuk-table__header">Submission</th>
+<th scope="col" class="govuk-table__header">Key id</th>
+<th scope="col" class="govuk-table__header">Envelope SHA-256</th>
+</tr></thead>
+<tbody class="govuk-table__body">
+${rows}
+</tbody></table>` : '<p class="govuk-body">No slices opened yet.</p>'}`,
   });
 }
 
@@ -234,6 +295,8 @@ async function handle(req, res) {
   if (path.startsWith('/assets/') && serveStatic(res, DIST, path)) return;
   if (path === '/') return send(res, 200, listPage(applicants()));
   if (path === '/api/applicants') return json(res, 200, applicants());
+  if (path === '/audit') return send(res, 200, auditPage(readAudit()));
+  if (path === '/api/audit') return json(res, 200, readAudit());
   let m = /^\/applicant\/([0-9a-f]{32})$/.exec(path);
   if (m) return send(res, 200, applicantPage(await applicantAnswers(m[1])));
   m = /^\/api\/applicant\/([0-9a-f]{32})$/.exec(path);

@@ -9,7 +9,8 @@
 
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -531,7 +532,7 @@ test('g: marked inputs are cleared on a back/forward-cache pageshow and not rest
 });
 
 test('d: every page carries the strict CSP header, and nothing violated it', async () => {
-  for (const u of [`${low}/`, `${low}/apply/${ref}`, `${low}/apply/${ref}/personal-details`, `${high}/`, `${high}/applicant/${ref}`]) {
+  for (const u of [`${low}/`, `${low}/apply/${ref}`, `${low}/apply/${ref}/personal-details`, `${high}/`, `${high}/applicant/${ref}`, `${high}/audit`]) {
     const r = await fetch(u);
     assertEq(r.headers.get('content-security-policy'), EXPECTED_CSP, `CSP on ${u}`);
     assertEq(r.headers.get('x-content-type-options'), 'nosniff', `nosniff on ${u}`);
@@ -588,11 +589,13 @@ test('e: axe-core finds no accessibility violations (form steps, task list, erro
   await check('high side list');
   await page.goto(`${high}/applicant/${ref}`);
   await check('high side applicant');
+  await page.goto(`${high}/audit`);
+  await check('high side audit log');
   await ctx.close();
   const bad = results.filter(([, v]) => v.length);
   if (bad.length) console.log(JSON.stringify(bad, null, 1));
   assertEq(bad, [], 'no axe violations');
-  assertEq(results.length, 9, 'nine pages checked');
+  assertEq(results.length, 10, 'ten pages checked');
 });
 
 test('f: screenshots of a form step, the error summary and the high side', async () => {
@@ -679,6 +682,59 @@ test('h: protectForm options (jwksUrl, kid, onSealed, fetch, select multiple); a
     ['api-test', 'secret', params.get('slice-seal-submission'), 'tölle Geheimnis'],
     ['api-test', 'multi', params.get('slice-seal-submission'), '["a","c"]'],
   ], 'opened to the typed values (select multiple as a JSON array)');
+  await ctx.close();
+});
+
+test('j: the high side keeps an audit log (an entry per slice opened or refused, never a plaintext) and shows it', async () => {
+  assert(ref, 'needs test a');
+  const file = join(dataDir, 'audit.jsonl');
+  assert(existsSync(file), 'the high side writes DATA/audit.jsonl');
+  assertEq(statSync(file).mode & 0o777, 0o600, 'audit log mode 0600');
+  const count = () => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+  const before = count();
+  // The high side opens every slice of the applicant again.
+  const ans = await highAnswers(ref);
+  assert(Object.values(ans.steps).every((s) => Object.values(s.fields).every((v) => v.ok)), 'all slices opened');
+  const text = readFileSync(file, 'utf8');
+  const entries = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const fresh = entries.slice(before);
+  const latest = new Map();
+  for (const r of readStore(dataDir)) if (r.applicant === ref) latest.set(r.step, r);
+  const slices = [...latest.values()].flatMap((r) => Object.entries(r.slices).map(([field, env]) => ({ r, field, env })));
+  assertEq(fresh.length, slices.length, 'one new audit entry per slice opened');
+  for (const { r, field, env } of slices) {
+    const sha256 = createHash('sha256').update(env).digest('hex');
+    const e = fresh.find((x) => x.sha256 === sha256);
+    assert(e, `an entry with the envelope hash of ${field}`);
+    assertEq([e.result, e.form, e.field, e.submission], ['OK', r.form, field, r.submission], `${field} entry`);
+    assert(/^[A-Za-z0-9_-]{43}$/.test(e.kid), `${field} entry has the kid`);
+    assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(e.time), `RFC 3339 UTC time: ${e.time}`);
+    assertEq(Object.keys(e).sort(), ['field', 'form', 'kid', 'line', 'result', 'sha256', 'submission', 'time'], 'entry members');
+  }
+  // The tampered slice of test b was refused, and recorded so.
+  assert(entries.some((e) => e.result === 'DECRYPT_FAILED' && e.field === 'criminal-record'), 'the refused slice is in the log');
+  // Never a plaintext, in any encoding.
+  for (const v of [NAME, 'Japanese', ADDRESS_LINE.trim(), BIG.slice(100, 164), 'Ōkubo', 'arrears']) {
+    for (const e of encodings(v)) assert(!text.includes(e), `${JSON.stringify(v.slice(0, 20))} not in the audit log`);
+  }
+
+  // The audit page lists the entries, GOV.UK styled, newest first.
+  const { ctx, errors } = await newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${high}/`);
+  await Promise.all([page.waitForURL(`${high}/audit`), page.click('a[href="/audit"]')]);
+  assertEq(await page.locator('h1').innerText(), 'Audit log', 'audit page heading');
+  const rows = page.locator('table.govuk-table tbody tr');
+  assertEq(await rows.count(), entries.length, 'a row per entry');
+  assert(await page.locator('tr[data-result="OK"] .govuk-tag--green').count() >= slices.length, 'opened entries tagged');
+  assert(await page.locator('tr[data-result="DECRYPT_FAILED"] .govuk-tag--red').count() >= 1, 'refused entries tagged');
+  assertEq(await rows.first().getAttribute('data-result'), fresh[fresh.length - 1].result, 'newest first');
+  const html = await page.content();
+  for (const v of [NAME, 'Japanese', 'Ōkubo']) assert(!html.includes(v), 'no answer on the audit page');
+  const api = await fetch(`${high}/api/audit`).then((x) => x.json());
+  assertEq(api.length, entries.length, '/api/audit lists the entries');
+  await page.screenshot({ path: join(ARTIFACTS, 'high-side-audit.png'), fullPage: true });
+  assertEq(errors, [], 'no console errors');
   await ctx.close();
 });
 
