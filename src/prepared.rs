@@ -110,8 +110,8 @@ pub(crate) fn mul_by_generator(k: &Scalar) -> ProjectivePoint {
     GENERATOR.mul(k)
 }
 
-/// An ephemeral key pair for one slice: used once, zeroized on drop.
-#[derive(Clone)]
+/// An ephemeral key pair for one slice: used once, zeroized on drop. Not
+/// `Clone`: a copy would let two slices share `enc`, key and nonce.
 pub(crate) struct Ephemeral {
     pub(crate) scalar: NonZeroScalar,
     pub(crate) enc: [u8; 65],

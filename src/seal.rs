@@ -185,12 +185,25 @@ fn open_envelope_hpke(
 /// assert_eq!(Sealer::pinned(other.public_key().clone(), &kid).unwrap_err().code(), "KID_MISMATCH");
 /// # Ok::<(), slice_seal::Error>(())
 /// ```
-#[derive(Clone)]
+///
+/// A clone shares the recipient and its table but starts with no prepared
+/// key pairs: each prepared secret can be taken by one `Sealer` only.
 pub struct Sealer {
     recipient: PublicKey,
     pk_rm: [u8; ENC_LEN],
     table: FixedBaseTable,
     pool: Vec<Ephemeral>,
+}
+
+impl Clone for Sealer {
+    fn clone(&self) -> Self {
+        Sealer {
+            recipient: self.recipient.clone(),
+            pk_rm: self.pk_rm,
+            table: self.table.clone(),
+            pool: Vec::new(),
+        }
+    }
 }
 
 impl core::fmt::Debug for Sealer {

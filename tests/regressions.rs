@@ -261,3 +261,34 @@ fn largest_slice_round_trips_and_one_more_byte_is_refused() {
         "MALFORMED_ENVELOPE"
     );
 }
+
+/// Issue 14: a cloned `Sealer` used to copy its prepared ephemeral keys, so
+/// the original and the clone sealed two slices with the same `enc`, key and
+/// nonce (XOR of ciphertexts = XOR of plaintexts). A clone now starts empty.
+#[test]
+fn cloned_sealer_never_reuses_a_prepared_ephemeral_key() {
+    let key = PrivateKey::generate().unwrap();
+    let ctx = Context::new("f", "a").unwrap();
+    let mut sealer = slice_seal::Sealer::new(key.public_key().clone());
+    assert_eq!(sealer.prepare(4).unwrap(), 4);
+    let mut clone = sealer.clone();
+    assert_eq!(
+        clone.prepared(),
+        0,
+        "a clone must not carry prepared secrets"
+    );
+    assert_eq!(sealer.prepared(), 4);
+    let mut encs = std::collections::HashSet::new();
+    for i in 0..4u8 {
+        for s in [&mut sealer, &mut clone] {
+            let text = s.seal(&[i; 16], &ctx).unwrap();
+            let env = Envelope::parse(&text).unwrap();
+            assert!(encs.insert(env.enc().to_vec()), "enc reused after clone");
+            assert_eq!(
+                slice_seal::open(&key, &text, Some(&ctx)).unwrap().plaintext,
+                [i; 16]
+            );
+        }
+    }
+    assert_eq!(encs.len(), 8);
+}
