@@ -111,7 +111,8 @@ impl Keyring {
                         keys.len()
                     )));
                 }
-                for (i, value) in keys.into_iter().enumerate() {
+                let mut members = keys.into_iter().enumerate();
+                let added = members.by_ref().try_for_each(|(i, value)| {
                     let at = format!("keys[{i}]");
                     let (key, created) = member(value, Some(&at))?;
                     let kid = key.kid();
@@ -120,8 +121,13 @@ impl Keyring {
                             "keys[{j}] and keys[{i}] have the same kid {kid}"
                         )));
                     }
-                    ring.add(key, created)?;
+                    ring.add(key, created)
+                });
+                if added.is_err() {
+                    // The members not read yet still hold their secrets.
+                    members.for_each(|(_, v)| scrub(v));
                 }
+                added?;
             }
             Some(_) => return Err(Error::key("keyring \"keys\" is not an array")),
         }
@@ -297,6 +303,15 @@ impl Keyring {
     }
 }
 
+/// Zeroize the `"d"` string of a member that is not used.
+fn scrub(value: Value) {
+    if let Value::Object(mut map) = value
+        && let Some(Value::String(d)) = map.remove("d")
+    {
+        drop(Zeroizing::new(d));
+    }
+}
+
 /// A private key and its creation time from one JSON member; `at` names it
 /// in messages (`keys[3]`; `None` for a single JWK).
 fn member(value: Value, at: Option<&str>) -> Result<(PrivateKey, Option<String>)> {
@@ -390,6 +405,120 @@ pub(crate) fn is_rfc3339_utc(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seal::seal;
+
+    fn code<T>(r: Result<T>) -> &'static str {
+        match r {
+            Ok(_) => "OK",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn parse_round_trip_and_errors() {
+        let (a, b) = (
+            PrivateKey::generate().unwrap(),
+            PrivateKey::generate().unwrap(),
+        );
+        let mut ring = Keyring::new();
+        ring.add(a.clone(), Some("2026-12-01T07:30:00Z".into()))
+            .unwrap();
+        ring.add(b.clone(), None).unwrap();
+        let text = ring.to_json();
+        let back = Keyring::parse(&text).unwrap();
+        let listed: Vec<(String, Option<&str>)> = back.iter().map(|(k, c)| (k.kid(), c)).collect();
+        assert_eq!(
+            listed,
+            [(a.kid(), Some("2026-12-01T07:30:00Z")), (b.kid(), None)]
+        );
+        assert_eq!(back.public_jwks().keys.len(), 2);
+        assert!(!back.public_jwks().to_json().contains("\"d\""));
+        assert!(!format!("{back:?}").contains(a.to_jwk().d.unwrap().expose()));
+
+        // One key: a private JWK or a PEM.
+        assert_eq!(Keyring::parse(&a.to_jwk().to_json()).unwrap().len(), 1);
+        assert_eq!(Keyring::parse(&a.to_pkcs8_pem()).unwrap().len(), 1);
+
+        let ja = a.to_jwk().to_json();
+        let pa = a.public_key().to_jwk().to_json();
+        assert_eq!(code(ring.add(a.clone(), None)), "DUPLICATE_KID");
+        assert_eq!(
+            code(Keyring::from_keys([a.clone(), a.clone()])),
+            "DUPLICATE_KID"
+        );
+        assert_eq!(
+            code(Keyring::parse(&format!("{{\"keys\":[{},{}]}}", *ja, *ja))),
+            "DUPLICATE_KID"
+        );
+        assert_eq!(code(Keyring::parse(&pa)), "NOT_PRIVATE_KEY");
+        assert_eq!(
+            code(Keyring::parse(&format!("{{\"keys\":[{}]}}", *pa))),
+            "NOT_PRIVATE_KEY"
+        );
+        assert_eq!(
+            code(Keyring::parse(&a.public_key().to_spki_pem())),
+            "NOT_PRIVATE_KEY"
+        );
+        let e = Keyring::parse(&format!("{{\"keys\":[{},{{\"d\":7}}]}}", *ja)).unwrap_err();
+        assert_eq!(e.code(), "INVALID_KEY");
+        assert!(e.to_string().contains("keys[1]"), "{e}");
+        assert_eq!(
+            code(ring.add(b.clone(), Some("now".into()))),
+            "DUPLICATE_KID"
+        );
+        let mut other = Keyring::new();
+        assert_eq!(
+            code(other.add(a.clone(), Some("now".into()))),
+            "INVALID_KEY"
+        );
+        assert_eq!(
+            code(other.merge(Keyring::from_keys([b.clone()]).unwrap())),
+            "OK"
+        );
+        assert_eq!(
+            code(other.merge(Keyring::from_keys([b.clone()]).unwrap())),
+            "DUPLICATE_KID"
+        );
+        assert_eq!(other.len(), 1);
+    }
+
+    #[test]
+    fn each_envelope_opens_with_its_key() {
+        let (a, b, c) = (
+            PrivateKey::generate().unwrap(),
+            PrivateKey::generate().unwrap(),
+            PrivateKey::generate().unwrap(),
+        );
+        let ctx = Context::new("f", "x").unwrap();
+        let ring = Keyring::from_keys([a.clone(), b.clone()]).unwrap();
+        let envs: Vec<String> = (0..40)
+            .map(|i| {
+                let key = [&a, &b, &c][i % 3];
+                seal(key.public_key(), &[i as u8], &ctx).unwrap()
+            })
+            .collect();
+        let refs: Vec<&str> = envs.iter().map(String::as_str).collect();
+        let results = ring.open_batch(&refs, Some(&ctx));
+        for (i, r) in results.iter().enumerate() {
+            match i % 3 {
+                2 => assert_eq!(r.as_ref().unwrap_err(), &Error::KeyNotFound(c.kid())),
+                k => {
+                    let o = r.as_ref().unwrap();
+                    assert_eq!(o.plaintext, [i as u8]);
+                    assert_eq!(o.kid, [&a, &b][k].kid());
+                }
+            }
+        }
+        assert_eq!(code(ring.open("garbage", None)), "MALFORMED_ENVELOPE");
+        let mut only_b = Keyring::from_keys([a.clone(), b.clone()]).unwrap();
+        only_b.retain_kid(&b.kid()).unwrap();
+        assert_eq!(code(only_b.open(&envs[0], None)), "KEY_NOT_FOUND");
+        assert_eq!(only_b.open(&envs[1], None).unwrap().plaintext, [1]);
+        assert_eq!(code(only_b.retain_kid(&a.kid())), "KEY_NOT_FOUND");
+        assert_eq!(code(only_b.remove(&a.kid())), "KEY_NOT_FOUND");
+        assert_eq!(only_b.remove(&b.kid()).unwrap().kid(), b.kid());
+        assert!(only_b.is_empty());
+    }
 
     #[test]
     fn rfc3339_utc() {
