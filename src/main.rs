@@ -424,6 +424,28 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     struct KeyFile {
         text: Zeroizing<String>,
         loose_mode: Option<u32>,
+        stamp: Stamp,
+    }
+
+    /// What identifies a file's version: inode, length, modification time.
+    #[derive(Debug, PartialEq, Eq)]
+    struct Stamp(u64, u64, Option<std::time::SystemTime>);
+
+    fn stamp(meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let ino = 0;
+        Stamp(ino, meta.len(), meta.modified().ok())
+    }
+
+    /// The stamp of `path` now (`None` if it does not exist).
+    fn current_stamp(path: &Path) -> io::Result<Option<Stamp>> {
+        match fs::metadata(path) {
+            Ok(m) => Ok(Some(stamp(&m))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     impl KeyFile {
@@ -491,6 +513,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             Ok(s) => Ok(Some(KeyFile {
                 text: Zeroizing::new(s.to_owned()),
                 loose_mode,
+                stamp: stamp(&meta),
             })),
             Err(_) => Err(Fatal::new(
                 "INVALID_KEY",
@@ -646,21 +669,61 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         write_stdout(public.as_bytes())
     }
 
+    /// A lock file beside a keyring (`.NAME.lock`) held while it is read
+    /// and rewritten, so that two writers cannot lose each other's update.
+    /// Removed on drop.
+    struct Lock(PathBuf);
+
+    impl Lock {
+        fn acquire(path: &Path) -> Result<Lock, Fatal> {
+            let name = path
+                .file_name()
+                .ok_or_else(|| {
+                    Fatal::new("IO_ERROR", format!("{} is not a file name", path.display()))
+                })?
+                .to_string_lossy()
+                .into_owned();
+            let lock = parent_dir(path).join(format!(".{name}.lock"));
+            match create_private(&lock) {
+                Ok(_) => Ok(Lock(lock)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(Fatal::new(
+                    "FILE_EXISTS",
+                    format!(
+                        "{} exists: another slice-seal is changing {}; if none is running, remove it",
+                        lock.display(),
+                        path.display()
+                    ),
+                )),
+                Err(e) => Err(io_fatal(&lock, "create", e)),
+            }
+        }
+    }
+
+    impl Drop for Lock {
+        fn drop(&mut self) {
+            let _ = fs::remove_file(&self.0);
+        }
+    }
+
     /// Add a new key to a keyring file (created if missing), atomically.
     fn keygen_add_to(path: &Path, strict: bool) -> Outcome {
         collapse((|| {
-            let mut ring = match fatal(read_key_file(path, true))? {
-                Some(file) => fatal(parse_key_file(path, &file, strict))?,
+            let _lock = fatal(Lock::acquire(path))?;
+            let file = fatal(read_key_file(path, true))?;
+            let mut ring = match &file {
+                Some(file) => fatal(parse_key_file(path, file, strict))?,
                 None => Keyring::new(),
             };
             let key = fatal(PrivateKey::generate())?;
             fatal(ring.add(key.clone(), Some(now_rfc3339())))?;
-            fatal(write_keyring(path, &ring))?;
+            fatal(write_keyring(path, &ring, file.map(|f| f.stamp)))?;
             Ok(print_public(&key))
         })())
     }
 
-    fn write_keyring(path: &Path, ring: &Keyring) -> Result<(), Fatal> {
+    /// Replace the keyring file `path`, read as `read` (`None`: it did not
+    /// exist), refusing if another process changed it meanwhile.
+    fn write_keyring(path: &Path, ring: &Keyring, read: Option<Stamp>) -> Result<(), Fatal> {
         let mut json = ring.to_json();
         // No reallocation of the secret-holding buffer: copy into one sized
         // for the newline.
@@ -668,7 +731,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         text.push_str(&json);
         text.push('\n');
         zeroize::Zeroize::zeroize(&mut *json);
-        write_atomic(path, text.as_bytes())
+        write_atomic(path, text.as_bytes(), Some(&read))
     }
 
     /// Open a new file with mode 0600 from the start (no window in which it
@@ -706,7 +769,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             }
             return Ok(());
         }
-        write_atomic(path, contents)
+        write_atomic(path, contents, None)
     }
 
     /// The directory holding `path` ("." for a bare file name).
@@ -729,8 +792,14 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// Write a 0600 temporary file beside `path`, then rename it over
-    /// `path`, so `path` is always either the old or the new content.
-    fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Fatal> {
+    /// `path`, so `path` is always either the old or the new content. With
+    /// `unchanged`, refuse (and write nothing) if `path` is no longer the
+    /// version read: another writer's update is not silently lost.
+    fn write_atomic(
+        path: &Path,
+        contents: &[u8],
+        unchanged: Option<&Option<Stamp>>,
+    ) -> Result<(), Fatal> {
         let dir = parent_dir(path);
         let name = path
             .file_name()
@@ -749,6 +818,19 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         let mut f = create_private(&tmp).map_err(|e| io_fatal(&tmp, "create", e))?;
         let written = f.write_all(contents).and_then(|()| f.sync_all());
         drop(f);
+        if let Some(read) = unchanged {
+            let now = current_stamp(path);
+            if !matches!(&now, Ok(n) if n == read) {
+                let _ = fs::remove_file(&tmp);
+                return Err(Fatal::new(
+                    "IO_ERROR",
+                    format!(
+                        "{} changed while it was being updated; nothing written: run the command again",
+                        path.display()
+                    ),
+                ));
+            }
+        }
         if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
             let _ = fs::remove_file(&tmp);
             return Err(io_fatal(path, "write", e));
@@ -800,9 +882,12 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn keyring_remove(path: &Path, kid: &str, strict: bool) -> Outcome {
         collapse((|| {
-            let file = fatal(read_key_file(path, false))?
-                .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())));
-            let mut ring = fatal(parse_key_file(path, &fatal(file)?, strict))?;
+            let _lock = fatal(Lock::acquire(path))?;
+            let file =
+                fatal(fatal(read_key_file(path, false))?.ok_or_else(|| {
+                    Fatal::new("IO_ERROR", format!("cannot read {}", path.display()))
+                }))?;
+            let mut ring = fatal(parse_key_file(path, &file, strict))?;
             fatal(ring.remove(kid).map_err(|e| key_fatal(path, e)))?;
             if ring.is_empty() {
                 return Err(Outcome::Fatal(Fatal::new(
@@ -813,7 +898,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     ),
                 )));
             }
-            fatal(write_keyring(path, &ring))?;
+            fatal(write_keyring(path, &ring, Some(file.stamp)))?;
             Ok(Outcome::Ok)
         })())
     }

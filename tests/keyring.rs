@@ -709,6 +709,75 @@ fn keygen_add_to_creates_appends_and_keeps_every_key() {
     assert_eq!(dir.names("."), ["ring.jwks"]);
 }
 
+/// Writers of one keyring exclude each other (a lock file beside it): no
+/// key whose public half was printed is ever lost by a concurrent update.
+#[test]
+fn concurrent_keygen_add_to_loses_no_key() {
+    let dir = TempDir::new("concurrent");
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            Command::new(BIN)
+                .args(["keygen", "--add-to", "ring.jwks"])
+                .current_dir(dir.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut printed = Vec::new();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        match code(&o) {
+            0 => printed.push(PublicKey::from_jwk_json(stdout(&o).trim()).unwrap().kid()),
+            2 => {
+                let err = stderr(&o);
+                assert!(
+                    err.starts_with("slice-seal: FILE_EXISTS: ")
+                        || err.starts_with("slice-seal: IO_ERROR: "),
+                    "{err}"
+                );
+            }
+            other => panic!("status {other}: {}", stderr(&o)),
+        }
+    }
+    assert!(!printed.is_empty());
+    let ring = slice_seal::Keyring::parse(&dir.read("ring.jwks")).unwrap();
+    let mut in_ring: Vec<String> = ring.iter().map(|(k, _)| k.kid()).collect();
+    in_ring.sort();
+    printed.sort();
+    assert_eq!(
+        in_ring, printed,
+        "every key printed is in the keyring, and only those"
+    );
+    assert_eq!(
+        dir.names("."),
+        ["ring.jwks"],
+        "no lock or temporary file left"
+    );
+
+    // A lock left by another writer: refused, nothing changed, the lock kept.
+    let before = dir.read("ring.jwks");
+    dir.write(".ring.jwks.lock", "");
+    for args in [
+        &["keygen", "--add-to", "ring.jwks"][..],
+        &[
+            "keyring",
+            "remove",
+            "--key",
+            "ring.jwks",
+            "--kid",
+            &printed[0],
+        ][..],
+    ] {
+        let err = assert_fatal(&run(dir.path(), args, b""), "FILE_EXISTS");
+        assert!(err.contains(".ring.jwks.lock"), "{err}");
+        assert_eq!(dir.read("ring.jwks"), before);
+        assert_eq!(dir.names("."), [".ring.jwks.lock", "ring.jwks"]);
+    }
+}
+
 /// Plain output: line N of stdout is input line N; a plaintext that would
 /// break that (line break, control character, not UTF-8) is refused with a
 /// code pointing to --json, --out-dir and --raw.
