@@ -1072,9 +1072,10 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         s
     }
 
-    /// Create `dir` (mode 0700) or check that it is an empty directory, so
-    /// that every `NNNNNN.bin` in it after the run is from this run.
-    fn prepare_out_dir(dir: &Path) -> Result<(), Fatal> {
+    /// Check that `dir` is an empty directory (so that every `NNNNNN.bin`
+    /// in it after the run is from this run) or absent: `Ok(true)` if it is
+    /// to be created.
+    fn check_out_dir(dir: &Path) -> Result<bool, Fatal> {
         match fs::read_dir(dir) {
             Ok(mut entries) => {
                 if entries.next().is_some() {
@@ -1086,20 +1087,23 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                         ),
                     ));
                 }
-                Ok(())
+                Ok(false)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let mut b = fs::DirBuilder::new();
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::DirBuilderExt;
-                    b.mode(0o700);
-                }
-                b.create(dir)
-                    .map_err(|e| io_fatal(dir, "create directory", e))
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
             Err(e) => Err(io_fatal(dir, "read directory", e)),
         }
+    }
+
+    /// Create the output directory, mode 0700.
+    fn create_out_dir(dir: &Path) -> Result<(), Fatal> {
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir)
+            .map_err(|e| io_fatal(dir, "create directory", e))
     }
 
     /// `dir/NNNNNN.bin` holding `bytes`, written to a temporary name first:
@@ -1149,9 +1153,20 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 }
             };
             let ring = fatal(load_keyring(&args.key))?;
+            // Every check before anything is created.
+            let create_dir = match &args.out_dir {
+                Some(dir) => fatal(check_out_dir(dir))?,
+                None => false,
+            };
+            let mut audit = match &args.audit {
+                Some(path) => Some((path.as_path(), fatal(open_audit(path))?)),
+                None => None,
+            };
             let mode = match args.out_dir {
                 Some(dir) => {
-                    fatal(prepare_out_dir(&dir))?;
+                    if create_dir {
+                        fatal(create_out_dir(&dir))?;
+                    }
                     Mode::Dir {
                         dir,
                         json: args.json,
@@ -1159,10 +1174,6 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 }
                 None if args.json => Mode::Json,
                 None => Mode::Plain { raw: args.raw },
-            };
-            let mut audit = match &args.audit {
-                Some(path) => Some((path.as_path(), fatal(open_audit(path))?)),
-                None => None,
             };
             let mut input = Vec::new();
             fatal(

@@ -911,6 +911,22 @@ fn out_dir_writes_one_complete_file_per_slice() {
     );
     assert_fatal(&o, "FILE_EXISTS");
     assert_eq!(dir.names("out").len(), 3);
+    // ... and before the audit log is created.
+    let o = run(
+        dir.path(),
+        &[
+            "open",
+            "--key",
+            "k.jwk",
+            "--out-dir",
+            "out",
+            "--audit",
+            "a.jsonl",
+        ],
+        input.as_bytes(),
+    );
+    assert_fatal(&o, "FILE_EXISTS");
+    assert!(!dir.file("a.jsonl").exists());
 
     // An existing empty directory is fine; with --json, stdout names the files.
     fs::create_dir(dir.file("out2")).unwrap();
