@@ -13,7 +13,7 @@
 //! stderr may contain a secret (`d`) of a key file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -56,23 +56,9 @@ fn secrets_of(text: &[u8], out: &mut Vec<String>) {
     }
 }
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let p =
-            std::env::temp_dir().join(format!("slice-seal-bad-cli-{}-{tag}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "common/process.rs"]
+mod process;
+use process::TempDir;
 
 fn run_case(case: &Value, dir: &Path) -> Result<(), String> {
     let input = &case["input"];
@@ -204,7 +190,7 @@ fn cli_bad_input_catalogue() {
         let id = case["id"].as_str().unwrap();
         let dir = TempDir::new(&i.to_string());
         let r = if ids.insert(id) {
-            run_case(case, &dir.0)
+            run_case(case, dir.path())
         } else {
             Err("duplicate id".into())
         };

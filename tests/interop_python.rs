@@ -5,59 +5,19 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Value, json};
 use slice_seal::PrivateKey;
 
-const BIN: &str = env!("CARGO_BIN_EXE_slice-seal");
+#[path = "common/process.rs"]
+mod process;
+use process::{BIN, TempDir, run_program as run};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("slice-seal-py-{}-{tag}", std::process::id()));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(program: &str, args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run {program}: {e} (is python3 installed? run `bash .ci/setup`)")
-        });
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
 }
 
 /// Run tests/python/interop.py; panics with its stderr unless it succeeds.
@@ -94,9 +54,13 @@ fn cli(args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
 
 /// A key made by the CLI, with every file both sides need.
 fn keys(dir: &TempDir) -> PrivateKey {
-    let out = cli(&["keygen", "--out", "private.jwk"], &dir.0, b"");
+    let out = cli(&["keygen", "--out", "private.jwk"], dir.path(), b"");
     fs::write(dir.file("public.jwk"), &out.stdout).unwrap();
-    let out = cli(&["public", "--key", "private.jwk", "--pem"], &dir.0, b"");
+    let out = cli(
+        &["public", "--key", "private.jwk", "--pem"],
+        dir.path(),
+        b"",
+    );
     fs::write(dir.file("public.pem"), &out.stdout).unwrap();
     let key = PrivateKey::parse(&fs::read_to_string(dir.file("private.jwk")).unwrap()).unwrap();
     fs::write(dir.file("private.pem"), key.to_pkcs8_pem().as_bytes()).unwrap();
@@ -164,7 +128,7 @@ fn cli_seals_python_opens() {
         if let Some(s) = sub {
             args.extend_from_slice(&["--submission", s]);
         }
-        let out = cli(&args, &dir.0, &pt);
+        let out = cli(&args, dir.path(), &pt);
         let envelope = String::from_utf8(out.stdout).unwrap().trim_end().to_owned();
         let mut case = case_json(form, &field, sub, &pt);
         case["envelope"] = json!(envelope);
@@ -181,7 +145,7 @@ fn cli_seals_python_opens() {
             "--cases",
             "cases.json",
         ],
-        &dir.0,
+        dir.path(),
     );
     let n = all.len();
     assert_eq!(v, json!({"cases": n, "opened": 2 * n, "moved_rejected": n}));
@@ -208,7 +172,7 @@ fn python_seals_cli_opens() {
             "--out",
             "out.json",
         ],
-        &dir.0,
+        dir.path(),
     );
     assert_eq!(v, json!({"sealed": input.len()}));
     let sealed: Vec<Value> =
@@ -222,7 +186,7 @@ fn python_seals_cli_opens() {
     }
     let out = cli(
         &["open", "--key", "private.jwk", "--json"],
-        &dir.0,
+        dir.path(),
         lines.as_bytes(),
     );
     let results: Vec<Value> = String::from_utf8(out.stdout)
@@ -266,7 +230,7 @@ fn python_seals_cli_opens() {
         if let Some(s) = sub {
             args.extend_from_slice(&["--submission", s]);
         }
-        let out = cli(&args, &dir.0, env.as_bytes());
+        let out = cli(&args, dir.path(), env.as_bytes());
         let mut want = pt.clone();
         want.push(b'\n');
         assert_eq!(out.stdout, want);
@@ -281,7 +245,7 @@ fn python_seals_cli_opens() {
                 "--field",
                 "elsewhere",
             ],
-            &dir.0,
+            dir.path(),
             env.as_bytes(),
         );
         assert_eq!(moved.status.code(), Some(1));
