@@ -11,19 +11,7 @@ use slice_seal::{Context, Envelope, Jwks, PrivateKey, PublicKey, Sealer};
 
 #[path = "common/process.rs"]
 mod process;
-use process::{BIN, TempDir, run_cli as run};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
+use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 
 #[track_caller]
 fn assert_ok(o: &Output) {

@@ -16,19 +16,7 @@ use slice_seal::{Context, Jwks, PrivateKey, PublicKey, seal};
 
 #[path = "common/process.rs"]
 mod process;
-use process::{BIN, TempDir, run_cli as run, run_cli as run_os};
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
+use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 
 #[track_caller]
 fn assert_ok(o: &Output) {
@@ -1010,7 +998,7 @@ fn usage_errors_are_one_coded_line() {
             .collect(),
     ];
     for args in &cases {
-        let o = run_os(dir.path(), args, b"");
+        let o = run(dir.path(), args, b"");
         let err = assert_fatal(&o, "USAGE");
         assert!(err.contains("--help"), "{args:?}: {err}");
     }

@@ -102,3 +102,18 @@ pub fn run_cli<S: AsRef<OsStr>>(dir: &Path, args: &[S], stdin: &[u8]) -> Output 
     );
     out
 }
+
+/// Stdout as UTF-8 text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// Stderr as UTF-8 text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// The exit status (the process must have exited, not been killed).
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
