@@ -131,52 +131,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// or a JSON error object with --json) and the others are still opened;
         /// the exit status is then 1. No key in the keyring with the
         /// envelope's kid: KEY_NOT_FOUND.
-        Open {
-            #[command(flatten)]
-            key: KeyArgs,
-            /// Require this form id (with --field).
-            #[arg(
-                long,
-                value_name = "ID",
-                requires = "field",
-                allow_hyphen_values = true
-            )]
-            form: Option<String>,
-            /// Require this field name (with --form).
-            #[arg(
-                long,
-                value_name = "NAME",
-                requires = "form",
-                allow_hyphen_values = true
-            )]
-            field: Option<String>,
-            /// Require this submission id (with --form and --field).
-            #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
-            submission: Option<String>,
-            /// One JSON object per envelope:
-            /// {"line","kid","form","field","submission","plaintext"} (or
-            /// "plaintext_b64", base64url, if the plaintext is not UTF-8; or
-            /// "file" with --out-dir), or {"line","error":{"code","message"}}.
-            #[arg(long)]
-            json: bool,
-            /// Plain output of any plaintext as it is (line breaks included):
-            /// the output lines may then not match the input lines.
-            #[arg(long, conflicts_with_all = ["json", "out_dir"])]
-            raw: bool,
-            /// Write each plaintext to DIR/NNNNNN.bin (N: input line number,
-            /// 6 digits or more), mode 0600, via a temporary file and a rename.
-            /// DIR must be empty or absent (it is then created, mode 0700).
-            /// Failed lines give no file and are reported; stdout is empty
-            /// unless --json.
-            #[arg(long, value_name = "DIR")]
-            out_dir: Option<PathBuf>,
-            /// Append one JSON line per envelope opened or refused to FILE
-            /// (time, line, kid, form, field, submission, result, sha256 of
-            /// the envelope text; never the plaintext), synced to disk before
-            /// any plaintext of the batch is written out.
-            #[arg(long, value_name = "FILE")]
-            audit: Option<PathBuf>,
-        },
+        Open(OpenArgs),
         /// Inspect or edit a keyring.
         Keyring {
             #[command(subcommand)]
@@ -322,25 +277,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 field,
                 submission,
             } => seal_cmd(&to, kid.as_deref(), form, field, submission),
-            Command::Open {
-                key,
-                form,
-                field,
-                submission,
-                json,
-                raw,
-                out_dir,
-                audit,
-            } => open_cmd(OpenArgs {
-                key,
-                form,
-                field,
-                submission,
-                json,
-                raw,
-                out_dir,
-                audit,
-            }),
+            Command::Open(args) => open_cmd(args),
             Command::Keyring { command } => match command {
                 KeyringCommand::List { key } => keyring_list(&key),
                 KeyringCommand::Remove { key, kid, strict } => keyring_remove(&key, &kid, strict),
@@ -942,14 +879,52 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ----------------------------------------------------------------- open
 
+    /// `open`'s options.
+    #[derive(Args, Debug)]
     struct OpenArgs {
+        #[command(flatten)]
         key: KeyArgs,
+        /// Require this form id (with --field).
+        #[arg(
+            long,
+            value_name = "ID",
+            requires = "field",
+            allow_hyphen_values = true
+        )]
         form: Option<String>,
+        /// Require this field name (with --form).
+        #[arg(
+            long,
+            value_name = "NAME",
+            requires = "form",
+            allow_hyphen_values = true
+        )]
         field: Option<String>,
+        /// Require this submission id (with --form and --field).
+        #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
         submission: Option<String>,
+        /// One JSON object per envelope:
+        /// {"line","kid","form","field","submission","plaintext"} (or
+        /// "plaintext_b64", base64url, if the plaintext is not UTF-8; or
+        /// "file" with --out-dir), or {"line","error":{"code","message"}}.
+        #[arg(long)]
         json: bool,
+        /// Plain output of any plaintext as it is (line breaks included):
+        /// the output lines may then not match the input lines.
+        #[arg(long, conflicts_with_all = ["json", "out_dir"])]
         raw: bool,
+        /// Write each plaintext to DIR/NNNNNN.bin (N: input line number,
+        /// 6 digits or more), mode 0600, via a temporary file and a rename.
+        /// DIR must be empty or absent (it is then created, mode 0700).
+        /// Failed lines give no file and are reported; stdout is empty
+        /// unless --json.
+        #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+        /// Append one JSON line per envelope opened or refused to FILE
+        /// (time, line, kid, form, field, submission, result, sha256 of
+        /// the envelope text; never the plaintext), synced to disk before
+        /// any plaintext of the batch is written out.
+        #[arg(long, value_name = "FILE")]
         audit: Option<PathBuf>,
     }
 
