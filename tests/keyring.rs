@@ -969,6 +969,61 @@ fn audit_log_records_every_envelope_and_never_a_plaintext() {
 
 /// Every argument parsing error is one `slice-seal: USAGE: ...` line with
 /// status 2; --help and --version still print normally with status 0.
+/// The audit log is on disk before any plaintext leaves the process: traced
+/// with strace (installed by .ci/setup), the audit file's fdatasync/fsync
+/// comes after its write and before the first write to stdout.
+#[test]
+fn audit_log_is_synced_before_any_plaintext_is_written() {
+    let dir = TempDir::new("audit-sync");
+    let key = PrivateKey::generate().unwrap();
+    dir.write("k.jwk", private_json(&key));
+    let c = ctx("f", "x");
+    let input = format!(
+        "{}\n{}\n",
+        seal(key.public_key(), b"first", &c).unwrap(),
+        seal(key.public_key(), b"second", &c).unwrap()
+    );
+    let trace = dir.file("trace.log");
+    let args = [
+        "-f",
+        "-e",
+        "trace=openat,write,fdatasync,fsync",
+        "-o",
+        trace.to_str().unwrap(),
+        BIN,
+        "open",
+        "--key",
+        "k.jwk",
+        "--audit",
+        "audit.jsonl",
+    ];
+    let o = process::run_program("strace", &args, dir.path(), input.as_bytes());
+    assert_eq!(code(&o), 0, "stderr: {}", stderr(&o));
+    assert_eq!(stdout(&o), "first\nsecond\n");
+    let log = fs::read_to_string(&trace).unwrap();
+    let calls: Vec<&str> = log
+        .lines()
+        .map(|l| l.split_once(' ').map_or(l, |(_, call)| call.trim_start()))
+        .collect();
+    let fd = calls
+        .iter()
+        .find(|c| c.starts_with("openat(") && c.contains("\"audit.jsonl\""))
+        .and_then(|c| c.rsplit_once("= "))
+        .map(|(_, fd)| fd.trim().to_owned())
+        .expect("the audit file is opened");
+    let at = |pred: &dyn Fn(&str) -> bool| calls.iter().position(|c| pred(c));
+    let written = at(&|c| c.starts_with(&format!("write({fd}, "))).expect("audit written");
+    let synced = at(&|c| {
+        c.starts_with(&format!("fdatasync({fd})")) || c.starts_with(&format!("fsync({fd})"))
+    })
+    .expect("audit synced");
+    let plaintext = at(&|c| c.starts_with("write(1, ")).expect("plaintext written");
+    assert!(
+        written < synced && synced < plaintext,
+        "order: audit write {written}, sync {synced}, stdout write {plaintext}\n{log}"
+    );
+}
+
 #[test]
 fn usage_errors_are_one_coded_line() {
     let dir = TempDir::new("usage");
