@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # Every WebAssembly test of slice-seal:
-#   1. tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium and headless
-#      Firefox — the same suite, the environment chosen here by env vars;
+#   1. tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium, headless
+#      Firefox and WebKit (WebKitGTK's MiniBrowser under Xvfb) — the same
+#      suite, the environment chosen here by env vars;
 #   2. .ci/build-pkg, then the npm consumer tests (tests/npm/run.mjs: Vite,
 #      webpack, plain module page, Node import/require, @hpke/core, npm pack).
 # A run counts only if it printed `test result: ok. N passed` with N > 0 and
 # no "skipping" line (the runner exits 0 and skips when misconfigured).
 #
 #   bash tests/run-wasm.sh            everything
-#   WASM_ENVS="node chrome" bash tests/run-wasm.sh     a subset (node chrome firefox npm)
+#   WASM_ENVS="node chrome" bash tests/run-wasm.sh     a subset (node chrome firefox webkit npm)
 #
 # Needs what .ci/setup installs (wasm32 target, wasm-bindgen-cli, wasm-pack,
-# chromium + chromedriver, firefox-esr + geckodriver, tests/node_modules).
+# chromium + chromedriver, firefox-esr + geckodriver, webkit2gtk-driver + xvfb,
+# tests/node_modules).
+#
+# WebKit: wasm-bindgen-test-runner knows no WebKitGTK driver, and its Safari
+# mode sends empty capabilities, so WebKitWebDriver is handed to it as
+# GECKODRIVER: that mode starts the driver with --port=N and sends
+# .ci/webdriver-webkit.json as W3C alwaysMatch capabilities (browserName
+# MiniBrowser, webkitgtk:browserOptions -> Debian's MiniBrowser --automation;
+# WebKitWebDriver ignores the moz:firefoxOptions the runner adds). The runner
+# therefore prints "Running headless tests in Firefox"; the driver binary is
+# WebKitWebDriver, which can only start WebKit (and a real geckodriver would
+# refuse browserName MiniBrowser, so a pass here is a WebKit pass). The
+# display is an Xvfb from xvfb-run -a (a free display, stopped with the run).
 # The cargo build uses the wasm-release profile (the one the package ships):
 # the 100,000-seal memory test is too slow in
 # a debug build. Why not `wasm-pack test`: it passes `--tests` to cargo, which
@@ -25,7 +38,7 @@ source .ci/env
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT_OVERRIDE:-900}"
-ENVS="${WASM_ENVS:-node chrome firefox npm}"
+ENVS="${WASM_ENVS:-node chrome firefox webkit npm}"
 LOGS="$ROOT/tests/artifacts/wasm"
 mkdir -p "$LOGS"
 
@@ -82,6 +95,17 @@ for e in $ENVS; do
             gd="${SLICE_SEAL_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
             [[ -x "$gd" ]] || { echo "wasm[firefox]: FAILED: no geckodriver"; bad+=(firefox); total_failed=$((total_failed + 1)); continue; }
             run_suite firefox WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$gd" ;;
+        webkit)
+            wd="${SLICE_SEAL_WEBKITDRIVER:-/usr/bin/WebKitWebDriver}"
+            mb="$(sed -nE 's/.*"binary": *"([^"]+)".*/\1/p' .ci/webdriver-webkit.json)"
+            missing=""
+            [[ -x "$wd" ]] || missing+=" WebKitWebDriver ($wd)"
+            [[ -x "$mb" ]] || missing+=" MiniBrowser ($mb)"
+            command -v xvfb-run >/dev/null || missing+=" xvfb-run"
+            [[ -z "$missing" ]] || { echo "wasm[webkit]: FAILED: missing$missing (run .ci/setup)"; bad+=(webkit); total_failed=$((total_failed + 1)); continue; }
+            run_suite webkit WASM_BINDGEN_USE_BROWSER=1 GECKODRIVER="$wd" \
+                WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/.ci/webdriver-webkit.json" \
+                xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" ;;
         npm)
             echo "=== npm package: .ci/build-pkg + tests/npm/run.mjs"
             log="$LOGS/npm.log"
