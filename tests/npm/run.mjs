@@ -1,7 +1,9 @@
 // Consumer tests of the built npm package (run by tests/run-wasm.sh after
 // .ci/build-pkg):
 //   (a) a Vite 7 app, (b) a webpack 5 app, (c) a plain <script type="module">
-//   page — each built/served on 127.0.0.1 and run in headless Chromium;
+//   page — each built/served on 127.0.0.1 and run in headless Chromium
+//   (playwright-core) and in WebKit (WebKitGTK's MiniBrowser through
+//   WebKitWebDriver under Xvfb, ./webkit.mjs), one test per engine;
 //   (d) Node import and require; (e) @hpke/core interop both ways;
 //   (f) `npm pack --dry-run` lists exactly the expected files.
 // The package is installed into each app from its own `npm pack` tarball, so
@@ -9,6 +11,7 @@
 //
 //   node tests/npm/run.mjs            (package in ./pkg, or $SLICE_SEAL_PKG)
 //   SLICE_SEAL_NPM_SEALS=100000       seals in the plain page's memory test
+//   SLICE_SEAL_NPM_BROWSERS="chromium webkit"   engines for (a)-(c)
 //
 // Prints `npm: N passed, N failed` and exits non-zero on any failure.
 import assert from 'node:assert/strict';
@@ -19,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { serve } from './server.mjs';
+import { ERROR_RECORDER, startWebKit } from './webkit.mjs';
 
 const execFile = promisify(execFileCb);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +36,14 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 const requireTests = createRequire(path.join(testsDir, 'package.json'));
+const ENGINE_NAMES = { chromium: 'Chromium', webkit: 'WebKit' };
+const ENGINES = (process.env.SLICE_SEAL_NPM_BROWSERS || 'chromium webkit').split(/\s+/).filter(Boolean);
+for (const e of ENGINES) {
+  if (!ENGINE_NAMES[e]) {
+    console.error(`unknown engine ${e} in SLICE_SEAL_NPM_BROWSERS (chromium webkit)`);
+    process.exit(2);
+  }
+}
 
 const results = [];
 async function test(name, fn) {
@@ -84,8 +96,8 @@ async function getBrowser() {
   return browser;
 }
 
-/** Load `url` in a fresh page, wait (bounded) for window.__result. */
-async function runPage(url, timeoutMs) {
+/** Load `url` in a fresh Chromium page, wait (bounded) for window.__result. */
+async function runPageChromium(url, timeoutMs) {
   const b = await getBrowser();
   const context = await b.newContext();
   const page = await context.newPage();
@@ -111,6 +123,69 @@ async function runPage(url, timeoutMs) {
   } finally {
     await context.close();
   }
+}
+
+let webkit = null;
+async function getWebKit() {
+  if (!webkit) webkit = startWebKit();
+  return webkit;
+}
+
+/**
+ * Load `url` in a fresh MiniBrowser, wait (bounded) for window.__result. What
+ * Playwright observes in Chromium comes here from the page and the server:
+ * errors from ERROR_RECORDER (which `server` must put in every page), requests
+ * to other hosts from the page's resource timing, the .wasm responses from
+ * the server's log.
+ */
+async function runPageWebKit(url, timeoutMs, server) {
+  const wk = await getWebKit();
+  const session = await wk.newSession({ scriptTimeoutMs: timeoutMs });
+  try {
+    assert.equal(session.capabilities.browserName, 'MiniBrowser');
+    await session.goto(url);
+    const deadline = Date.now() + timeoutMs;
+    let json = null;
+    for (;;) {
+      json = await session.execute('return window.__result === undefined ? null : JSON.stringify(window.__result);');
+      if (json !== null) break;
+      if (Date.now() > deadline) {
+        const status = await session.execute('return [document.readyState, String(window.__errors)];').catch((e) => String(e));
+        throw new Error(`no window.__result after ${timeoutMs} ms (${JSON.stringify(status)})`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const result = JSON.parse(json);
+    const errors = await session.execute('return window.__errors === undefined ? null : window.__errors.slice();');
+    assert.ok(Array.isArray(errors), 'the error recorder ran in the page');
+    const urls = await session.execute(
+      "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).map((e) => e.name);",
+    );
+    const offHost = urls.filter((u) => new URL(u).hostname !== '127.0.0.1');
+    const wasmResponses = server.responses.filter((r) => r.path.endsWith('.wasm'))
+      .map((r) => ({ url: server.url + r.path, status: r.status, type: r.type }));
+    return { result, errors, offHost, wasmResponses, userAgent: await session.execute('return navigator.userAgent;') };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Serve `mounts` and run `url` (a path) in `engine`; the server is closed after. */
+async function runIn(engine, mounts, urlPath, timeoutMs, check) {
+  const server = await serve(mounts, engine === 'webkit' ? { htmlPrelude: ERROR_RECORDER } : {});
+  try {
+    const url = `${server.url}${urlPath}`;
+    const p = engine === 'webkit' ? await runPageWebKit(url, timeoutMs, server) : await runPageChromium(url, timeoutMs);
+    await check(p, server);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Memoize an async step (one build shared by the engines' tests). */
+function once(fn) {
+  let p = null;
+  return () => (p ||= fn());
 }
 
 function checkRoundTrip(r) {
@@ -300,7 +375,7 @@ await test('TypeScript (strict): the declarations type a consumer precisely', as
 
 // ---------------------------------------------------------------- (a) Vite
 
-await test('Vite 7 app: vite build, served on 127.0.0.1, round trip in Chromium', async () => {
+const viteApp = once(async () => {
   const dir = copyApp('vite');
   fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'roundtrip.js'));
   await installInto(dir);
@@ -308,19 +383,21 @@ await test('Vite 7 app: vite build, served on 127.0.0.1, round trip in Chromium'
   await vite.build({ root: dir, logLevel: 'warn', configFile: false, build: { outDir: 'dist', emptyOutDir: true } });
   const assets = fs.readdirSync(path.join(dir, 'dist', 'assets'));
   assert.ok(assets.some((f) => f.endsWith('.wasm')), `vite emitted the .wasm: ${assets}`);
-  const server = await serve({ '/': path.join(dir, 'dist') });
-  try {
-    const p = await runPage(`${server.url}/index.html`, 60_000);
-    checkPage(p);
-    assert.match(p.wasmResponses[0].url, /\/assets\/.*\.wasm$/);
-  } finally {
-    await server.close();
-  }
+  return dir;
 });
+for (const engine of ENGINES) {
+  await test(`Vite 7 app: vite build, served on 127.0.0.1, round trip in ${ENGINE_NAMES[engine]}`, async () => {
+    const dir = await viteApp();
+    await runIn(engine, { '/': path.join(dir, 'dist') }, '/index.html', 60_000, (p) => {
+      checkPage(p);
+      assert.match(p.wasmResponses[0].url, /\/assets\/.*\.wasm$/);
+    });
+  });
+}
 
 // ---------------------------------------------------------------- (b) webpack
 
-await test('webpack 5 app: production build, served on 127.0.0.1, round trip in Chromium', async () => {
+const webpackApp = once(async () => {
   const dir = copyApp('webpack');
   fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'src', 'roundtrip.js'));
   await installInto(dir);
@@ -341,38 +418,51 @@ await test('webpack 5 app: production build, served on 127.0.0.1, round trip in 
   fs.copyFileSync(path.join(dir, 'index.html'), path.join(dir, 'dist', 'index.html'));
   const out = fs.readdirSync(path.join(dir, 'dist'));
   assert.ok(out.some((f) => f.endsWith('.wasm')), `webpack emitted the .wasm: ${out}`);
-  const server = await serve({ '/': path.join(dir, 'dist') });
-  try {
-    checkPage(await runPage(`${server.url}/index.html`, 60_000));
-  } finally {
-    await server.close();
-  }
+  return dir;
 });
+for (const engine of ENGINES) {
+  await test(`webpack 5 app: production build, served on 127.0.0.1, round trip in ${ENGINE_NAMES[engine]}`, async () => {
+    const dir = await webpackApp();
+    await runIn(engine, { '/': path.join(dir, 'dist') }, '/index.html', 60_000, (p) => checkPage(p));
+  });
+}
 
 // ---------------------------------------------------------------- (c) plain page
 
-await test(`plain <script type="module"> page: init(wasmUrl), round trip, ${SEALS} seals leave memory flat`, async () => {
+const plainApp = once(async () => {
   const dir = copyApp('plain');
   fs.copyFileSync(path.join(here, 'apps', 'roundtrip.js'), path.join(dir, 'roundtrip.js'));
-  const server = await serve({ '/pkg': pkgDir, '/app': dir, '/': dir });
-  try {
-    const p = await runPage(`${server.url}/index.html?seals=${SEALS}`, 120_000 + SEALS * 10);
-    checkPage(p);
-    assert.equal(p.result.raw, 'plain');
-    assert.equal(p.result.sameInstance, true);
-    if (SEALS > 0) {
-      const m = p.result.memory;
-      console.log(`  memory (JS glue, one page): ${m.before} bytes after 1,000 warm-up seals, ${m.after} after ${m.seals} more; ${m.msPerSeal.toFixed(3)} ms per seal`);
-      assert.equal(m.lastOpens, true);
-      assert.ok(m.after - m.before <= 65536, `wasm memory grew by ${m.after - m.before} bytes`);
-    }
-    assert.ok(server.requests.includes('/pkg/web/slice_seal_bg.wasm'));
-  } finally {
-    await server.close();
-  }
+  return dir;
 });
+for (const engine of ENGINES) {
+  await test(`plain <script type="module"> page: init(wasmUrl), round trip, ${SEALS} seals leave memory flat, in ${ENGINE_NAMES[engine]}`, async () => {
+    const dir = await plainApp();
+    const mounts = { '/pkg': pkgDir, '/app': dir, '/': dir };
+    await runIn(engine, mounts, `/index.html?seals=${SEALS}`, 120_000 + SEALS * 10, (p, server) => {
+      checkPage(p);
+      assert.equal(p.result.raw, 'plain');
+      assert.equal(p.result.sameInstance, true);
+      if (SEALS > 0) {
+        const m = p.result.memory;
+        console.log(`  memory (JS glue, one page, ${ENGINE_NAMES[engine]}): ${m.before} bytes after 1,000 warm-up seals, ${m.after} after ${m.seals} more; ${m.msPerSeal.toFixed(3)} ms per seal`);
+        assert.equal(m.lastOpens, true);
+        assert.ok(m.after - m.before <= 65536, `wasm memory grew by ${m.after - m.before} bytes`);
+      }
+      if (p.userAgent) console.log(`  ${p.userAgent}`);
+      assert.ok(server.requests.includes('/pkg/web/slice_seal_bg.wasm'));
+    });
+  });
+}
 
 if (browser) await browser.close();
+if (webkit) await (await webkit.catch(() => null))?.close();
+// Every engine asked for ran its page tests (a run with 0 tests in an engine fails).
+for (const engine of ENGINES) {
+  const mine = results.filter((r) => r.name.endsWith(` in ${ENGINE_NAMES[engine]}`));
+  const ok = mine.filter((r) => r.ok).length;
+  console.log(`npm[${ENGINE_NAMES[engine]}]: ${ok} passed, ${mine.length - ok} failed`);
+  if (mine.length === 0) results.push({ name: `${ENGINE_NAMES[engine]} ran no tests`, ok: false });
+}
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
 console.log(`npm: ${passed} passed, ${failed} failed`);
