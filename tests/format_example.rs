@@ -1,5 +1,7 @@
 //! The worked example of docs/FORMAT.md, `tests/vectors/envelope-v1.json`,
-//! reproduced byte for byte from its fixed inputs.
+//! reproduced byte for byte from its fixed inputs, and every value FORMAT.md
+//! §6 prints read back from the document (reassembled by the rules it
+//! states) and compared with the vector.
 //!
 //! The file was written once with
 //! `SLICE_SEAL_WRITE_VECTOR=1 cargo test --test format_example` and is
@@ -313,5 +315,188 @@ fn the_example_opens_with_the_library_and_the_cli() {
         got,
         serde_json::json!({"line": 1, "kid": v.kid, "form": FORM, "field": FIELD,
             "submission": SUBMISSION, "plaintext": PLAINTEXT})
+    );
+}
+
+/// Section 6 of docs/FORMAT.md, from its heading to the next one.
+fn doc_section_6() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/FORMAT.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let start = text.find("\n## 6. ").expect("FORMAT.md has a §6");
+    let end = start + text[start..].find("\n## 7. ").expect("FORMAT.md has a §7");
+    text[start..end].to_owned()
+}
+
+/// A fenced block of §6: the prose before it (white space collapsed), its
+/// info string and its lines.
+struct Block {
+    before: String,
+    lang: String,
+    lines: Vec<String>,
+}
+
+fn fenced_blocks(section: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut prose = Vec::new();
+    let mut current: Option<Block> = None;
+    for line in section.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(lang)) => {
+                current = Some(Block {
+                    before: prose.join(" "),
+                    lang: lang.to_owned(),
+                    lines: Vec::new(),
+                });
+                prose.clear();
+            }
+            (Some(_), Some("")) => blocks.push(current.take().unwrap()),
+            (Some(b), _) => b.lines.push(line.to_owned()),
+            (None, None) => prose.extend(line.split_whitespace().map(str::to_owned)),
+        }
+    }
+    assert!(current.is_none(), "unclosed fenced block in §6");
+    blocks
+}
+
+/// The one block whose preceding prose contains `marker`.
+fn block<'a>(blocks: &'a [Block], marker: &str) -> &'a Block {
+    let found: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| b.before.contains(marker))
+        .collect();
+    assert_eq!(found.len(), 1, "§6 must have one block after {marker:?}");
+    found[0]
+}
+
+/// `name = value` lines; an indented line continues the value before it
+/// (concatenated without the indentation, as §6 says).
+fn key_values(b: &Block) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in &b.lines {
+        if line.starts_with(' ') {
+            let last = out.last_mut().expect("a continuation line follows a value");
+            last.1.push_str(line.trim());
+        } else {
+            let (name, value) = line.split_once(" = ").expect("name = value");
+            out.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_document_shows_the_vector() {
+    let v = load();
+    let section = doc_section_6();
+    let prose: String = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    let blocks = fenced_blocks(&section);
+
+    let recipient = key_values(block(&blocks, "Recipient key"));
+    let jwk = &v.recipient_public_jwk;
+    let want = [
+        ("d", v.recipient_private_d_hex.as_str()),
+        ("x", jwk["x"].as_str().unwrap()),
+        ("y", jwk["y"].as_str().unwrap()),
+        ("kid", v.kid.as_str()),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, x)| ((*n).to_owned(), (*x).to_owned()))
+        .collect();
+    assert_eq!(recipient, want);
+
+    let json = block(&blocks, "public JWK");
+    assert_eq!(json.lang, "json");
+    assert_eq!(json.lines.len(), 1);
+    let shown: serde_json::Value = serde_json::from_str(&json.lines[0]).unwrap();
+    assert_eq!(&shown, jwk);
+
+    let c = &v.context;
+    assert!(prose.contains(&format!(
+        "Context: form `{}`, field `{}`, submission `{}`. Plaintext: the {} ASCII bytes `{}`.",
+        c.form,
+        c.field,
+        c.submission.as_deref().unwrap(),
+        v.plaintext.len(),
+        v.plaintext
+    )));
+
+    // info: hex before `lp(`, white space removed; the items in lp("…").
+    let info_len = v.info_hex.len() / 2;
+    let info = block(&blocks, &format!("`info` ({info_len} bytes)"));
+    let mut hex_shown = String::new();
+    let mut items = Vec::new();
+    for line in &info.lines {
+        let (hex_part, label) = line.split_once("lp(\"").expect("hex then lp(\"…\")");
+        hex_shown.extend(hex_part.split_whitespace());
+        items.push(label.strip_suffix("\")").unwrap().to_owned());
+    }
+    assert_eq!(hex_shown, v.info_hex);
+    assert_eq!(
+        items,
+        [
+            "slice-seal/v1",
+            &c.form,
+            &c.field,
+            c.submission.as_deref().unwrap()
+        ]
+    );
+
+    let eph = key_values(block(&blocks, "Ephemeral key"));
+    let i = &v.hpke_intermediate;
+    let want = [
+        ("ikm_e", &v.ikm_e_hex),
+        ("enc (= pkE)", &v.enc_hex),
+        ("dh", &i.dh_hex),
+        ("shared_secret", &i.shared_secret_hex),
+        ("key", &i.key_hex),
+        ("base_nonce", &i.base_nonce_hex),
+        ("ct", &v.ct_hex),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, x)| ((*n).to_owned(), (*x).clone()))
+        .collect();
+    assert_eq!(eph, want);
+    assert!(prose.contains(&format!(
+        "`enc` is {} bytes printed on three lines: concatenate them without the indentation. \
+         `ct` is {} bytes of ciphertext followed by the 16-byte tag.",
+        v.enc_hex.len() / 2,
+        v.plaintext.len()
+    )));
+
+    // Body: the suite ids, the raw kid, info_len.
+    let body = unhex(&v.body_hex);
+    let shown = block(&blocks, &format!("Body ({} bytes)", body.len()));
+    let first = |n: usize| shown.lines[n].split_whitespace().collect::<Vec<_>>();
+    assert_eq!(first(0)[..3], ["0010", "0001", "0002"]);
+    assert_eq!(hex::encode(&body[..6]), "001000010002");
+    assert_eq!(first(1)[0], hex::encode(&body[6..38]));
+    assert_eq!(first(2)[0], hex::encode(&body[38..40]));
+    assert!(shown.lines[2].ends_with(&format!("info_len = {info_len}")));
+    assert_eq!(body.len(), 40 + info_len + 65 + v.ct_hex.len() / 2);
+
+    // The envelope: one line, copied whole, is the vector's envelope.
+    let env = block(
+        &blocks,
+        &format!("Envelope text, {} characters.", v.envelope.len()),
+    );
+    assert!(
+        env.before
+            .contains("The block holds it on **one line**: copy the whole line, and nothing else.")
+    );
+    assert_eq!(env.lines.len(), 1, "the envelope is on one line");
+    assert_eq!(env.lines[0], v.envelope);
+    let digest = hex::encode(Sha256::digest(v.envelope.as_bytes()));
+    assert!(env.before.contains(&format!(
+        "the SHA-256 of those {} ASCII bytes (no line break) is `{digest}`.",
+        v.envelope.len()
+    )));
+    // Copied from the document, it opens.
+    let key = PrivateKey::from_bytes(&unhex(&recipient[0].1)).unwrap();
+    assert_eq!(
+        open(&key, &env.lines[0], Some(c)).unwrap().plaintext,
+        v.plaintext.as_bytes()
     );
 }
