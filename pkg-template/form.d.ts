@@ -1,9 +1,30 @@
-// Types for `slice-seal/form` (pkg-template/form.js).
+// Types for `slice-seal/form` (pkg-template/form.js): the GOV.UK-style form component.
 
+import type { Jwks, SliceSealErrorCode } from './index.js';
+
+/** Every `code` the form component reports: the core's, and its own. */
+export type SliceSealFormErrorCode =
+  | SliceSealErrorCode
+  | 'FORM_CONFIG'
+  | 'NETWORK_ERROR'
+  | 'NOT_READY'
+  | 'WASM_UNAVAILABLE';
+
+/** What the component throws and reports: an `Error` with a stable `code`. */
+export declare class SliceSealFormError extends Error {
+  constructor(code: SliceSealFormErrorCode, message: string);
+  name: 'SliceSealError';
+  code: SliceSealFormErrorCode;
+}
+
+/** `detail` of `slice-seal:sent`, and the argument of `onSealed`. */
 export interface SealedDetail {
-  /** The form's data-slice-seal-form id. */
+  /** The form id (`data-slice-seal-form` / `formId`). */
   formId: string;
-  /** Random submission id (32 hex digits), also sent as `slice-seal-submission`. */
+  /**
+   * The submission id, also sent as `slice-seal-submission`: 32 hex digits,
+   * or `RECORD:` and 32 hex digits when the form has a record reference.
+   */
   submission: string;
   /** Names of the fields that were sent sealed. */
   fields: string[];
@@ -11,28 +32,119 @@ export interface SealedDetail {
   response: Response | null;
 }
 
-export interface ProtectFormOptions {
-  /** Pinned key id (RFC 7638 thumbprint); else the form's data-slice-seal-kid. */
+/** `detail` of `slice-seal:error`. */
+export interface ErrorDetail {
+  error: SliceSealFormError;
+  code: SliceSealFormErrorCode;
+  /** 'init': the form could not be protected or its keys checked; 'submit': a submit was stopped. */
+  phase: 'init' | 'submit';
+  formId: string;
+}
+
+/** `detail` of `slice-seal:prepared`. */
+export interface PreparedDetail {
+  /** Slices whose P-256 work is done ahead (all the form's keys together). */
+  prepared: number;
+  formId: string;
+}
+
+/**
+ * Configuration of a protected form. Every option but the callbacks and
+ * `jwks` can also be given in markup as the data attribute named below;
+ * options given to the constructor win over the markup.
+ */
+export interface SliceSealFormConfig {
+  /** Form id sealed into every slice (`data-slice-seal-form`). Required. */
+  formId?: string;
+  /** Pinned key id (RFC 7638 thumbprint) (`data-slice-seal-kid`; else the key script's). */
   kid?: string;
-  /** Recipient JWKS (object or JSON text); else the inline key script or data-slice-seal-jwks-url. */
-  jwks?: object | string;
-  /** URL of the recipient JWKS (fetched once, same-origin credentials). */
+  /** Recipient key set (object or JSON text); else the inline key script or `jwksUrl`. */
+  jwks?: Jwks | string;
+  /** URL of the recipient key set (`data-slice-seal-jwks-url`), fetched once, same-origin credentials. */
   jwksUrl?: string;
+  /** 'native' (default): submit a hidden shadow form; 'fetch': send with fetch and stay on the page (`data-slice-seal-submit`). */
+  submit?: 'native' | 'fetch';
+  /** Record reference (`data-slice-seal-record`) bound into every slice's submission id: `RECORD:` + 32 hex digits. */
+  record?: string;
   /** Called once the sealed answers were handed over (native) or accepted by the server (fetch). */
   onSealed?: (detail: SealedDetail) => void;
-  /** 'native' (default): submit a hidden shadow form; 'fetch': POST with fetch and stay on the page. */
-  submit?: 'native' | 'fetch';
+  /** Called with every error reported for this form (set-up and submit). */
+  onError?: (error: SliceSealFormError) => void;
 }
 
-export interface SliceSealForm {
-  protectForm(form: HTMLFormElement, options?: ProtectFormOptions): void;
-  autoInit(root?: Element): number;
+/** Old name of `SliceSealFormConfig`. */
+export type ProtectFormOptions = SliceSealFormConfig;
+
+/** The schema the configuration is checked against. */
+export declare const CONFIG_SCHEMA: Readonly<Record<keyof SliceSealFormConfig, {
+  type: 'string' | 'function' | 'jwks';
+  attribute?: string;
+  required?: boolean;
+  enum?: readonly string[];
+}>>;
+
+/** One protected form. */
+export declare class SliceSealForm {
+  static readonly moduleName: 'slice-seal';
+  static readonly defaults: Readonly<{ submit: 'native' }>;
+  static readonly schema: typeof CONFIG_SCHEMA;
+  /** The component on `form`, if any. */
+  static getInstance(form: HTMLFormElement): SliceSealForm | null;
+  /**
+   * Protect `form` at once: its marked controls lose their `name` (kept in
+   * `data-slice-seal-name`). Throws a `SliceSealFormError` (FORM_CONFIG,
+   * INVALID_CONTEXT) if it is not set up correctly.
+   */
+  constructor($root: HTMLFormElement, config?: SliceSealFormConfig);
+  readonly $root: HTMLFormElement;
+  readonly formId: string;
+  /** Settles once the wasm is loaded and the keys are checked (never rejects: errors are reported). */
+  readonly ready: Promise<void>;
+  /** Seal and send now, as a submit with `submitter` would; rejects with a `SliceSealFormError`. */
+  submit(submitter?: HTMLElement | null): Promise<SealedDetail>;
+  /** Empty every marked control. */
+  clear(): void;
+}
+
+/** Start a component on every `form[data-module="slice-seal"]` under `root` without one; returns them. */
+export function createAll(root?: Element | Document, config?: SliceSealFormConfig): SliceSealForm[];
+/** Like `createAll`; returns how many forms were protected. */
+export function initAll(root?: Element | Document, config?: SliceSealFormConfig): number;
+/** `new SliceSealForm(form, options)`. */
+export function protectForm(form: HTMLFormElement, options?: SliceSealFormConfig): SliceSealForm;
+/** Old name of `initAll`. */
+export function autoInit(root?: Element | Document): number;
+/** Name of the field that carries the submission id. */
+export const SUBMISSION_FIELD: 'slice-seal-submission';
+
+export interface SliceSealFormModule {
+  SliceSealForm: typeof SliceSealForm;
+  protectForm: typeof protectForm;
+  autoInit: typeof autoInit;
+  initAll: typeof initAll;
+  createAll: typeof createAll;
+  showErrorSummary: typeof showErrorSummary;
   /** Number of forms protected by the automatic start. */
   count: number;
+  /** The package's public API (`slice-seal`), loaded. */
+  api: typeof import('./index.js');
 }
 
-/** Resolves once the WebAssembly module is loaded and every opted-in form is protected. */
-export const ready: Promise<SliceSealForm>;
+/** Resolves once the WebAssembly module is loaded; rejects if it could not load. */
+export const ready: Promise<SliceSealFormModule>;
 
 /** Show the GOV.UK error summary ("Your answers have not been sent") for a form. */
 export function showErrorSummary(form: HTMLFormElement): HTMLElement;
+
+declare global {
+  interface HTMLElementEventMap {
+    'slice-seal:sent': CustomEvent<SealedDetail>;
+    'slice-seal:error': CustomEvent<ErrorDetail>;
+    'slice-seal:prepared': CustomEvent<PreparedDetail>;
+  }
+  interface DocumentEventMap {
+    'slice-seal:sent': CustomEvent<SealedDetail>;
+    'slice-seal:error': CustomEvent<ErrorDetail>;
+    'slice-seal:prepared': CustomEvent<PreparedDetail>;
+  }
+}

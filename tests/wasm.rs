@@ -1587,3 +1587,93 @@ async fn hundred_thousand_seals_keep_memory_flat() {
     );
     assert!(end - before <= 65_536.0, "grew by {} bytes", end - before);
 }
+
+#[wasm_bindgen_test]
+async fn sealer_seal_many_seals_in_order_and_checks_every_input_first() {
+    let p = pair();
+    let kid = member_str(&p.public, "kid");
+    let sealer = JsSealer::new(p.public.clone(), obj(&[("kid", s(&kid))])).unwrap();
+    let item = |pt: JsValue, c: JsValue| obj(&[("plaintext", pt), ("context", c)]);
+    // Two prepared, three to make at the call: results in the order of the items.
+    settle(sealer.prepare_async(JsValue::from_f64(2.0)))
+        .await
+        .unwrap();
+    let items: js_sys::Array = (0..5u8)
+        .map(|i| {
+            item(
+                s(&format!("answer {i}")),
+                ctx_sub("f", &format!("q{i}"), "sub"),
+            )
+        })
+        .collect();
+    let out: js_sys::Array = settle(sealer.seal_many(items.into()))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(out.length(), 5);
+    let mut encs = std::collections::HashSet::new();
+    for i in 0..5u8 {
+        let env = out.get(u32::from(i));
+        let c = ctx_sub("f", &format!("q{i}"), "sub");
+        assert_eq!(
+            open_text(p.private.clone(), env.clone(), c).unwrap(),
+            s(&format!("answer {i}"))
+        );
+        let enc = slice_seal::Envelope::parse(&env.as_string().unwrap())
+            .unwrap()
+            .enc()
+            .to_vec();
+        assert!(encs.insert(enc), "ephemeral key reused");
+    }
+    assert_eq!(sealer.prepared(), 0);
+    // Bytes and the empty array.
+    let one: js_sys::Array = [item(bytes(&[1, 2, 3]), ctx("f", "b"))]
+        .into_iter()
+        .collect();
+    let env = settle(sealer.seal_many(one.into())).await.unwrap();
+    let env = js_sys::Array::from(&env).get(0);
+    assert_eq!(
+        to_vec(&open(p.private.clone(), env, ctx("f", "b")).unwrap()),
+        [1, 2, 3]
+    );
+    let none = settle(sealer.seal_many(js_sys::Array::new().into()))
+        .await
+        .unwrap();
+    assert_eq!(js_sys::Array::from(&none).length(), 0);
+
+    // One bad item refuses the whole call, before any prepared key is used.
+    settle(sealer.prepare_async(JsValue::from_f64(1.0)))
+        .await
+        .unwrap();
+    let bad: js_sys::Array = [item(s("ok"), ctx("f", "a")), item(s("x"), ctx("", "a"))]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        code_async(sealer.seal_many(bad.into())).await,
+        "INVALID_CONTEXT"
+    );
+    assert_eq!(sealer.prepared(), 1, "nothing used by a refused call");
+    for arg in [
+        JsValue::from_f64(1.0),
+        s("items"),
+        [JsValue::from_f64(3.0)]
+            .into_iter()
+            .collect::<js_sys::Array>()
+            .into(),
+        [obj(&[("plaintext", s("x"))])]
+            .into_iter()
+            .collect::<js_sys::Array>()
+            .into(),
+        [item(JsValue::from_f64(1.0), ctx("f", "a"))]
+            .into_iter()
+            .collect::<js_sys::Array>()
+            .into(),
+    ] {
+        assert_eq!(code_async(sealer.seal_many(arg)).await, "INVALID_ARGUMENT");
+    }
+    let many: js_sys::Array = (0..257).map(|_| item(s("x"), ctx("f", "a"))).collect();
+    assert_eq!(
+        code_async(sealer.seal_many(many.into())).await,
+        "INVALID_ARGUMENT"
+    );
+}

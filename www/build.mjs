@@ -2,7 +2,7 @@
 // Build the demo's served assets into www/dist/assets/ (git-ignored):
 //   govuk-frontend (CSS, JS, fonts, images, manifest) from node_modules,
 //   www/assets/* as /assets/app/, and the slice-seal package as /assets/slice-seal/
-//   (web/slice_seal.js + web/slice_seal_bg.wasm, and form.js).
+//   (web/slice_seal.js + web/slice_seal_bg.wasm, index.js, and the form component form.js).
 //
 //   node www/build.mjs [--pkg DIR]   (default: ../pkg, the npm package of .ci/build-pkg)
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -28,7 +28,8 @@ need(GOVUK, 'run npm ci in www/');
 const web = existsSync(join(PKG, 'web', 'slice_seal.js')) ? join(PKG, 'web') : PKG;
 need(join(web, 'slice_seal.js'), 'build the package: .ci/build-pkg, or wasm-pack build --target web');
 need(join(web, 'slice_seal_bg.wasm'));
-const formJs = existsSync(join(PKG, 'form.js')) ? join(PKG, 'form.js') : need(join(WWW, '..', 'pkg-template', 'form.js'));
+// form.js (the component) loads the package's public API, index.js, which loads web/.
+const pkgFile = (f) => (existsSync(join(PKG, f)) ? join(PKG, f) : need(join(WWW, '..', 'pkg-template', f)));
 
 rmSync(join(WWW, 'dist'), { recursive: true, force: true });
 mkdirSync(join(OUT, 'slice-seal', 'web'), { recursive: true });
@@ -37,5 +38,5 @@ for (const d of ['fonts', 'images']) cpSync(join(GOVUK, 'assets', d), join(OUT, 
 cpSync(join(GOVUK, 'assets', 'manifest.json'), join(OUT, 'manifest.json'));
 cpSync(join(WWW, 'assets'), join(OUT, 'app'), { recursive: true });
 for (const f of ['slice_seal.js', 'slice_seal_bg.wasm']) cpSync(join(web, f), join(OUT, 'slice-seal', 'web', f));
-cpSync(formJs, join(OUT, 'slice-seal', 'form.js'));
+for (const f of ['form.js', 'index.js']) cpSync(pkgFile(f), join(OUT, 'slice-seal', f));
 console.log(`build: www/dist/assets from govuk-frontend, www/assets and ${web}`);

@@ -127,6 +127,12 @@ export interface SealerOptions {
   webCrypto?: boolean;
 }
 
+/** One answer for `Sealer.sealMany`. */
+export interface SealItem {
+  plaintext: string | Uint8Array;
+  context: SealContext;
+}
+
 /** Options of `new Opener(...)`. */
 export interface OpenerOptions {
   /** Let `openAsync` do the ECDH in WebCrypto where it can (default `true`). */
@@ -453,6 +459,35 @@ fn context_arg(v: &JsValue) -> JsResult<Context> {
     Ok(ctx)
 }
 
+/// The items of `Sealer.sealMany`: an array of at most
+/// [`crate::MAX_PREPARED`] `{plaintext, context}` objects.
+fn seal_items_arg(v: &JsValue) -> JsResult<Vec<(Zeroizing<Vec<u8>>, Context)>> {
+    if !Array::is_array(v) {
+        return Err(arg_error("items must be an array of {plaintext, context}"));
+    }
+    let arr: &Array = v.unchecked_ref();
+    let n = arr.length();
+    if n as usize > crate::MAX_PREPARED {
+        return Err(arg_error(&format!(
+            "items holds {n} slices; at most {} per call",
+            crate::MAX_PREPARED
+        )));
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let item = arr.get(i);
+        if !is_plain_object(&item) {
+            return Err(arg_error(&format!(
+                "items[{i}] must be an object {{plaintext, context}}"
+            )));
+        }
+        let plaintext = plaintext_arg(&get(&item, "plaintext", "item")?)?;
+        let context = context_arg(&get(&item, "context", "item")?)?;
+        out.push((plaintext, context));
+    }
+    Ok(out)
+}
+
 fn opt_context_arg(v: &JsValue) -> JsResult<Option<Context>> {
     if v.is_undefined() || v.is_null() {
         Ok(None)
@@ -756,6 +791,32 @@ impl JsSealer {
         let plaintext = plaintext_arg(&plaintext)?;
         let context = context_arg(&context)?;
         Ok(self.inner.seal_sync(&plaintext, &context)?)
+    }
+
+    /// Seal many answers at once: `items` is an array of
+    /// `{plaintext, context}`. Every input is checked before any key pair is
+    /// used; prepared encapsulations are used first, then the rest are made
+    /// with WebCrypto's calls all in flight together (or in wasm). Resolves
+    /// to the envelopes in the order of `items`; rejects with the first
+    /// error, and then nothing is returned.
+    #[wasm_bindgen(js_name = sealMany, unchecked_return_type = "Promise<string[]>")]
+    pub fn seal_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SealItem[]")] items: JsValue,
+    ) -> Promise {
+        let items = match seal_items_arg(&items) {
+            Ok(i) => i,
+            Err(e) => return Promise::reject(&e),
+        };
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let envelopes = inner.seal_many(items).await?;
+            Ok(envelopes
+                .into_iter()
+                .map(|e| JsValue::from_str(&e))
+                .collect::<Array>()
+                .into())
+        })
     }
 
     /// Seal one answer; see `sealAsync`. Uses what `prepareAsync` made, if

@@ -4,7 +4,6 @@
 use wasm_bindgen::prelude::*;
 
 pub mod api;
-mod form;
 pub(crate) mod json;
 mod subtle;
 

@@ -120,9 +120,9 @@ async function fillStep(page, slug) {
   } else if (slug === 'address-history') {
     await page.fill('#previous-addresses', BIG);
   } else {
-    await page.check('input[name="criminal-record"][value="no"]');
-    await page.check('input[name="financial-issues"][value="ccj"]');
-    await page.check('input[name="financial-issues"][value="arrears"]');
+    await page.check('input[data-slice-seal-name="criminal-record"][value="no"]');
+    await page.check('input[data-slice-seal-name="financial-issues"][value="ccj"]');
+    await page.check('input[data-slice-seal-name="financial-issues"][value="arrears"]');
   }
 }
 
@@ -174,12 +174,15 @@ test('a: every step sealed in the browser, nothing marked sent in clear, high si
   for (const slug of Object.keys(MARKED)) {
     await page.click(`a.govuk-task-list__link[href$="/${slug}"]`);
     await waitProtected(page);
-    // Marked controls have autocomplete=off.
+    // Marked controls have autocomplete=off, and no name (kept in
+    // data-slice-seal-name): no native submission can carry them.
     const ac = await page.$$eval('form [data-slice-seal]', (els) => els.flatMap((el) => {
-      const cs = el.matches('input,select,textarea') ? [el] : [...el.querySelectorAll('input[name],select[name],textarea[name]')];
-      return cs.map((c) => [c.name, c.getAttribute('autocomplete')]);
+      const cs = el.matches('input,select,textarea') ? [el] : [...el.querySelectorAll('input,select,textarea')];
+      return cs.map((c) => [c.getAttribute('data-slice-seal-name'), c.hasAttribute('name'), c.getAttribute('autocomplete')]);
     }));
-    assert(ac.length > 0 && ac.every(([, a]) => a === 'off'), `autocomplete=off on marked controls: ${JSON.stringify(ac)}`);
+    assert(ac.length > 0 && ac.every(([n, named, a]) => n && !named && a === 'off'), `marked controls: names moved, autocomplete=off: ${JSON.stringify(ac)}`);
+    assertEq(await page.$$eval('form[data-module="slice-seal"]', (fs) => [...new FormData(fs[0])].map(([n]) => n)),
+      Object.keys(CLEAR[slug]).filter((n) => n !== 'contact-preference'), 'a native submission of the form carries no marked field');
     // No private key material in the page: the inline JWKS is public only.
     const jwks = JSON.parse(await page.textContent('script[data-slice-seal-key]'));
     assert(jwks.keys.length === 1 && !('d' in jwks.keys[0]), 'inline JWKS holds a public key only');
@@ -454,8 +457,8 @@ test('c: a failed send (fetch mode, network down) keeps the answers and shows th
   await fillStep(page, 'declarations');
   await page.click('button:has-text("Save and continue")');
   await page.locator('.govuk-error-summary').waitFor({ state: 'visible', timeout: 20_000 });
-  assert(await page.isChecked('input[name="criminal-record"][value="no"]'), 'radio kept');
-  assert(await page.isChecked('input[name="financial-issues"][value="ccj"]'), 'checkbox kept');
+  assert(await page.isChecked('input[data-slice-seal-name="criminal-record"][value="no"]'), 'radio kept');
+  assert(await page.isChecked('input[data-slice-seal-name="financial-issues"][value="ccj"]'), 'checkbox kept');
   assert(errors.some((e) => /NETWORK_ERROR/.test(e)), 'console names NETWORK_ERROR');
   assertEq(readStore(dataDir).filter((x) => x.applicant === r), [], 'nothing stored');
   await ctx.close();
@@ -656,8 +659,8 @@ test('h: protectForm options (jwksUrl, kid, onSealed, fetch, select multiple); a
     const d = await sealed;
     const first = {
       fields: d.fields, formId: d.formId, status: d.response.status,
-      secret: f.querySelector('[name=secret]').value, plain: f.querySelector('[name=plain]').value,
-      multi: [...f.querySelector('[name=multi]').selectedOptions].length,
+      secret: f.querySelector('[data-slice-seal-name=secret]').value, plain: f.querySelector('[name=plain]').value,
+      multi: [...f.querySelector('[data-slice-seal-name=multi]').selectedOptions].length,
     };
     // 2. A JWKS whose first key claims the pinned kid but is another key.
     const g = make('api-test-2');
@@ -665,7 +668,7 @@ test('h: protectForm options (jwksUrl, kid, onSealed, fetch, select multiple); a
     api.protectForm(g, { jwks: { keys: [{ ...otherJwk, kid }, realJwk] }, kid, submit: 'fetch', onSealed: () => { throw new Error('must not be called'); } });
     g.requestSubmit();
     const code = await failed;
-    return { bad, first, code, kept: g.querySelector('[name=secret]').value };
+    return { bad, first, code, kept: g.querySelector('[data-slice-seal-name=secret]').value };
   }, { kid, realJwk, otherJwk });
   assertEq(out.bad, ['SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG'], 'non-forms are refused with FORM_CONFIG');
   assertEq(out.first, { fields: ['secret', 'multi'], formId: 'api-test', status: 200, secret: '', plain: 'visible', multi: 0 }, 'sealed, sent, marked cleared, unmarked kept');
@@ -735,6 +738,371 @@ test('j: the high side keeps an audit log (an entry per slice opened or refused,
   assertEq(api.length, entries.length, '/api/audit lists the entries');
   await page.screenshot({ path: join(ARTIFACTS, 'high-side-audit.png'), fullPage: true });
   assertEq(errors, [], 'no console errors');
+  await ctx.close();
+});
+
+// ---------------------------------------------------------------- the component on its own pages
+// Pages served (by route) on the low side's origin, so they load the demo's
+// /assets/slice-seal/form.js; every request to /sink/* is recorded and
+// answered with a small page.
+
+let pageKey; // {kid, jwksJson} of the low side's key
+async function lowKey() {
+  if (!pageKey) {
+    const jwks = await fetch(`${low}/keys/jwks.json`).then((r) => r.json());
+    pageKey = { kid: jwks.keys[0].kid, jwksJson: JSON.stringify(jwks) };
+  }
+  return pageKey;
+}
+
+function openAll(envelopes) {
+  if (!envelopes.length) return [];
+  return execFileSync(CLI, ['open', '--key', join(dataDir, 'keys', 'private.jwk'), '--json'], { input: envelopes.join('\n') + '\n' })
+    .toString().trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** A context whose /fixture page is `html` (inside <main>), with the page key script; records /sink requests. */
+async function fixture(html, { key = true, head = '', setup = null } = {}) {
+  const { ctx, errors } = await newContext();
+  if (setup) await setup(ctx);
+  const { jwksJson } = await lowKey();
+  const sink = [];
+  await ctx.route(`${low}/fixture`, (route) => route.fulfill({
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fixture</title>${head}</head>
+<body><main class="govuk-main-wrapper"><div class="govuk-grid-column-two-thirds">
+${key ? `<script type="application/jwk-set+json" data-slice-seal-key>${jwksJson}</script>` : ''}
+${html}
+</div></main>
+<script type="module" src="/assets/slice-seal/form.js"></script></body></html>`,
+  }));
+  await ctx.route(`${low}/sink/**`, (route) => {
+    const req = route.request();
+    sink.push({ method: req.method(), url: req.url(), type: req.headers()['content-type'] ?? '', body: req.postDataBuffer()?.toString('utf8') ?? '' });
+    return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>Received</title><p>received</p>' });
+  });
+  const page = await ctx.newPage();
+  const events = [];
+  await page.exposeBinding('__event', (_s, e) => events.push(e));
+  await page.addInitScript(() => {
+    for (const t of ['slice-seal:error', 'slice-seal:sent']) {
+      document.addEventListener(t, (e) => window.__event({ type: t, code: e.detail.code ?? null, phase: e.detail.phase ?? null, formId: e.detail.formId }), true);
+    }
+  });
+  await page.goto(`${low}/fixture`);
+  return { ctx, page, sink, errors, events };
+}
+
+/** Wait until the component has loaded and every protected form's keys are checked. */
+async function componentsReady(page) {
+  await page.evaluate(async () => {
+    const m = await import('/assets/slice-seal/form.js');
+    await m.ready.catch(() => {});
+    for (const f of document.forms) {
+      const i = m.SliceSealForm.getInstance(f);
+      if (i) await i.ready;
+    }
+  });
+}
+
+async function waitSink(sink, n, page) {
+  for (let i = 0; i < 100 && sink.length < n; i++) await page.waitForTimeout(100);
+  assert(sink.length >= n, `expected ${n} request(s) at /sink, got ${sink.length}`);
+}
+
+// Every property the component reads from a form or a control, as control names.
+const CLOBBER = ['matches', 'action', 'method', 'enctype', 'target', 'submit', 'elements', 'id', 'length', 'item',
+  'getAttribute', 'setAttribute', 'removeAttribute', 'hasAttribute', 'closest', 'querySelectorAll', 'querySelector',
+  'dataset', 'requestSubmit', 'noValidate', 'autocomplete', 'addEventListener', 'dispatchEvent', 'prepend', 'before',
+  'remove', 'localName', 'tagName', 'nodeName', 'attributes', 'parentNode', 'ownerDocument', 'children', 'reset',
+  'checkValidity', 'reportValidity', 'name', 'encoding', 'acceptCharset', 'textContent', 'appendChild', 'contains'];
+
+test('k: clobbering: controls named after every form property the component reads change nothing (native and fetch; a submit button named submit)', async () => {
+  const { kid } = await lowKey();
+  for (const mode of ['native', 'fetch']) {
+    const clear = CLOBBER.map((n) => `<input type="hidden" name="${n}" value="v-${n}">`).join('');
+    const { ctx, page, sink, errors, events } = await fixture(`
+<form id="f1" method="post" action="/sink/clobber" novalidate data-module="slice-seal" data-slice-seal-form="clobber-${mode}"
+  data-slice-seal-kid="${kid}" data-slice-seal-submit="${mode}">
+${clear}
+<input id="action" name="secret" data-slice-seal value="" class="govuk-input">
+<input id="method" name="secret2" data-slice-seal class="govuk-input">
+<button type="submit" name="submit" value="go" class="govuk-button" disabled aria-disabled="true">Send</button>
+</form>`);
+    await componentsReady(page);
+    // (Playwright's own fill and click read the clobbered form too: plain DOM calls here.)
+    await page.evaluate(() => {
+      document.querySelector('[data-slice-seal-name="secret"]').value = 'clobber secret ü';
+      document.querySelector('[data-slice-seal-name="secret2"]').value = 'second';
+      document.querySelector('button[type=submit]').click();
+    });
+    await waitSink(sink, 1, page);
+    assertEq(sink.length, 1, `${mode}: one request`);
+    const s = sink[0];
+    assertEq([s.method, new URL(s.url).pathname], ['POST', '/sink/clobber'], `${mode}: the form's own method and action`);
+    assert(s.type.startsWith('application/x-www-form-urlencoded'), `${mode}: urlencoded: ${s.type}`);
+    const params = new URLSearchParams(s.body);
+    for (const n of CLOBBER) assertEq(params.get(n), `v-${n}`, `${mode}: unmarked ${n} sent as is`);
+    assertEq(params.get('submit'), 'v-submit', `${mode}: the hidden "submit" control`);
+    assertEq(params.getAll('submit'), ['v-submit', 'go'], `${mode}: and the submitter's name/value`);
+    const opened = openAll([params.get('secret'), params.get('secret2')]);
+    assertEq(opened.map((o) => [o.form, o.field, o.plaintext]), [[`clobber-${mode}`, 'secret', 'clobber secret ü'], [`clobber-${mode}`, 'secret2', 'second']], `${mode}: sealed values`);
+    for (const e of encodings('clobber secret ü')) assert(!s.body.includes(e), `${mode}: no plaintext in the body`);
+    for (let i = 0; i < 50 && !events.length; i++) await new Promise((ok) => setTimeout(ok, 100));
+    assertEq(errors, [], `${mode}: no console errors`);
+    assertEq(events.map((e) => e.type), ['slice-seal:sent'], `${mode}: one sent event`);
+    await ctx.close();
+  }
+});
+
+test('k: marked controls lose their name at once: form.submit(), a listener that stops the submit event, and a clone of the form carry no marked value', async () => {
+  const { kid } = await lowKey();
+  const { ctx, page, sink, events } = await fixture(`
+<form id="f1" method="post" action="/sink/native" novalidate data-module="slice-seal" data-slice-seal-form="paths" data-slice-seal-kid="${kid}">
+<input name="plain" value="visible">
+<input name="secret" id="secret" data-slice-seal class="govuk-input">
+<div data-slice-seal><input type="radio" name="choice" value="a" id="ca"><input type="radio" name="choice" value="b" id="cb"></div>
+<button type="submit" class="govuk-button" disabled aria-disabled="true">Send</button>
+</form>`);
+  // Names are gone before the wasm loads: read right after the module ran.
+  const early = await page.evaluate(() => [...document.querySelectorAll('[data-slice-seal-name]')].map((c) => c.hasAttribute('name')));
+  assertEq(early, [false, false, false], 'no marked control has a name');
+  await componentsReady(page);
+  await page.fill('#secret', 'do not leak');
+  // The radios still behave as one group without their name.
+  await page.check('#ca');
+  await page.check('#cb');
+  assertEq(await page.evaluate(() => [document.querySelector('#ca').checked, document.querySelector('#cb').checked]), [false, true], 'one radio checked');
+  await page.focus('#cb');
+  await page.keyboard.press('ArrowUp');
+  assertEq(await page.evaluate(() => [document.querySelector('#ca').checked, document.querySelector('#cb').checked, document.activeElement.id]), [true, false, 'ca'], 'arrow keys move the choice');
+  // 1. form.submit() bypasses the submit event.
+  await Promise.all([page.waitForURL(`${low}/sink/native`), page.evaluate(() => HTMLFormElement.prototype.submit.call(document.querySelector('#f1')))]);
+  assertEq(new URLSearchParams(sink[0].body).toString(), 'plain=visible', 'form.submit(): only the unmarked field');
+  await page.goBack();
+  await componentsReady(page);
+  await page.fill('#secret', 'do not leak');
+  // 2. A capturing listener on window stops the submit event before the component.
+  await page.evaluate(() => window.addEventListener('submit', (e) => e.stopImmediatePropagation(), true));
+  await Promise.all([page.waitForURL(`${low}/sink/native`), page.evaluate(() => document.querySelector('#f1').requestSubmit())]);
+  assertEq(new URLSearchParams(sink[1].body).toString(), 'plain=visible', 'stopped submit event: only the unmarked field');
+  await page.goBack();
+  await componentsReady(page);
+  await page.fill('#secret', 'do not leak');
+  // 3. A clone (Turbo/pjax snapshot) keeps data-slice-seal-init but no component: the guard blocks it.
+  const clone = await page.evaluate(() => {
+    const c = document.querySelector('#f1').cloneNode(true);
+    c.id = 'f2';
+    document.querySelector('main').append(c);
+    const names = [...new FormData(c)].map(([n]) => n);
+    c.querySelector('button').disabled = false;
+    c.requestSubmit();
+    return { names, init: c.hasAttribute('data-slice-seal-init') };
+  });
+  assertEq(clone, { names: ['plain'], init: true }, 'the clone holds no marked name');
+  await page.locator('.govuk-error-summary').waitFor({ state: 'visible' });
+  assert(events.some((e) => e.type === 'slice-seal:error' && e.code === 'NOT_READY'), `NOT_READY event for the clone: ${JSON.stringify(events)}`);
+  await page.waitForTimeout(300);
+  assertEq(sink.length, 2, 'the clone sent nothing');
+  assert(!sink.some((s) => s.body.includes('leak')), 'no marked value in any request');
+  await ctx.close();
+});
+
+test('k: the marked set is the form\'s controls (form= outside it included); a marked control of another form, an unnamed one, a custom element are FORM_CONFIG', async () => {
+  const { kid } = await lowKey();
+  const { ctx, page, sink, errors } = await fixture(`
+<form id="f1" method="post" action="/sink/owned" novalidate data-module="slice-seal" data-slice-seal-form="owned" data-slice-seal-kid="${kid}">
+<input name="inside" data-slice-seal value="in">
+</form>
+<input form="f1" name="outside" data-slice-seal value="out">
+<input form="f1" name="outside-plain" value="op">
+<button form="f1" type="submit" name="via" value="outside-button" class="govuk-button" disabled aria-disabled="true">Send</button>`);
+  await componentsReady(page);
+  await page.click('button[form=f1]');
+  await waitSink(sink, 1, page);
+  const params = new URLSearchParams(sink[0].body);
+  assertEq([...params.keys()], ['inside', 'outside', 'outside-plain', 'via', 'slice-seal-submission'], 'tree order, the outside button as submitter');
+  assertEq(params.get('outside-plain'), 'op', 'unmarked outside control passes');
+  assertEq(openAll([params.get('inside'), params.get('outside')]).map((o) => [o.field, o.plaintext]), [['inside', 'in'], ['outside', 'out']], 'the form= control is sealed');
+  assertEq(errors, [], 'no console errors');
+  await ctx.close();
+
+  for (const [label, markup, re] of [
+    ['another form', '<input name="secret" id="secret" data-slice-seal><input name="x" form="f2" data-slice-seal value="other">', /FORM_CONFIG: marked field "x" belongs to another form/],
+    ['unnamed', '<input name="secret" id="secret" data-slice-seal><input data-slice-seal value="nameless">', /FORM_CONFIG: a marked <input> has no name/],
+    ['custom element', '<input name="secret" id="secret" data-slice-seal><x-fancy name="fancy" data-slice-seal></x-fancy>', /FORM_CONFIG: marked <x-fancy> "fancy" is a form-associated custom element/],
+  ]) {
+    const head = `<script>customElements.define('x-fancy', class extends HTMLElement { static formAssociated = true;
+      constructor() { super(); this.i = this.attachInternals(); this.i.setFormValue('fancy value'); } });</script>`;
+    const f = await fixture(`
+<form id="f1" method="post" action="/sink/bad" novalidate data-module="slice-seal" data-slice-seal-form="bad" data-slice-seal-kid="${kid}">
+${markup}
+<button type="submit" class="govuk-button" disabled aria-disabled="true">Send</button>
+</form><form id="f2" method="post" action="/sink/other"></form>`, { head });
+    await componentsReady(f.page);
+    await f.page.fill('#secret', 'kept');
+    await f.page.click('#f1 button');
+    await f.page.locator('.govuk-error-summary').waitFor({ state: 'visible' });
+    assert(f.errors.some((e) => re.test(e)), `${label}: console names the problem: ${f.errors.join(' | ')}`);
+    assertEq(f.events.filter((e) => e.type === 'slice-seal:error').map((e) => [e.code, e.phase]), [['FORM_CONFIG', 'init'], ['FORM_CONFIG', 'submit']], `${label}: error events at start and at submit`);
+    assertEq(await f.page.inputValue('#secret'), 'kept', `${label}: typed value kept`);
+    assertEq(await f.page.evaluate(() => document.querySelector('#secret').hasAttribute('name')), false, `${label}: the marked control lost its name anyway`);
+    if (label === 'another form') {
+      // The other form's native submission does not carry it either.
+      await f.page.evaluate(() => HTMLFormElement.prototype.submit.call(document.querySelector('#f2')));
+      await waitSink(f.sink, 1, f.page);
+      assertEq(f.sink[0].body, '', 'the other form sends no marked value');
+    } else {
+      await f.page.waitForTimeout(300);
+      assertEq(f.sink, [], `${label}: nothing sent`);
+    }
+    await f.ctx.close();
+  }
+});
+
+test('k: the submitter\'s formaction, formmethod, formenctype, formtarget and formnovalidate are honoured; input type=image', async () => {
+  const { kid } = await lowKey();
+  const { ctx, page, sink } = await fixture(`
+<form id="f1" method="post" action="/sink/default" data-module="slice-seal" data-slice-seal-form="submitter" data-slice-seal-kid="${kid}">
+<input name="secret" id="secret" data-slice-seal>
+<input name="needed" id="needed" required>
+<button type="submit" id="plain" class="govuk-button" disabled aria-disabled="true">Send</button>
+<button type="submit" id="other" formaction="/sink/other" formnovalidate name="b" value="other" disabled>Other</button>
+<button type="submit" id="get" formaction="/sink/get" formmethod="get" formnovalidate disabled>Get</button>
+<button type="submit" id="multi" formaction="/sink/multi" formenctype="multipart/form-data" formnovalidate disabled>Multipart</button>
+<button type="submit" id="framed" formaction="/sink/framed" formtarget="frame1" formnovalidate disabled>Framed</button>
+<input type="image" id="img" name="pic" alt="Send as image" formaction="/sink/image" formnovalidate src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" disabled>
+</form>
+<iframe name="frame1" title="target frame"></iframe>`);
+  await componentsReady(page);
+  const send = async (id, n) => {
+    await page.fill('#secret', `typed for ${id}`);
+    await page.click(`#${id}`);
+    await waitSink(sink, n, page);
+    const s = sink[n - 1];
+    await page.waitForTimeout(200);
+    if (page.url() !== `${low}/fixture`) {
+      await page.goBack();
+      await componentsReady(page);
+    }
+    return s;
+  };
+  // Interactive validation still runs for the plain button (required field empty): nothing sent.
+  await page.fill('#secret', 'x');
+  await page.click('#plain');
+  await page.waitForTimeout(500);
+  assertEq(sink.length, 0, 'validation blocks the plain button');
+  let s = await send('other', 1);
+  assertEq([s.method, new URL(s.url).pathname, new URLSearchParams(s.body).get('b')], ['POST', '/sink/other', 'other'], 'formaction + formnovalidate + submitter value');
+  s = await send('get', 2);
+  const u = new URL(s.url);
+  assertEq([s.method, u.pathname, [...u.searchParams.keys()]], ['GET', '/sink/get', ['secret', 'needed', 'slice-seal-submission']], 'formmethod=get');
+  assert(u.searchParams.get('secret').startsWith('ss1.'), 'GET carries the envelope, not the value');
+  s = await send('multi', 3);
+  assert(s.type.startsWith('multipart/form-data'), `formenctype multipart: ${s.type}`);
+  assert(!s.body.includes('typed for multi'), 'multipart body holds no plaintext');
+  s = await send('framed', 4);
+  assertEq(new URL(s.url).pathname, '/sink/framed', 'formtarget: sent');
+  assertEq(page.url(), `${low}/fixture`, 'formtarget: the page itself stays');
+  assertEq(await page.frame({ name: 'frame1' }).evaluate(() => location.pathname), '/sink/framed', 'formtarget: the frame navigated');
+  s = await send('img', 5);
+  const ip = new URLSearchParams(s.body);
+  assertEq([new URL(s.url).pathname, ip.has('pic.x'), ip.has('pic.y')], ['/sink/image', true, true], 'input type=image sends its coordinates');
+  assertEq(openAll([ip.get('secret')])[0].plaintext, 'typed for img', 'sealed');
+  await ctx.close();
+});
+
+test('k: one send per submit: a double click, repeated Enter, and clicks while a fetch is in flight send once', async () => {
+  const { kid } = await lowKey();
+  for (const mode of ['native', 'fetch']) {
+    const { ctx, page, sink } = await fixture(`
+<form id="f1" method="post" action="/sink/once" novalidate data-module="slice-seal" data-slice-seal-form="once" data-slice-seal-kid="${kid}" data-slice-seal-submit="${mode}">
+<input name="secret" id="secret" data-slice-seal>
+<button type="submit" class="govuk-button" disabled aria-disabled="true">Send</button>
+</form>`);
+    if (mode === 'fetch') {
+      await ctx.route(`${low}/sink/once`, async (route) => {
+        sink.push({ method: route.request().method(), body: route.request().postData() });
+        await new Promise((ok) => setTimeout(ok, 1500));
+        await route.fulfill({ status: 200, body: 'ok' });
+      });
+    }
+    await componentsReady(page);
+    await page.fill('#secret', 'once only');
+    if (mode === 'native') {
+      // Hold the navigation back so the page is still there for the extra clicks.
+      await ctx.route(`${low}/sink/once`, async (route) => {
+        sink.push({ method: route.request().method(), body: route.request().postData() });
+        await new Promise((ok) => setTimeout(ok, 1500));
+        await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>ok</title>' });
+      });
+    }
+    await page.dblclick('button[type=submit]');
+    await page.focus('#secret').catch(() => {});
+    await page.keyboard.press('Enter').catch(() => {});
+    await page.keyboard.press('Enter').catch(() => {});
+    await page.waitForTimeout(2500);
+    assertEq(sink.length, 1, `${mode}: sent once`);
+    assertEq(openAll([new URLSearchParams(sink[0].body).get('secret')])[0].plaintext, 'once only', `${mode}: the typed value, not a cleared one`);
+    await ctx.close();
+  }
+});
+
+test('k: every failure is reported the same way (summary, console line, slice-seal:error): not ready, wasm unavailable, set-up errors; options in markup or the constructor alike', async () => {
+  const { kid } = await lowKey();
+  const form = (attrs) => `<form id="f1" method="post" action="/sink/x" novalidate data-module="slice-seal" ${attrs}>
+<input name="secret" id="secret" data-slice-seal>
+<button type="submit" class="govuk-button" disabled aria-disabled="true">Send</button></form>`;
+  const cases = [
+    ['wasm unavailable', form(`data-slice-seal-form="e1" data-slice-seal-kid="${kid}"`), 'WASM_UNAVAILABLE', async (ctx) => ctx.route('**/*.wasm', (r) => r.abort())],
+    ['unknown submit mode', form(`data-slice-seal-form="e2" data-slice-seal-kid="${kid}" data-slice-seal-submit="xhr"`), 'FORM_CONFIG'],
+    ['bad record', form(`data-slice-seal-form="e3" data-slice-seal-kid="${kid}" data-slice-seal-record="${'r'.repeat(300)}"`), 'INVALID_CONTEXT'],
+  ];
+  for (const [label, html, code, setup] of cases) {
+    const g = await fixture(html, { setup });
+    await componentsReady(g.page);
+    await g.page.waitForSelector('button:not([disabled])');
+    await g.page.fill('#secret', 'kept');
+    await g.page.click('button');
+    await g.page.locator('.govuk-error-summary').waitFor({ state: 'visible' });
+    assert(g.errors.some((e) => new RegExp(`^slice-seal: .*${code}: `).test(e)), `${label}: console line: ${g.errors.join(' | ')}`);
+    assertEq(g.events.filter((e) => e.type === 'slice-seal:error').map((e) => [e.code, e.phase]), [[code, 'init'], [code, 'submit']], `${label}: events`);
+    assertEq(await g.page.inputValue('#secret'), 'kept', `${label}: kept`);
+    assertEq(g.sink, [], `${label}: nothing sent`);
+    await g.ctx.close();
+  }
+
+  // The same options in markup or given to the constructor (form id included) seal alike.
+  const { ctx, page, sink } = await fixture(`
+<form id="m" method="post" action="/sink/markup" novalidate data-module="slice-seal" data-slice-seal-form="opt-form" data-slice-seal-kid="${kid}" data-slice-seal-submit="fetch" data-slice-seal-record="R-7">
+<input name="secret" data-slice-seal value="same"><button type="submit">Send</button></form>
+<form id="c" method="post" action="/sink/ctor" novalidate>
+<input name="secret" data-slice-seal value="same"><button type="submit">Send</button></form>`);
+  await componentsReady(page);
+  const thrown = await page.evaluate(async ({ kid }) => {
+    const m = await import('/assets/slice-seal/form.js');
+    const out = [];
+    for (const opts of [{ formId: 'opt-form', kid, submit: 'xhr' }, { formId: '', kid }, { formId: 'x', kid, bogus: 1 }, { formId: 'x', kid, onError: 'no' }]) {
+      try {
+        new m.SliceSealForm(document.querySelector('#c'), opts);
+        out.push('no throw');
+      } catch (e) {
+        out.push(`${e.name}:${e.code}`);
+      }
+    }
+    const errs = [];
+    const inst = new m.SliceSealForm(document.querySelector('#c'), { formId: 'opt-form', kid, submit: 'fetch', record: 'R-7', onError: (e) => errs.push(e.code) });
+    await inst.ready;
+    document.querySelector('#m').requestSubmit();
+    document.querySelector('#c').requestSubmit();
+    return { out, errs };
+  }, { kid });
+  assertEq(thrown.out, ['SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG', 'SliceSealError:FORM_CONFIG'], 'bad options are FORM_CONFIG');
+  await waitSink(sink, 2, page);
+  const metas = sink.map((s) => openAll([new URLSearchParams(s.body).get('secret')])[0]);
+  assertEq(metas.map((o) => [o.form, o.field, o.plaintext, /^R-7:[0-9a-f]{32}$/.test(o.submission)]), [['opt-form', 'secret', 'same', true], ['opt-form', 'secret', 'same', true]], 'markup and constructor alike');
+  assertEq(thrown.errs, [], 'no errors');
   await ctx.close();
 });
 

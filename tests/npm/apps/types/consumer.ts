@@ -6,7 +6,10 @@ import init, {
   openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
   type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
 } from 'slice-seal';
-import { ready } from 'slice-seal/form';
+import {
+  ready, SliceSealForm, initAll, createAll, SliceSealFormError,
+  type SealedDetail, type SliceSealFormErrorCode,
+} from 'slice-seal/form';
 
 export async function main(): Promise<string> {
   await init();
@@ -50,6 +53,20 @@ export async function main(): Promise<string> {
   const code: SliceSealErrorCode = 'INVALID_UTF8';
   const form = await ready;
   form.protectForm(document.createElement('form'), { kid });
+  const moduleName: 'slice-seal' = SliceSealForm.moduleName;
+  const comp = new SliceSealForm(document.createElement('form'), {
+    formId: 'f', kid, submit: 'fetch', record: 'r-1',
+    onError: (e: SliceSealFormError) => { const c: SliceSealFormErrorCode = e.code; return c; },
+  });
+  const started: number = initAll(document.body);
+  const comps: SliceSealForm[] = createAll();
+  const sentDetail: SealedDetail = await comp.submit();
+  comp.$root.addEventListener('slice-seal:sent', (e) => { const s: string = e.detail.submission; return s; });
+  document.addEventListener('slice-seal:error', (e) => { const c: SliceSealFormErrorCode = e.detail.code; return c; });
+  // @ts-expect-error submit is 'native' or 'fetch'
+  new SliceSealForm(document.createElement('form'), { submit: 'xhr' });
+  // @ts-expect-error the detail of slice-seal:prepared has no submission
+  document.addEventListener('slice-seal:prepared', (e) => e.detail.submission);
 
   // @ts-expect-error plaintext must be a string or a Uint8Array
   seal(pub, 42, ctx);
@@ -76,5 +93,5 @@ export async function main(): Promise<string> {
 
   return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa,
     prepAsync, backend, openedAsync.length, openedText, openedSync, openerBackend, viaFn.length, viaFnText,
-    wrongAsync].join();
+    wrongAsync, moduleName, started, comps.length, sentDetail.formId].join();
 }
