@@ -838,24 +838,26 @@ export class SliceSealForm {
 }
 
 /**
- * A Sealer for the key `kid` of the key set `jwks`. A one-key set whose key
- * is not the pinned one is KID_MISMATCH (the page's key was swapped), not
- * KEY_NOT_FOUND.
+ * A Sealer for the key `kid` of the key set `jwks` (the wasm API picks it by
+ * kid and checks its thumbprint). A non-empty set without the pinned key is
+ * KID_MISMATCH (the page's keys are not the pinned ones: swapped), not
+ * KEY_NOT_FOUND; an empty set stays KEY_NOT_FOUND.
  */
 function pinnedSealer(m, jwks, kid) {
   try {
     return new m.Sealer(jwks, { kid });
   } catch (e) {
     if (e && e.code === 'KEY_NOT_FOUND') {
-      let only = null;
+      let count = 0;
       try {
-        only = new m.Sealer(jwks);
+        const set = typeof jwks === 'string' ? JSON.parse(jwks) : jwks;
+        count = Array.isArray(set.keys) ? set.keys.length : 0;
       } catch {
-        throw e;
+        count = 0;
       }
-      const found = only.kid;
-      only.free();
-      throw new SliceSealFormError('KID_MISMATCH', `the key set's only key is ${found}, not the pinned ${kid}`);
+      if (count > 0) {
+        throw new SliceSealFormError('KID_MISMATCH', `none of the ${count} key(s) of the page's key set is the pinned ${kid}`);
+      }
     }
     throw e;
   }

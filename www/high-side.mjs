@@ -2,14 +2,22 @@
 // High side (SECRET): reads the low side's store and opens every slice with
 // the private key, by calling the slice-seal CLI.
 //
-//   node www/high-side.mjs [--port 8081] [--data www/data] [--key DATA/keys/private.jwk]
+//   node www/high-side.mjs [--port 8081] [--data www/data] [--key DATA/keys/private.jwk]...
 //                          [--cli target/release/slice-seal] [--audit DATA/audit.jsonl]
 //
+// --key may be given several times (or name a keyring, a JWKS of private
+// keys): the keys this desk holds (default: the vetting team's). A slice
+// sealed to a key it does not hold (the medical adviser's) is shown as "Not
+// for this team", not as an error.
+//
 // Each stored slice is opened WITHOUT an expected context, and the
-// authenticated context the CLI reports (form, field, submission) is compared
-// with where the slice was stored. A slice that does not open (tampered,
-// wrong key) or that was sealed for another form, field or submission (moved
-// or swapped) is shown as rejected, never as an answer.
+// authenticated context the CLI reports (form, field, submission) is checked
+// against this side's own step table (lib/steps.mjs: the step's form id and
+// marked field names) and the applicant the slice is filed under (the
+// submission id must be APPLICANT ":" 32 hex digits: the record binding),
+// and must be the submission it was stored with. A slice that does not open
+// (tampered) or that was sealed for another form, field, applicant or
+// submission (moved or swapped) is shown as rejected, never as an answer.
 //
 // Every envelope opened or refused is recorded by the CLI in the audit log
 // (`slice-seal open --audit`: time, kid, form, field, submission, result,
@@ -24,7 +32,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { STEPS } from './lib/steps.mjs';
+import { STEPS, markedNames } from './lib/steps.mjs';
 import { WWW, esc, page, send, serveStatic, args, SECURITY_HEADERS } from './lib/layout.mjs';
 
 const SERVICE = 'Vetting casework (high side)';
@@ -32,7 +40,9 @@ const opt = args(process.argv.slice(2));
 const PORT = Number(opt.port ?? process.env.PORT_HIGH ?? 8081);
 const DATA = resolve(opt.data ?? process.env.DATA_DIR ?? join(WWW, 'data'));
 const DIST = resolve(opt.dist ?? process.env.DIST_DIR ?? join(WWW, 'dist'));
-const KEY = resolve(opt.key ?? join(DATA, 'keys', 'private.jwk'));
+// Every --key (args() keeps only the last of a repeated option).
+const keyArgs = process.argv.slice(2).flatMap((a, i, all) => (a === '--key' && i + 1 < all.length ? [all[i + 1]] : []));
+const KEYS = (keyArgs.length ? keyArgs : [join(DATA, 'keys', 'private.jwk')]).map((k) => resolve(k));
 const CLI = resolve(opt.cli ?? process.env.SLICE_SEAL_CLI ?? join(WWW, '..', 'target', 'release', 'slice-seal'));
 const AUDIT = resolve(opt.audit ?? join(DATA, 'audit.jsonl'));
 const STORE = join(DATA, 'submissions.jsonl');
@@ -40,7 +50,7 @@ const CLI_TIMEOUT_MS = 60_000;
 /** Newest audit entries shown (the file itself keeps everything). */
 const AUDIT_SHOWN = 500;
 
-if (!existsSync(KEY)) throw new Error(`private key not found: ${KEY}`);
+for (const k of KEYS) if (!existsSync(k)) throw new Error(`private key not found: ${k}`);
 if (!existsSync(CLI)) throw new Error(`slice-seal CLI not found: ${CLI} (cargo build --release)`);
 
 function readStore() {
@@ -61,7 +71,7 @@ function readStore() {
 function openBatch(envelopes) {
   return new Promise((ok, bad) => {
     if (envelopes.length === 0) return ok([]);
-    const child = spawn(CLI, ['open', '--key', KEY, '--json', '--audit', AUDIT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(CLI, ['open', ...KEYS.flatMap((k) => ['--key', k]), '--json', '--audit', AUDIT], { stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
@@ -106,15 +116,33 @@ async function applicantAnswers(ref) {
   }
   slices.forEach(({ rec, field, envelope }, i) => {
     const r = results[i];
+    // This side's own table: the step the slice is filed under.
+    const step = STEPS.find((s) => s.slug === rec.step);
+    const sep = typeof r.submission === 'string' ? r.submission.lastIndexOf(':') : -1;
+    const record = sep < 0 ? null : r.submission.slice(0, sep);
     let verdict;
-    if (r.error) {
+    if (r.error && r.error.code === 'KEY_NOT_FOUND') {
+      verdict = { ok: false, notForTeam: true, code: 'KEY_NOT_FOUND', reason: 'sealed to a key this team does not hold' };
+    } else if (r.error) {
       verdict = { ok: false, code: r.error.code, reason: r.error.message };
-    } else if (r.form !== rec.form || r.field !== field || (r.submission ?? null) !== rec.submission) {
+    } else if (!step || r.form !== step.form || r.field !== field || !markedNames(step).includes(field)) {
       verdict = {
         ok: false,
         code: 'CONTEXT_MISMATCH',
-        reason: `sealed for form ${r.form}, field ${r.field}, submission ${r.submission ?? '(none)'}; ` +
-          `stored as form ${rec.form}, field ${field}, submission ${rec.submission}`,
+        reason: `sealed for form ${r.form}, field ${r.field}; ` +
+          `filed under step ${rec.step} (form ${step ? step.form : 'unknown'}), field ${field}`,
+      };
+    } else if (record !== ref || !/^[0-9a-f]{32}$/.test(r.submission.slice(sep + 1))) {
+      verdict = {
+        ok: false,
+        code: 'CONTEXT_MISMATCH',
+        reason: `sealed for the record ${record ?? '(none)'}; filed under applicant ${ref}`,
+      };
+    } else if (r.submission !== rec.submission) {
+      verdict = {
+        ok: false,
+        code: 'CONTEXT_MISMATCH',
+        reason: `sealed for submission ${r.submission}; stored with submission ${rec.submission}`,
       };
     } else if (typeof r.plaintext !== 'string') {
       verdict = { ok: false, code: 'NOT_TEXT', reason: 'the answer is not UTF-8 text' };
@@ -156,6 +184,10 @@ function applicants() {
 // ---------------------------------------------------------------- pages
 function valueHtml(f, name, v) {
   if (!v) return '<span class="govuk-hint">Not received</span>';
+  if (v.notForTeam) {
+    return '<strong class="govuk-tag govuk-tag--grey app-not-for-team">Not for this team</strong>\n' +
+      '<p class="govuk-body-s">This answer is sealed to another team\'s key.</p>';
+  }
   if (!v.ok) {
     return `<strong class="govuk-tag govuk-tag--red">Rejected</strong>
 <p class="govuk-body-s app-rejected-reason">${esc(v.code)}: ${esc(v.reason)}</p>`;
@@ -201,7 +233,7 @@ function applicantPage(ans) {
   const sections = STEPS.map((s) => {
     const d = ans.steps[s.slug];
     if (!d) return `<h2 class="govuk-heading-m">${esc(s.title)}</h2><p class="govuk-body">Not received yet.</p>`;
-    const rejected = Object.values(d.fields).filter((v) => !v.ok).length;
+    const rejected = Object.values(d.fields).filter((v) => !v.ok && !v.notForTeam).length;
     return `<h2 class="govuk-heading-m">${esc(s.title)}</h2>
 <p class="govuk-body-s">Form ${esc(d.form)}, submission ${esc(d.submission)}, received ${esc(d.received)}.
 ${rejected ? `<strong class="govuk-tag govuk-tag--red">${rejected} rejected</strong>` : ''}</p>
@@ -313,6 +345,6 @@ const server = createServer((req, res) => {
 });
 server.listen(PORT, '127.0.0.1', () => {
   const { port } = server.address();
-  console.log(`[high] ${SERVICE}: http://127.0.0.1:${port}/  (key ${KEY})`);
+  console.log(`[high] ${SERVICE}: http://127.0.0.1:${port}/  (keys ${KEYS.join(', ')})`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

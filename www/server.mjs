@@ -7,14 +7,16 @@
 // The browser seals every marked answer to the high side's public key; this
 // server only checks the envelopes' clear metadata and stores what arrived:
 // one JSON line per submission in DATA/submissions.jsonl. It never holds a
-// private key. The public JWKS is read from DATA/keys/public.jwks.json.
+// private key. The public keys are read from DATA/keys/public.jwks.json (the
+// vetting team, pinned by every form) and DATA/keys/medical-public.jwks.json
+// (the medical adviser, pinned by the health answer).
 
 import { createServer } from 'node:http';
 import { randomBytes, createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { STEPS, stepBySlug, markedNames, clearNames, controlNames } from './lib/steps.mjs';
+import { STEPS, stepBySlug, markedNames, clearNames, controlNames, readerOfName } from './lib/steps.mjs';
 import { parseEnvelope } from './lib/envelope.mjs';
 import { WWW, SECURITY_HEADERS, esc, page, send, redirect, serveStatic, readBody, args } from './lib/layout.mjs';
 
@@ -22,6 +24,7 @@ const SERVICE = 'Apply for security vetting';
 const SUBMISSION_FIELD = 'slice-seal-submission';
 const BODY_LIMIT = 8 * 1024 * 1024;
 const REF = /^[0-9a-f]{32}$/;
+const SUBMISSION_ID = /^[0-9a-f]{32}$/;
 
 const opt = args(process.argv.slice(2));
 const PORT = Number(opt.port ?? process.env.PORT_LOW ?? process.env.PORT ?? 8080);
@@ -37,8 +40,9 @@ function thumbprint(jwk) {
   return createHash('sha256').update(canon).digest('base64url');
 }
 
-function loadKey() {
-  const file = join(DATA, 'keys', 'public.jwks.json');
+/** One public key of a reader: DATA/keys/FILE, a JWKS of one public P-256 key. */
+function loadKey(name) {
+  const file = join(DATA, 'keys', name);
   const jwks = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(jwks.keys) || jwks.keys.length !== 1) throw new Error(`${file}: expected a JWKS of one key`);
   const jwk = jwks.keys[0];
@@ -46,10 +50,18 @@ function loadKey() {
   const kid = thumbprint(jwk);
   if (jwk.kid !== undefined && jwk.kid !== kid) throw new Error(`${file}: kid is not the key's thumbprint`);
   // What the page embeds: public members only.
-  const pub = { keys: [{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: jwk.alg, use: jwk.use }] };
-  return { kid, jwksJson: JSON.stringify(pub) };
+  return { kid, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: jwk.alg, use: jwk.use } };
 }
-const KEY = loadKey();
+// The readers: the vetting team (the forms' pinned key) and the medical
+// adviser (the health answer's own key). The page's key set holds both.
+const READERS = {
+  vetting: loadKey('public.jwks.json'),
+  medical: loadKey('medical-public.jwks.json'),
+};
+const KEY = {
+  kid: READERS.vetting.kid,
+  jwksJson: JSON.stringify({ keys: [READERS.vetting.jwk, READERS.medical.jwk] }),
+};
 
 // ---------------------------------------------------------------- the store
 mkdirSync(DATA, { recursive: true });
@@ -135,7 +147,7 @@ function hintHtml(id, hint) {
 }
 
 function fieldHtml(f) {
-  const mark = f.marked ? ' data-slice-seal' : '';
+  const mark = f.marked ? ` data-slice-seal${f.reader ? ` data-slice-seal-kid="${READERS[f.reader].kid}"` : ''}` : '';
   const ac = f.marked ? ' autocomplete="off"' : '';
   const describedBy = f.hint ? ` aria-describedby="${f.name}-hint"` : '';
   switch (f.kind) {
@@ -213,7 +225,8 @@ function stepPage(ref, step) {
 <h1 class="govuk-heading-l">${esc(step.title)}</h1>
 <p class="govuk-body">Answers to questions on this page are protected in your browser before they are sent.</p>
 <form method="post" action="/apply/${ref}/${step.slug}" novalidate autocomplete="off"
-  data-module="slice-seal" data-slice-seal-form="${step.form}" data-slice-seal-kid="${KEY.kid}"${step.submit ? ` data-slice-seal-submit="${step.submit}"` : ''}>
+  data-module="slice-seal" data-slice-seal-form="${step.form}" data-slice-seal-kid="${KEY.kid}"
+  data-slice-seal-record="${ref}"${step.submit ? ` data-slice-seal-submit="${step.submit}"` : ''}>
 <script type="application/jwk-set+json" data-slice-seal-key>${KEY.jwksJson.replaceAll('<', '\\u003c')}</script>
 ${step.fields.map(fieldHtml).join('\n')}
 <div class="govuk-button-group">
@@ -257,7 +270,7 @@ function notFoundPage() {
 class Refused extends Error {}
 
 /** Check a step's body; returns the record to store, or throws Refused. */
-function acceptSubmission(step, params, kid) {
+function acceptSubmission(ref, step, params) {
   const marked = markedNames(step);
   const clear = clearNames(step);
   const seen = new Set();
@@ -269,7 +282,10 @@ function acceptSubmission(step, params, kid) {
     }
   }
   const submission = params.get(SUBMISSION_FIELD);
-  if (!submission || !REF.test(submission)) throw new Refused('the submission id is missing');
+  // The record binding: RECORD ":" 32 hex digits, RECORD = this applicant.
+  const sep = submission ? submission.lastIndexOf(':') : -1;
+  if (!submission || sep < 0 || !SUBMISSION_ID.test(submission.slice(sep + 1))) throw new Refused('the submission id is missing');
+  if (submission.slice(0, sep) !== ref) throw new Refused('the answers were sealed for another application');
   const slices = {};
   for (const name of marked) {
     const value = params.get(name);
@@ -285,7 +301,7 @@ function acceptSubmission(step, params, kid) {
     if (meta.form !== step.form || meta.field !== name || meta.submission !== submission) {
       throw new Refused(`field ${name} holds an answer sealed for another question`);
     }
-    if (meta.kid !== kid) throw new Refused(`field ${name} is sealed to an unknown key`);
+    if (meta.kid !== READERS[readerOfName(step, name)].kid) throw new Refused(`field ${name} is sealed to the wrong key`);
     slices[name] = value;
   }
   const clearValues = {};
@@ -309,7 +325,7 @@ async function handlePost(req, res, ref, step) {
   const params = new URLSearchParams(body.toString('utf8'));
   let rec;
   try {
-    rec = acceptSubmission(step, params, KEY.kid);
+    rec = acceptSubmission(ref, step, params);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     console.warn(`[low] refused ${step.slug} for ${ref}: ${e.message}`);

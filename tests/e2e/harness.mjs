@@ -66,7 +66,7 @@ export function stopServer(s) {
   });
 }
 
-/** A temp data dir with a fresh key pair made by the CLI. */
+/** A temp data dir with fresh key pairs made by the CLI: the vetting team's and the medical adviser's. */
 export function makeDataDir() {
   const dir = mkdtempSync(join(tmpdir(), 'slice-seal-e2e-'));
   const keys = join(dir, 'keys');
@@ -74,6 +74,9 @@ export function makeDataDir() {
   execFileSync(CLI, ['keygen', '--out', join(keys, 'private.jwk')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const jwks = execFileSync(CLI, ['public', '--key', join(keys, 'private.jwk'), '--jwks']);
   writeFileSync(join(keys, 'public.jwks.json'), jwks);
+  // The medical adviser's key (the demo's health answer is sealed to it).
+  execFileSync(CLI, ['keygen', '--out', join(keys, 'medical.jwk')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(join(keys, 'medical-public.jwks.json'), execFileSync(CLI, ['public', '--key', join(keys, 'medical.jwk'), '--jwks']));
   return dir;
 }
 

@@ -29,6 +29,7 @@ const EXPECTED_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; 
 const ADDRESS_LINE = "Flat 3, 12 Rue de l'Été, 75001 Paris — from 2015 to 2017; then 4 Kōenji, Tōkyō 166-0002.\n";
 const BIG = ADDRESS_LINE.repeat(Math.ceil(10240 / ADDRESS_LINE.length)).slice(0, 10240);
 const NAME = 'Zoë Ōkubo-Łukasiewicz 👩‍💻';
+const HEALTH = 'Asthma, well managed – no effect on work ✓';
 const MARKED = {
   'personal-details': {
     'full-name': NAME,
@@ -45,8 +46,11 @@ const MARKED = {
     'criminal-record': 'no',
     'criminal-record-details': '', // optional, left blank: sealed as ""
     'financial-issues': '["ccj","arrears"]',
+    'health-conditions': HEALTH, // sealed to the medical adviser's key
   },
 };
+// Marked fields sealed to the medical adviser's key (data-slice-seal-kid on the control).
+const MEDICAL = new Set(['health-conditions']);
 const CLEAR = { 'personal-details': { 'contact-preference': 'email' }, 'address-history': {}, 'declarations': {} };
 const FORMS = { 'personal-details': 'vetting-step-1', 'address-history': 'vetting-step-2', 'declarations': 'vetting-step-3' };
 
@@ -57,6 +61,9 @@ let low;
 let high;
 let otherKid;
 let otherJwk;
+let vettingKid; // the forms' pinned key
+let medicalKid; // the health answer's key
+const BOTH_KEYS = () => ['--key', join(dataDir, 'keys', 'private.jwk'), '--key', join(dataDir, 'keys', 'medical.jwk')];
 const documents = []; // {url, csp} of every HTML page loaded
 const cspViolations = [];
 const consoleCsp = [];
@@ -123,6 +130,7 @@ async function fillStep(page, slug) {
     await page.check('input[data-slice-seal-name="criminal-record"][value="no"]');
     await page.check('input[data-slice-seal-name="financial-issues"][value="ccj"]');
     await page.check('input[data-slice-seal-name="financial-issues"][value="arrears"]');
+    await page.fill('#health-conditions', HEALTH);
   }
 }
 
@@ -185,7 +193,8 @@ test('a: every step sealed in the browser, nothing marked sent in clear, high si
       Object.keys(CLEAR[slug]).filter((n) => n !== 'contact-preference'), 'a native submission of the form carries no marked field');
     // No private key material in the page: the inline JWKS is public only.
     const jwks = JSON.parse(await page.textContent('script[data-slice-seal-key]'));
-    assert(jwks.keys.length === 1 && !('d' in jwks.keys[0]), 'inline JWKS holds a public key only');
+    assert(jwks.keys.length === 2 && jwks.keys.every((k) => !('d' in k)), 'inline JWKS holds the two readers\' public keys only');
+    assertEq(jwks.keys.map((k) => k.kid), [vettingKid, medicalKid], 'the page\'s key set: vetting team, medical adviser');
 
     await fillStep(page, slug);
     if (slug === 'declarations') {
@@ -205,7 +214,7 @@ test('a: every step sealed in the browser, nothing marked sent in clear, high si
       await page.click('button:has-text("Save and continue")');
       await page.evaluate(() => window.__stay);
       const after = await page.evaluate(() => window.__afterSend);
-      assert(after.length === 7 && after.every((v) => v === false || v === ''), `marked inputs cleared after submit: ${JSON.stringify(after)}`);
+      assert(after.length === 8 && after.every((v) => v === false || v === ''), `marked inputs cleared after submit: ${JSON.stringify(after)}`);
       await page.goto(`${low}/apply/${ref}`);
     } else {
       await Promise.all([page.waitForURL(`${low}/apply/${ref}`), page.click('button:has-text("Save and continue")')]);
@@ -224,33 +233,58 @@ test('a: every step sealed in the browser, nothing marked sent in clear, high si
     const slug = Object.keys(MARKED).find((s) => p.url.endsWith(`/${s}`));
     assert(slug, `post to a step: ${p.url}`);
     const sub = params.get('slice-seal-submission');
-    assert(/^[0-9a-f]{32}$/.test(sub), 'submission id is 128-bit hex');
+    assert(new RegExp(`^${ref}:[0-9a-f]{32}$`).test(sub), `submission id is the applicant reference (record), ':' and 128-bit hex: ${sub}`);
     for (const [name, value] of Object.entries(MARKED[slug])) {
       const env = params.get(name);
       assert(env && env.startsWith('ss1.'), `${name} sent as an envelope`);
-      const meta = JSON.parse(execFileSync(CLI, ['open', '--key', join(dataDir, 'keys', 'private.jwk'), '--json'], { input: env + '\n' }));
+      const meta = JSON.parse(execFileSync(CLI, ['open', ...BOTH_KEYS(), '--json'], { input: env + '\n' }));
       assertEq([meta.form, meta.field, meta.submission], [FORMS[slug], name, sub], `${name} sealed to its form/field/submission`);
+      assertEq(meta.kid, MEDICAL.has(name) ? medicalKid : vettingKid, `${name} sealed to its reader's key`);
       assertEq(meta.plaintext, value, `${name} opens to what was typed`);
       for (const [n2, v2] of params) if (n2 !== name) assert(v2 !== value || value === '' || n2 in CLEAR[slug], `${name}'s value not sent under ${n2}`);
     }
     assertEq([...params.keys()].sort(), [...Object.keys(MARKED[slug]), ...Object.keys(CLEAR[slug]), 'slice-seal-submission'].sort(), 'only the expected fields are sent');
     for (const [name, value] of Object.entries(CLEAR[slug])) assertEq(params.get(name), value, `unmarked ${name} passes in clear`);
-    const distinctive = [NAME, 'Japanese', BIG, BIG.slice(100, 164), ADDRESS_LINE.trim(), 'Ōkubo', '👩‍💻', 'arrears'];
+    const distinctive = [NAME, 'Japanese', BIG, BIG.slice(100, 164), ADDRESS_LINE.trim(), 'Ōkubo', '👩‍💻', 'arrears', HEALTH];
     for (const v of distinctive) for (const e of encodings(v)) assert(!p.body.includes(e), `${JSON.stringify(v.slice(0, 20))} not in a request body`);
   }
   // The low side stored envelopes only.
   const store = readFileSync(join(dataDir, 'submissions.jsonl'), 'utf8');
   for (const v of [NAME, 'Japanese', ADDRESS_LINE.trim(), 'Ōkubo']) for (const e of encodings(v)) assert(!store.includes(e), 'no plaintext in the store');
 
-  // The high side opens every slice to the exact value.
+  // The high side (the vetting team's keyring) opens every slice to the
+  // exact value; the medical adviser's slice is "not for this team".
   const ans = await highAnswers(ref);
   for (const [slug, fields] of Object.entries(MARKED)) {
     for (const [name, value] of Object.entries(fields)) {
       const v = ans.steps[slug].fields[name];
+      if (MEDICAL.has(name)) {
+        assertEq([v.ok, v.notForTeam, v.code, 'value' in v], [false, true, 'KEY_NOT_FOUND', false], `${slug}/${name} not for the vetting team`);
+        continue;
+      }
       assert(v && v.ok, `${slug}/${name} opened: ${JSON.stringify(v)}`);
       assertEq(v.value, value, `${slug}/${name} value`);
     }
     assertEq(ans.steps[slug].clear, CLEAR[slug], `${slug} clear fields`);
+  }
+  {
+    const { ctx: hctx } = await newContext();
+    const hp = await hctx.newPage();
+    const resp = await hp.goto(`${high}/applicant/${ref}`);
+    assertEq(resp.status(), 200, 'the vetting team\'s page is not an error page');
+    assertEq(await hp.locator('[data-field="health-conditions"] .app-not-for-team').innerText(), 'Not for this team', 'shown as not for this team');
+    assert(!(await hp.content()).includes('Asthma'), 'no health answer on the vetting team\'s page');
+    await hctx.close();
+  }
+  // A high side holding both keys (the medical adviser's desk) opens it.
+  const medicalDesk = await startServer('high-side.mjs', ['--data', dataDir, '--cli', CLI, '--audit', join(dataDir, 'medical-audit.jsonl'),
+    '--key', join(dataDir, 'keys', 'private.jwk'), '--key', join(dataDir, 'keys', 'medical.jwk')], 'medical desk');
+  try {
+    const both = await fetch(`${medicalDesk.url}/api/applicant/${ref}`).then((x) => x.json());
+    assertEq([both.steps.declarations.fields['health-conditions'].ok, both.steps.declarations.fields['health-conditions'].value], [true, HEALTH], 'the medical adviser opens the health answer');
+    assertEq(both.steps['personal-details'].fields['full-name'].value, NAME, 'and the rest');
+  } finally {
+    await stopServer(medicalDesk);
   }
 
   // Nothing sensitive left on the device.
@@ -312,6 +346,43 @@ test('b: swapped, moved and tampered slices are rejected by the high side; the l
   p1.set('full-name', 'Plain Text');
   const r2 = await fetch(`${low}/apply/${ref}/personal-details`, { method: 'POST', body: p1, redirect: 'manual' });
   assertEq(r2.status, 400, 'plaintext refused');
+  assertEq(readStore(dataDir).length, before, 'nothing stored');
+});
+
+test('l: record binding: a step moved to another applicant is rejected by the high side; the low side refuses answers sealed for another application', async () => {
+  assert(ref, 'needs test a');
+  const file = join(dataDir, 'submissions.jsonl');
+  const original = readFileSync(file, 'utf8');
+  const s1 = readStore(dataDir).find((r) => r.applicant === ref && r.step === 'personal-details');
+  const other = 'f'.repeat(32);
+  // The whole step, consistent in itself (form, fields, submission), filed under another applicant.
+  writeFileSync(file, original + JSON.stringify({ ...s1, applicant: other }) + '\n');
+  try {
+    const ans = await highAnswers(other);
+    const fields = ans.steps['personal-details'].fields;
+    assertEq(Object.keys(fields).sort(), Object.keys(MARKED['personal-details']).sort(), 'every slice of the step checked');
+    for (const [name, v] of Object.entries(fields)) {
+      assertEq([v.ok, v.code], [false, 'CONTEXT_MISMATCH'], `${name} rejected under another applicant`);
+      assert(v.reason.includes(ref) && v.reason.includes(other), `${name}: the reason names both records: ${v.reason}`);
+      assert(!('value' in v), 'no value shown');
+    }
+    const { ctx } = await newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${high}/applicant/${other}`);
+    assertEq(await page.locator('[data-step="personal-details"] .govuk-tag--red').count(), 5, 'five rejected slices shown');
+    assert(!(await page.content()).includes('Ōkubo'), 'the moved name is not shown');
+    await ctx.close();
+    // Still opens under its own applicant.
+    assert(Object.values((await highAnswers(ref)).steps['personal-details'].fields).every((v) => v.ok), 'still fine under its own applicant');
+  } finally {
+    writeFileSync(file, original);
+  }
+  // The low side refuses a step sealed for one application posted to another.
+  const body = capturedBodies.find((p) => p.url.endsWith('/personal-details')).body;
+  const r2 = await (await fetch(`${low}/start`, { method: 'POST', redirect: 'manual' })).headers.get('location').split('/').pop();
+  const before = readStore(dataDir).length;
+  const resp = await fetch(`${low}/apply/${r2}/personal-details`, { method: 'POST', body: new URLSearchParams(body), redirect: 'manual' });
+  assertEq(resp.status, 400, 'answers sealed for another application refused');
   assertEq(readStore(dataDir).length, before, 'nothing stored');
 });
 
@@ -424,6 +495,12 @@ test('i: the form seals with encapsulations prepared at idle through WebCrypto (
     const ans = await highAnswers(r);
     for (const [name, value] of Object.entries(MARKED[slug])) {
       const v = ans.steps[slug].fields[name];
+      if (MEDICAL.has(name)) {
+        assertEq(v.notForTeam, true, `${name} not for the vetting team (subtle ${subtle})`);
+        const meta = openAll([readStore(dataDir).find((x) => x.applicant === r && x.step === slug).slices[name]])[0];
+        assertEq(meta.plaintext, value, `${name} value (subtle ${subtle})`);
+        continue;
+      }
       assert(v && v.ok, `${name} opened (subtle ${subtle}): ${JSON.stringify(v)}`);
       assertEq(v.value, value, `${name} value (subtle ${subtle})`);
     }
@@ -697,7 +774,7 @@ test('j: the high side keeps an audit log (an entry per slice opened or refused,
   const before = count();
   // The high side opens every slice of the applicant again.
   const ans = await highAnswers(ref);
-  assert(Object.values(ans.steps).every((s) => Object.values(s.fields).every((v) => v.ok)), 'all slices opened');
+  assert(Object.values(ans.steps).every((s) => Object.values(s.fields).every((v) => v.ok || v.notForTeam)), 'all slices opened (or not for this team)');
   const text = readFileSync(file, 'utf8');
   const entries = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
   const fresh = entries.slice(before);
@@ -709,7 +786,7 @@ test('j: the high side keeps an audit log (an entry per slice opened or refused,
     const sha256 = createHash('sha256').update(env).digest('hex');
     const e = fresh.find((x) => x.sha256 === sha256);
     assert(e, `an entry with the envelope hash of ${field}`);
-    assertEq([e.result, e.form, e.field, e.submission], ['OK', r.form, field, r.submission], `${field} entry`);
+    assertEq([e.result, e.form, e.field, e.submission], [MEDICAL.has(field) ? 'KEY_NOT_FOUND' : 'OK', r.form, field, r.submission], `${field} entry`);
     assert(/^[A-Za-z0-9_-]{43}$/.test(e.kid), `${field} entry has the kid`);
     assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(e.time), `RFC 3339 UTC time: ${e.time}`);
     assertEq(Object.keys(e).sort(), ['field', 'form', 'kid', 'line', 'result', 'sha256', 'submission', 'time'], 'entry members');
@@ -729,7 +806,7 @@ test('j: the high side keeps an audit log (an entry per slice opened or refused,
   assertEq(await page.locator('h1').innerText(), 'Audit log', 'audit page heading');
   const rows = page.locator('table.govuk-table tbody tr');
   assertEq(await rows.count(), entries.length, 'a row per entry');
-  assert(await page.locator('tr[data-result="OK"] .govuk-tag--green').count() >= slices.length, 'opened entries tagged');
+  assert(await page.locator('tr[data-result="OK"] .govuk-tag--green').count() >= slices.filter((x) => !MEDICAL.has(x.field)).length, 'opened entries tagged');
   assert(await page.locator('tr[data-result="DECRYPT_FAILED"] .govuk-tag--red').count() >= 1, 'refused entries tagged');
   assertEq(await rows.first().getAttribute('data-result'), fresh[fresh.length - 1].result, 'newest first');
   const html = await page.content();
@@ -757,7 +834,7 @@ async function lowKey() {
 
 function openAll(envelopes) {
   if (!envelopes.length) return [];
-  return execFileSync(CLI, ['open', '--key', join(dataDir, 'keys', 'private.jwk'), '--json'], { input: envelopes.join('\n') + '\n' })
+  return execFileSync(CLI, ['open', ...BOTH_KEYS(), '--json'], { input: envelopes.join('\n') + '\n' })
     .toString().trim().split('\n').map((l) => JSON.parse(l));
 }
 
@@ -1058,6 +1135,9 @@ test('k: every failure is reported the same way (summary, console line, slice-se
     ['wasm unavailable', form(`data-slice-seal-form="e1" data-slice-seal-kid="${kid}"`), 'WASM_UNAVAILABLE', async (ctx) => ctx.route('**/*.wasm', (r) => r.abort())],
     ['unknown submit mode', form(`data-slice-seal-form="e2" data-slice-seal-kid="${kid}" data-slice-seal-submit="xhr"`), 'FORM_CONFIG'],
     ['bad record', form(`data-slice-seal-form="e3" data-slice-seal-kid="${kid}" data-slice-seal-record="${'r'.repeat(300)}"`), 'INVALID_CONTEXT'],
+    // A per-control pin must name a key of the page's key set.
+    ['control pinned to a key not in the page\'s set', form(`data-slice-seal-form="e4" data-slice-seal-kid="${kid}"`)
+      .replace('<input name="secret" id="secret" data-slice-seal>', `<input name="secret" id="secret" data-slice-seal data-slice-seal-kid="${otherKid}">`), 'KID_MISMATCH'],
   ];
   for (const [label, html, code, setup] of cases) {
     const g = await fixture(html, { setup });
@@ -1119,6 +1199,8 @@ async function main() {
   dataDir = makeDataDir();
   otherJwk = JSON.parse(execFileSync(CLI, ['keygen', '--out', join(dataDir, 'other.jwk')]));
   otherKid = otherJwk.kid;
+  vettingKid = JSON.parse(readFileSync(join(dataDir, 'keys', 'public.jwks.json'), 'utf8')).keys[0].kid;
+  medicalKid = JSON.parse(readFileSync(join(dataDir, 'keys', 'medical-public.jwks.json'), 'utf8')).keys[0].kid;
   let result = { passed: 0, failed: 1 };
   let lowSrv;
   let highSrv;

@@ -3,7 +3,8 @@
 // the opened answers under the right labels).
 //
 // `marked: true` = a slice: the browser seals it, the low side only ever
-// stores its envelope. Each step is a separate form with its own form id, so
+// stores its envelope. `reader: 'medical'` = sealed to the medical adviser's
+// key (the control's data-slice-seal-kid) instead of the vetting team's. Each step is a separate form with its own form id, so
 // a slice sealed for one step cannot be replayed into another.
 
 export const NATIONALITIES = [
@@ -58,6 +59,9 @@ export const STEPS = [
         hint: 'Select all that apply.',
         options: [['bankruptcy', 'Bankruptcy'], ['ccj', 'County court judgment'],
           ['iva', 'Individual voluntary arrangement'], ['arrears', 'Debt arrears of more than 3 months']] },
+      { name: 'health-conditions', marked: true, reader: 'medical', kind: 'textarea', optional: true,
+        label: 'Do you have a health condition that could affect your work?',
+        hint: 'Only the medical adviser can read this answer, not the vetting team. Leave blank if not.' },
     ],
   },
 ];
@@ -79,4 +83,15 @@ export function clearNames(step) {
 
 export function stepBySlug(slug) {
   return STEPS.find((s) => s.slug === slug);
+}
+
+/** Who can read a marked field: 'vetting' (the form's pinned key) or the field's `reader`. */
+export function readerOf(field) {
+  return field.reader ?? 'vetting';
+}
+
+/** The reader of the marked control `name` of `step` (a date part is its field's). */
+export function readerOfName(step, name) {
+  const f = step.fields.find((x) => x.marked && controlNames(x).includes(name));
+  return f ? readerOf(f) : null;
 }
