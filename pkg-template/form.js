@@ -68,6 +68,18 @@ const getterOf = (proto, name) => {
   const d = member(proto, name);
   return d.get ? (el) => d.get.call(el) : () => d.value;
 };
+/**
+ * An event's property: through the prototype's getter where there is one;
+ * else (a DOM implementation with own properties) read on the event, which
+ * has no named children to shadow it.
+ */
+const eventGetterOf = (proto, name) => {
+  for (let p = proto; p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d && d.get) return (ev) => d.get.call(ev);
+  }
+  return (ev) => ev[name];
+};
 const setterOf = (proto, name) => {
   const d = member(proto, name);
   return (el, v) => d.set.call(el, v);
@@ -100,9 +112,14 @@ function prototypes() {
     remove: methodOf(E, 'remove'),
     localName: getterOf(E, 'localName'),
     textContent: getterOf(Node.prototype, 'textContent'),
+    nodeType: (n) => (n instanceof Node ? getterOf(Node.prototype, 'nodeType')(n) : 0),
     appendChild: methodOf(Node.prototype, 'appendChild'),
     contains: methodOf(Node.prototype, 'contains'),
     addEventListener: methodOf(EventTarget.prototype, 'addEventListener'),
+    // Window.prototype's own chain (a DOM implementation may give the window
+    // an EventTarget of its own); read once, at load.
+    windowAddEventListener: ((f) => (...args) => f.apply(window, args))(
+      member(Object.getPrototypeOf(window), 'addEventListener').value),
     dispatchEvent: methodOf(EventTarget.prototype, 'dispatchEvent'),
     formElements: getterOf(F, 'elements'),
     formAction: getterOf(F, 'action'),
@@ -119,10 +136,6 @@ function prototypes() {
     setInputChecked: setterOf(I, 'checked'),
     inputDisabled: getterOf(I, 'disabled'),
     inputForm: getterOf(I, 'form'),
-    inputFormAction: getterOf(I, 'formAction'),
-    inputFormMethod: getterOf(I, 'formMethod'),
-    inputFormEnctype: getterOf(I, 'formEnctype'),
-    inputFormTarget: getterOf(I, 'formTarget'),
     selectValue: getterOf(S, 'value'),
     setSelectValue: setterOf(S, 'value'),
     selectMultiple: getterOf(S, 'multiple'),
@@ -134,18 +147,14 @@ function prototypes() {
     setTextareaValue: setterOf(T, 'value'),
     textareaDisabled: getterOf(T, 'disabled'),
     buttonType: getterOf(B, 'type'),
-    buttonFormAction: getterOf(B, 'formAction'),
-    buttonFormMethod: getterOf(B, 'formMethod'),
-    buttonFormEnctype: getterOf(B, 'formEnctype'),
-    buttonFormTarget: getterOf(B, 'formTarget'),
     setDisabled: (el, v) => (el instanceof HTMLInputElement ? setterOf(I, 'disabled') : setterOf(B, 'disabled'))(el, v),
     isDisabled: (el) => (el instanceof HTMLInputElement ? getterOf(I, 'disabled') : getterOf(B, 'disabled'))(el),
     focus: methodOf(HTMLElement.prototype, 'focus'),
     preventDefault: methodOf(Event.prototype, 'preventDefault'),
     stopImmediatePropagation: methodOf(Event.prototype, 'stopImmediatePropagation'),
-    eventTarget: getterOf(Event.prototype, 'target'),
-    submitter: typeof SubmitEvent === 'function' ? getterOf(SubmitEvent.prototype, 'submitter') : () => null,
-    persisted: typeof PageTransitionEvent === 'function' ? getterOf(PageTransitionEvent.prototype, 'persisted') : () => false,
+    eventTarget: eventGetterOf(Event.prototype, 'target'),
+    submitter: typeof SubmitEvent === 'function' ? eventGetterOf(SubmitEvent.prototype, 'submitter') : () => null,
+    persisted: typeof PageTransitionEvent === 'function' ? eventGetterOf(PageTransitionEvent.prototype, 'persisted') : (ev) => ev.persisted === true,
     formDataEntries: methodOf(FormData.prototype, 'entries'),
   };
   return P;
@@ -306,7 +315,8 @@ function markControls(form) {
       if (direct) problem(configError(`a marked <${p.localName(el)}> is a button, which cannot be sealed`));
       continue;
     }
-    if (el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement || el instanceof HTMLObjectElement) {
+    if (el instanceof HTMLFieldSetElement) continue; // a marked fieldset is a group: its controls are listed too
+    if (el instanceof HTMLOutputElement || el instanceof HTMLObjectElement) {
       if (direct) problem(configError(`a marked <${p.localName(el)}> has no value to seal: mark its controls, or a wrapper`));
       continue;
     }
@@ -607,7 +617,7 @@ export class SliceSealForm {
     p.setAttribute($root, 'autocomplete', 'off');
     p.setAttribute($root, INIT_ATTR, '');
     p.addEventListener($root, 'submit', (ev) => this.#onSubmit(ev), true);
-    p.addEventListener(window, 'pageshow', (ev) => {
+    p.windowAddEventListener('pageshow', (ev) => {
       if (p.persisted(ev)) {
         this.clear();
         this.busy = false;
@@ -721,11 +731,20 @@ export class SliceSealForm {
     let enctype = p.formEnctype(form);
     let target = p.formTarget(form);
     if (submitter instanceof HTMLButtonElement || submitter instanceof HTMLInputElement) {
-      const btn = submitter instanceof HTMLButtonElement;
-      if (p.hasAttribute(submitter, 'formaction')) action = (btn ? p.buttonFormAction : p.inputFormAction)(submitter);
-      if (p.hasAttribute(submitter, 'formmethod')) method = (btn ? p.buttonFormMethod : p.inputFormMethod)(submitter);
-      if (p.hasAttribute(submitter, 'formenctype')) enctype = (btn ? p.buttonFormEnctype : p.inputFormEnctype)(submitter);
-      if (p.hasAttribute(submitter, 'formtarget')) target = (btn ? p.buttonFormTarget : p.inputFormTarget)(submitter);
+      // The submitter's attributes, read and normalised as the HTML form
+      // submission algorithm does (an empty formaction is the document's URL;
+      // an invalid formmethod is GET, an invalid formenctype urlencoded).
+      const attr = (n) => p.getAttribute(submitter, n);
+      if (attr('formaction') !== null) action = new URL(attr('formaction') || document.URL, document.baseURI).href;
+      if (attr('formmethod') !== null) {
+        const v = attr('formmethod').toLowerCase();
+        method = ['get', 'post', 'dialog'].includes(v) ? v : 'get';
+      }
+      if (attr('formenctype') !== null) {
+        const v = attr('formenctype').toLowerCase();
+        enctype = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'].includes(v) ? v : 'application/x-www-form-urlencoded';
+      }
+      if (attr('formtarget') !== null) target = attr('formtarget');
     }
     if (method === 'dialog') throw configError('method="dialog" forms cannot be protected');
     if (enctype === 'text/plain') throw configError('enctype="text/plain" is not supported');
@@ -934,7 +953,7 @@ async function postFetch(route, body) {
 function formsUnder(root) {
   const p = prototypes();
   const r = root ?? document;
-  if (r instanceof Document) return [...p.docQuerySelectorAll(r, FORM_SELECTOR)];
+  if (p.nodeType(r) === 9) return [...p.docQuerySelectorAll(r, FORM_SELECTOR)]; // a Document
   if (r instanceof Element) {
     const out = p.matches(r, FORM_SELECTOR) ? [r] : [];
     return out.concat([...p.querySelectorAll(r, FORM_SELECTOR)]);
@@ -995,7 +1014,7 @@ function enableUnprotected() {
 }
 
 async function start() {
-  document.addEventListener('submit', guard, true);
+  prototypes().addEventListener(document, 'submit', guard, true); // a <form name="addEventListener"> shadows document's
   const count = initAll(document);
   try {
     await loadWasm();

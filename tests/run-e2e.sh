@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the form integration and the demo service (issue 4).
 # Builds the release CLI, the browser package and the demo assets (via
-# .ci/demo-server --build-only), then runs tests/e2e/run.mjs in headless
-# Chromium. Prints `N passed, N failed`; exits non-zero on any failure.
+# .ci/demo-server --build-only), then runs the component's unit tests in
+# jsdom (tests/unit/, skipped when a name filter is given) and
+# tests/e2e/run.mjs in headless Chromium. Prints `N passed, N failed`; exits non-zero on any failure.
 #
 # Needs (installed by .ci/setup): /usr/bin/chromium, node 20, tests/node_modules
 # (playwright-core, axe-core), www/node_modules (govuk-frontend), the
@@ -22,4 +23,13 @@ fi
 for d in tests www; do
     [[ -d "$d/node_modules" ]] || { echo "e2e: $d/node_modules missing (bash .ci/setup)"; echo "0 passed, 1 failed"; exit 1; }
 done
-exec node tests/e2e/run.mjs "$@"
+# Unit tests of the form component in jsdom (tests/unit/, node:test) first,
+# against the package just built; then the browser end-to-end tests.
+unit=0
+if [[ $# -eq 0 ]]; then
+    echo "=== unit: node --test tests/unit/ (form component in jsdom)"
+    node --test --test-reporter=spec tests/unit/ || unit=1
+    [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
+fi
+node tests/e2e/run.mjs "$@" || exit 1
+exit "$unit"
