@@ -566,8 +566,12 @@ function loadWasm() {
 
 // ---------------------------------------------------------------- the component
 
-const instances = new WeakMap(); // form -> SliceSealForm
-const failures = new WeakMap(); // form -> the error that stopped its set-up
+// Shared by every copy of this module in the page (a bundled copy and the
+// package's, say), so that a form gets one component only.
+const REGISTRY = Symbol.for('slice-seal/form');
+const registry = (globalThis[REGISTRY] ??= { instances: new WeakMap(), failures: new WeakMap() });
+const instances = registry.instances; // form -> SliceSealForm
+const failures = registry.failures; // form -> the error that stopped its set-up
 
 /**
  * The slice-seal form component: one per protected form. `new

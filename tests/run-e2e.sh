@@ -2,8 +2,9 @@
 # End-to-end tests of the form integration and the demo service (issue 4).
 # Builds the release CLI, the browser package and the demo assets (via
 # .ci/demo-server --build-only), then runs the component's unit tests in
-# jsdom (tests/unit/, skipped when a name filter is given) and
-# tests/e2e/run.mjs in headless Chromium. Prints `N passed, N failed`; exits non-zero on any failure.
+# jsdom (tests/unit/), tests/e2e/run.mjs in headless Chromium, and
+# tests/e2e/engines.mjs (the component's core cases in Firefox and WebKit,
+# through W3C WebDriver); with a name filter, only run.mjs. Prints `N passed, N failed`; exits non-zero on any failure.
 #
 # Needs (installed by .ci/setup): /usr/bin/chromium, node 20, tests/node_modules
 # (playwright-core, axe-core), www/node_modules (govuk-frontend), the
@@ -31,5 +32,11 @@ if [[ $# -eq 0 ]]; then
     node --test --test-reporter=spec tests/unit/ || unit=1
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
-node tests/e2e/run.mjs "$@" || exit 1
-exit "$unit"
+rc=0
+node tests/e2e/run.mjs "$@" || rc=1
+# The component in Firefox (geckodriver) and WebKit (WebKitGTK, Xvfb) too.
+if [[ $# -eq 0 ]]; then
+    echo "=== engines: node tests/e2e/engines.mjs (Firefox, WebKit)"
+    node tests/e2e/engines.mjs || rc=1
+fi
+[[ $rc -eq 0 && $unit -eq 0 ]]

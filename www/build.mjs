@@ -39,4 +39,7 @@ cpSync(join(GOVUK, 'assets', 'manifest.json'), join(OUT, 'manifest.json'));
 cpSync(join(WWW, 'assets'), join(OUT, 'app'), { recursive: true });
 for (const f of ['slice_seal.js', 'slice_seal_bg.wasm']) cpSync(join(web, f), join(OUT, 'slice-seal', 'web', f));
 for (const f of ['form.js', 'index.js']) cpSync(pkgFile(f), join(OUT, 'slice-seal', f));
+// The package's Nunjucks macro (sliceSealForm), which renders the step forms:
+// beside the assets, not served.
+cpSync(pkgFile('nunjucks'), join(WWW, 'dist', 'nunjucks'), { recursive: true });
 console.log(`build: www/dist/assets from govuk-frontend, www/assets and ${web}`);

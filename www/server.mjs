@@ -12,6 +12,7 @@
 // (the medical adviser, pinned by the health answer).
 
 import { createServer } from 'node:http';
+import nunjucks from 'nunjucks';
 import { randomBytes, createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -60,8 +61,16 @@ const READERS = {
 };
 const KEY = {
   kid: READERS.vetting.kid,
+  jwks: { keys: [READERS.vetting.jwk, READERS.medical.jwk] },
   jwksJson: JSON.stringify({ keys: [READERS.vetting.jwk, READERS.medical.jwk] }),
 };
+
+// ---------------------------------------------------------------- the form macro
+// Step forms are the output of the package's Nunjucks macro, sliceSealForm
+// (copied to DIST/nunjucks by build.mjs): what the e2e tests load.
+const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(DIST, 'nunjucks')), { autoescape: true, throwOnUndefined: false });
+const FORM_TEMPLATE = '{% from "slice-seal/form/macro.njk" import sliceSealForm %}' +
+  '{% call sliceSealForm(params) %}{{ questions | safe }}{% endcall %}';
 
 // ---------------------------------------------------------------- the store
 mkdirSync(DATA, { recursive: true });
@@ -224,16 +233,19 @@ function stepPage(ref, step) {
 <span class="govuk-caption-l">Section ${idx + 1} of ${STEPS.length}</span>
 <h1 class="govuk-heading-l">${esc(step.title)}</h1>
 <p class="govuk-body">Answers to questions on this page are protected in your browser before they are sent.</p>
-<form method="post" action="/apply/${ref}/${step.slug}" novalidate autocomplete="off"
-  data-module="slice-seal" data-slice-seal-form="${step.form}" data-slice-seal-kid="${KEY.kid}"
-  data-slice-seal-record="${ref}"${step.submit ? ` data-slice-seal-submit="${step.submit}"` : ''}>
-<script type="application/jwk-set+json" data-slice-seal-key>${KEY.jwksJson.replaceAll('<', '\\u003c')}</script>
-${step.fields.map(fieldHtml).join('\n')}
-<div class="govuk-button-group">
-  <button type="submit" class="govuk-button" data-module="govuk-button" disabled aria-disabled="true">Save and continue</button>
-  <a class="govuk-link" href="/apply/${ref}">Cancel</a>
-</div>
-</form>
+${templates.renderString(FORM_TEMPLATE, {
+    params: {
+      action: `/apply/${ref}/${step.slug}`,
+      formId: step.form,
+      kid: KEY.kid,
+      record: ref,
+      submit: step.submit,
+      jwks: KEY.jwks,
+      button: { text: 'Save and continue' },
+      afterButtonHtml: `<a class="govuk-link" href="/apply/${ref}">Cancel</a>`,
+    },
+    questions: step.fields.map(fieldHtml).join('\n'),
+  })}
 </div></div>`,
   });
 }

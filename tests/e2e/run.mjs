@@ -839,8 +839,8 @@ function openAll(envelopes) {
 }
 
 /** A context whose /fixture page is `html` (inside <main>), with the page key script; records /sink requests. */
-async function fixture(html, { key = true, head = '', setup = null } = {}) {
-  const { ctx, errors } = await newContext();
+async function fixture(html, { key = true, head = '', setup = null, script = true, js = true } = {}) {
+  const { ctx, errors } = await newContext(js ? {} : { javaScriptEnabled: false });
   if (setup) await setup(ctx);
   const { jwksJson } = await lowKey();
   const sink = [];
@@ -852,7 +852,7 @@ async function fixture(html, { key = true, head = '', setup = null } = {}) {
 ${key ? `<script type="application/jwk-set+json" data-slice-seal-key>${jwksJson}</script>` : ''}
 ${html}
 </div></main>
-<script type="module" src="/assets/slice-seal/form.js"></script></body></html>`,
+${script ? '<script type="module" src="/assets/slice-seal/form.js"></script>' : ''}</body></html>`,
   }));
   await ctx.route(`${low}/sink/**`, (route) => {
     const req = route.request();
@@ -861,6 +861,10 @@ ${html}
   });
   const page = await ctx.newPage();
   const events = [];
+  if (!js) {
+    await page.goto(`${low}/fixture`);
+    return { ctx, page, sink, errors, events };
+  }
   await page.exposeBinding('__event', (_s, e) => events.push(e));
   await page.addInitScript(() => {
     for (const t of ['slice-seal:error', 'slice-seal:sent']) {
@@ -1184,6 +1188,43 @@ test('k: every failure is reported the same way (summary, console line, slice-se
   assertEq(metas.map((o) => [o.form, o.field, o.plaintext, /^R-7:[0-9a-f]{32}$/.test(o.submission)]), [['opt-form', 'secret', 'same', true], ['opt-form', 'secret', 'same', true]], 'markup and constructor alike');
   assertEq(thrown.errs, [], 'no errors');
   await ctx.close();
+});
+
+test('m: the README\'s form (www/examples/govuk-form.html, the sliceSealForm macro\'s output) seals and sends; without JavaScript its button is disabled', async () => {
+  const html = readFileSync(join(ROOT, 'www', 'examples', 'govuk-form.html'), 'utf8');
+  const key = join(ROOT, 'tests', 'e2e', 'fixtures', 'readme-example.private.jwk');
+  const { ctx, page, sink, errors } = await fixture(html, { key: false, script: false });
+  const posted = [];
+  await ctx.route(`${low}/apply/personal-details`, (route) => {
+    posted.push(route.request().postData() ?? '');
+    return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Saved</title>' });
+  });
+  await componentsReady(page);
+  await page.fill('#full-name', NAME);
+  await page.fill('#dob-day', '27');
+  await page.fill('#dob-month', '3');
+  await page.fill('#dob-year', '1985');
+  await Promise.all([page.waitForURL(`${low}/apply/personal-details`), page.click('button:has-text("Save and continue")')]);
+  assertEq(posted.length, 1, 'one post');
+  const params = new URLSearchParams(posted[0]);
+  assertEq([...params.keys()], ['full-name', 'dob-day', 'dob-month', 'dob-year', 'slice-seal-submission'], 'the marked fields, as envelopes');
+  const opened = execFileSync(CLI, ['open', '--key', key, '--json'], { input: ['full-name', 'dob-day', 'dob-month', 'dob-year'].map((n) => params.get(n)).join('\n') + '\n', stdio: ['pipe', 'pipe', 'ignore'] })
+    .toString().trim().split('\n').map((l) => JSON.parse(l));
+  assertEq(opened.map((o) => [o.form, o.field, o.plaintext]), [['vetting-step-1', 'full-name', NAME], ['vetting-step-1', 'dob-day', '27'],
+    ['vetting-step-1', 'dob-month', '3'], ['vetting-step-1', 'dob-year', '1985']], 'opened with the example key');
+  for (const e of encodings(NAME)) assert(!posted[0].includes(e), 'no plaintext');
+  assertEq(errors, [], 'no console errors');
+  assertEq(sink, [], 'nothing else sent');
+  await ctx.close();
+
+  const off = await fixture(html, { key: false, script: false, js: false });
+  assert(await off.page.locator('button:has-text("Save and continue")').isDisabled(), 'disabled without JavaScript');
+  await off.page.fill('#full-name', NAME);
+  await off.page.focus('#full-name');
+  await off.page.keyboard.press('Enter');
+  await off.page.waitForTimeout(800);
+  assertEq(off.page.url(), `${low}/fixture`, 'Enter sends nothing without JavaScript');
+  await off.ctx.close();
 });
 
 // ---------------------------------------------------------------- main

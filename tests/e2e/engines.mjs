@@ -1,0 +1,306 @@
+#!/usr/bin/env node
+// The form component in Firefox and WebKit: a subset of the Chromium e2e
+// suite (tests/e2e/run.mjs), driven through W3C WebDriver (geckodriver for
+// Debian's firefox-esr, headless; WebKitWebDriver for WebKitGTK's MiniBrowser
+// on Xvfb, via tests/npm/webkit.mjs). playwright-core cannot drive these
+// builds, and nothing may be downloaded at run time.
+//
+// A small server serves the demo's built component (www/dist/assets/slice-seal)
+// and the case pages, and records every non-GET request. Cases, per engine:
+//   readme   the README's form (www/examples/govuk-form.html, the macro's
+//            output) seals and sends; the envelopes open with the example key
+//   clobber  controls named action, method, enctype, target, submit, elements…
+//            change nothing (native submit, a submit button named submit)
+//   paths    form.submit() carries no marked value; a form= control outside
+//            the form is sealed
+//   once     a double click sends once
+//   fail     a pin that is not in the page's key set: error summary,
+//            console, slice-seal:error; nothing sent
+//
+//   node tests/e2e/engines.mjs [firefox] [webkit]     (needs www/dist: bash .ci/demo-server --build-only)
+// Prints `engines: N passed, N failed`; exit status 1 if any failed.
+import { createServer } from 'node:http';
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, normalize, extname } from 'node:path';
+import net from 'node:net';
+import { ROOT, CLI } from './harness.mjs';
+import { startWebKit } from '../npm/webkit.mjs';
+
+const ASSETS = join(ROOT, 'www', 'dist', 'assets', 'slice-seal');
+const EXAMPLE = readFileSync(join(ROOT, 'www', 'examples', 'govuk-form.html'), 'utf8');
+const EXAMPLE_KEY = join(ROOT, 'tests', 'e2e', 'fixtures', 'readme-example.private.jwk');
+const KID = /data-slice-seal-kid="([^"]+)"/.exec(EXAMPLE)[1];
+const JWKS = /data-slice-seal-key>([^<]+)<\/script>/.exec(EXAMPLE)[1];
+const GECKODRIVER = process.env.SLICE_SEAL_GECKODRIVER || join(process.env.HOME || '/root', '.cargo', 'bin', 'geckodriver');
+const FIREFOX_OPTIONS = JSON.parse(readFileSync(join(ROOT, '.ci', 'webdriver.json'), 'utf8'))['moz:firefoxOptions'];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- pages
+const KEY_SCRIPT = `<script type="application/jwk-set+json" data-slice-seal-key>${JWKS}</script>`;
+const RECORDER = `<script>window.__errors=[];window.__events=[];
+(function(){var ce=console.error;console.error=function(){window.__errors.push(Array.prototype.map.call(arguments,String).join(' '));return ce.apply(this,arguments);};
+document.addEventListener('slice-seal:error',function(e){window.__events.push(e.detail.code+':'+e.detail.phase);},true);})();</script>`;
+// Sets window.__ready once every component's keys are checked (the page's
+// own module graph: the same form.js instance as the page's).
+const READY = `<script type="module">import('/assets/slice-seal/form.js').then(async (m) => {
+  await m.ready.catch(() => {});
+  for (const f of document.forms) { const i = m.SliceSealForm.getInstance(f); if (i) await i.ready; }
+  window.__ready = true;
+});</script>`;
+const CLOBBER = ['matches', 'action', 'method', 'enctype', 'target', 'elements', 'id', 'getAttribute', 'querySelectorAll',
+  'closest', 'hasAttribute', 'addEventListener', 'dispatchEvent', 'length', 'requestSubmit'];
+const FORM_ATTRS = (id, extra = '') => `data-module="slice-seal" data-slice-seal-form="${id}" data-slice-seal-kid="${KID}" ${extra}`;
+const PAGES = {
+  readme: EXAMPLE,
+  clobber: `${KEY_SCRIPT}<form method="post" action="/sink/clobber" novalidate ${FORM_ATTRS('clobber')}>
+${CLOBBER.map((n) => `<input type="hidden" name="${n}" value="v-${n}">`).join('')}
+<input id="secret" name="secret" data-slice-seal>
+<button type="submit" name="submit" value="go" disabled aria-disabled="true">Send</button></form>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
+  paths: `${KEY_SCRIPT}<form id="f1" method="post" action="/sink/paths" novalidate ${FORM_ATTRS('paths')}>
+<input name="plain" value="visible"><input id="secret" name="secret" data-slice-seal>
+<button type="submit" disabled aria-disabled="true">Send</button></form>
+<input id="outside" form="f1" name="outside" data-slice-seal>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
+  once: `${KEY_SCRIPT}<form method="post" action="/sink/once" novalidate ${FORM_ATTRS('once')}>
+<input id="secret" name="secret" data-slice-seal>
+<button type="submit" disabled aria-disabled="true">Send</button></form>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
+  fail: `${KEY_SCRIPT}<main><div class="govuk-grid-column-two-thirds"><form method="post" action="/sink/fail" novalidate
+ data-module="slice-seal" data-slice-seal-form="fail" data-slice-seal-kid="${'A'.repeat(43)}">
+<input id="secret" name="secret" data-slice-seal>
+<button type="submit" disabled aria-disabled="true">Send</button></form></div></main>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
+};
+
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+const received = [];
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (req.method !== 'GET') {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ method: req.method, path: url.pathname, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Received</title><p>received</p>');
+    });
+    return;
+  }
+  const m = /^\/case\/(\w+)$/.exec(url.pathname);
+  if (m && PAGES[m[1]]) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+      .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${m[1]}</title>${RECORDER}</head><body>${PAGES[m[1]]}${READY}</body></html>`);
+    return;
+  }
+  if (url.pathname.startsWith('/assets/slice-seal/')) {
+    const file = normalize(join(ASSETS, url.pathname.slice('/assets/slice-seal/'.length)));
+    if (file.startsWith(ASSETS) && existsSync(file) && statSync(file).isFile()) {
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      return;
+    }
+  }
+  res.writeHead(404).end('not found');
+});
+
+// ---------------------------------------------------------------- drivers
+async function call(base, method, url, body, timeoutMs = 60_000) {
+  const res = await fetch(base + url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = JSON.parse(await res.text());
+  if (!res.ok || (json.value && json.value.error)) throw new Error(`${method} ${url}: ${json.value?.error}: ${json.value?.message}`);
+  return json.value;
+}
+
+function freePort() {
+  return new Promise((ok, bad) => {
+    const s = net.createServer();
+    s.once('error', bad);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** geckodriver + headless firefox-esr, with the prefs of .ci/webdriver.json and a temp profile dir. */
+async function startFirefox() {
+  if (!existsSync(GECKODRIVER)) throw new Error(`no geckodriver at ${GECKODRIVER} (run .ci/setup)`);
+  const port = await freePort();
+  const home = mkdtempSync(join(tmpdir(), 'slice-seal-ff-'));
+  let log = '';
+  const driver = spawn(GECKODRIVER, ['--port', String(port), '--host', '127.0.0.1'], { env: { ...process.env, HOME: home, MOZ_HEADLESS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  driver.stdout.on('data', (d) => { log += d; });
+  driver.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      await call(base, 'GET', '/status', undefined, 2000);
+      break;
+    } catch (e) {
+      if (driver.exitCode !== null || Date.now() - t0 > 20_000) throw new Error(`geckodriver did not start: ${e.message}\n${log}`);
+      await sleep(100);
+    }
+  }
+  return {
+    async newSession() {
+      const caps = { browserName: 'firefox', 'moz:firefoxOptions': { ...FIREFOX_OPTIONS, args: [...(FIREFOX_OPTIONS.args || []), '-headless'] } };
+      const v = await call(base, 'POST', '/session', { capabilities: { alwaysMatch: caps } }, 90_000);
+      const s = (x) => `/session/${v.sessionId}${x}`;
+      return {
+        goto: (url) => call(base, 'POST', s('/url'), { url }),
+        execute: (script, args = []) => call(base, 'POST', s('/execute/sync'), { script, args }),
+        close: () => call(base, 'DELETE', s('')).catch(() => {}),
+      };
+    },
+    async close() {
+      driver.kill('SIGTERM');
+      await sleep(300);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+async function until(fn, what, ms = 20_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Load a case page and wait until every component's keys are checked. */
+async function load(s, base, name) {
+  await s.goto(`${base}/case/${name}`);
+  await until(() => s.execute('return window.__ready === true'), `${name}: the component`);
+}
+
+const setValues = (s, values) => s.execute(`for (const [id, v] of Object.entries(arguments[0])) document.getElementById(id).value = v;`, [values]);
+
+function open(envelopes) {
+  return execFileSync(CLI, ['open', '--key', EXAMPLE_KEY, '--json'], { input: envelopes.join('\n') + '\n', stdio: ['pipe', 'pipe', 'ignore'] })
+    .toString().trim().split('\n').map((l) => JSON.parse(l));
+}
+
+function eq(a, b, msg) {
+  if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg}\n    expected ${JSON.stringify(b)}\n    actual   ${JSON.stringify(a)}`);
+}
+
+async function posts(n, what) {
+  await until(() => received.length >= n, what);
+  await sleep(500);
+  return received.splice(0);
+}
+
+const CASES = {
+  async readme(s, base) {
+    await load(s, base, 'readme');
+    await setValues(s, { 'full-name': 'Zoë Ōkubo', 'dob-day': '27', 'dob-month': '3', 'dob-year': '1985' });
+    await s.execute('document.querySelector("button[type=submit]").click()');
+    const [p] = await posts(1, 'the post');
+    eq([p.method, p.path], ['POST', '/apply/personal-details'], 'posted to the action');
+    const params = new URLSearchParams(p.body);
+    eq([...params.keys()], ['full-name', 'dob-day', 'dob-month', 'dob-year', 'slice-seal-submission'], 'fields');
+    eq(open(['full-name', 'dob-day', 'dob-month', 'dob-year'].map((n) => params.get(n))).map((o) => [o.form, o.field, o.plaintext]),
+      [['vetting-step-1', 'full-name', 'Zoë Ōkubo'], ['vetting-step-1', 'dob-day', '27'], ['vetting-step-1', 'dob-month', '3'], ['vetting-step-1', 'dob-year', '1985']], 'opened');
+    if (p.body.includes('Ōkubo') || p.body.includes(encodeURIComponent('Ōkubo'))) throw new Error('plaintext sent');
+  },
+  async clobber(s, base) {
+    await load(s, base, 'clobber');
+    await setValues(s, { secret: 'clobber secret' });
+    await s.execute('document.querySelector("button[type=submit]").click()');
+    const [p] = await posts(1, 'the post');
+    eq([p.method, p.path], ['POST', '/sink/clobber'], 'the form\'s own method and action');
+    const params = new URLSearchParams(p.body);
+    for (const n of CLOBBER) eq(params.get(n), `v-${n}`, `unmarked ${n}`);
+    eq(params.get('submit'), 'go', 'the submit button named submit sent its value');
+    eq(open([params.get('secret')])[0].plaintext, 'clobber secret', 'sealed');
+  },
+  async paths(s, base) {
+    await load(s, base, 'paths');
+    await setValues(s, { secret: 'do not leak', outside: 'outside value' });
+    await s.execute('HTMLFormElement.prototype.submit.call(document.getElementById("f1"))');
+    const [p1] = await posts(1, 'form.submit()');
+    eq(p1.body, 'plain=visible', 'form.submit() carries no marked value');
+    await load(s, base, 'paths');
+    await setValues(s, { secret: 'sealed inside', outside: 'sealed outside' });
+    await s.execute('document.querySelector("button[type=submit]").click()');
+    const [p2] = await posts(1, 'the sealed post');
+    const params = new URLSearchParams(p2.body);
+    eq([...params.keys()], ['plain', 'secret', 'outside', 'slice-seal-submission'], 'fields in tree order');
+    eq(open([params.get('secret'), params.get('outside')]).map((o) => o.plaintext), ['sealed inside', 'sealed outside'], 'the form= control sealed too');
+  },
+  async once(s, base) {
+    await load(s, base, 'once');
+    await setValues(s, { secret: 'once only' });
+    await s.execute('const b = document.querySelector("button[type=submit]"); b.click(); b.click(); b.click();');
+    await sleep(1500);
+    const all = await posts(1, 'the post');
+    eq(all.length, 1, 'sent once');
+    eq(open([new URLSearchParams(all[0].body).get('secret')])[0].plaintext, 'once only', 'the typed value');
+  },
+  async fail(s, base) {
+    await load(s, base, 'fail');
+    await setValues(s, { secret: 'kept' });
+    await s.execute('document.querySelector("button[type=submit]").click()');
+    await until(() => s.execute('return !!document.querySelector("[data-slice-seal-error-summary]")'), 'the error summary');
+    const st = await s.execute('return { errors: window.__errors, events: window.__events, value: document.getElementById("secret").value, title: document.title }');
+    eq(st.events, ['KID_MISMATCH:init', 'KID_MISMATCH:submit'], 'slice-seal:error events');
+    if (!st.errors.some((e) => /^slice-seal: form "fail" not sent: KID_MISMATCH: /.test(e))) throw new Error(`console: ${st.errors.join(' | ')}`);
+    eq([st.value, st.title.startsWith('Error: ')], ['kept', true], 'value kept, title');
+    await sleep(300);
+    eq(received.splice(0), [], 'nothing sent');
+  },
+};
+
+// ---------------------------------------------------------------- main
+const engines = process.argv.slice(2).length ? process.argv.slice(2) : ['firefox', 'webkit'];
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+let passed = 0;
+let failed = 0;
+if (!existsSync(join(ASSETS, 'form.js'))) {
+  console.log(`engines: missing ${ASSETS}/form.js (bash .ci/demo-server --build-only)`);
+  failed++;
+}
+for (const engine of failed ? [] : engines) {
+  let browser;
+  try {
+    browser = engine === 'firefox' ? await startFirefox() : await startWebKit();
+  } catch (e) {
+    console.log(`not ok - ${engine}: the browser did not start: ${e.message}`);
+    failed++;
+    continue;
+  }
+  for (const [name, fn] of Object.entries(CASES)) {
+    const t0 = Date.now();
+    let s;
+    try {
+      s = await browser.newSession();
+      received.length = 0;
+      await fn(s, base);
+      passed++;
+      console.log(`ok - ${engine}: ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      let errs = '';
+      try { errs = JSON.stringify(await s.execute('return window.__errors')); } catch { /* no page */ }
+      console.log(`not ok - ${engine}: ${name} (${Date.now() - t0} ms)\n  ${String(e.stack || e).split('\n').join('\n  ')}\n  page errors: ${errs}`);
+    } finally {
+      if (s) await s.close();
+    }
+  }
+  await browser.close();
+}
+server.close();
+console.log(`engines: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

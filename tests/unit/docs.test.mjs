@@ -1,0 +1,79 @@
+// The documentation's form snippets are the tested ones: www/examples/
+// govuk-form.njk (a sliceSealForm macro call) renders exactly to
+// www/examples/govuk-form.html, the page the e2e test "m: the README's form"
+// loads and submits; README.md ("GOV.UK forms") and www/README.md hold
+// verbatim copies of both.
+//
+//   node --test tests/unit/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const nunjucks = createRequire(join(ROOT, 'www', 'package.json'))('nunjucks');
+const read = (...p) => readFileSync(join(ROOT, ...p), 'utf8');
+const NJK = read('www', 'examples', 'govuk-form.njk');
+const HTML = read('www', 'examples', 'govuk-form.html');
+
+/** The fenced code blocks of `lang` in a Markdown text. */
+function blocks(md, lang) {
+  return [...md.matchAll(new RegExp('^```' + lang + '\\n([\\s\\S]*?)^```$', 'gm'))].map((m) => m[1]);
+}
+
+test('the macro call renders exactly to the example page', () => {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([join(ROOT, 'pkg-template', 'nunjucks'), join(ROOT, 'www', 'examples')]), { autoescape: true });
+  assert.equal(env.render('govuk-form.njk', {}).trim() + '\n', HTML);
+  // The no-JavaScript safeguard is in it: the submit button is rendered disabled.
+  assert.match(HTML, /<button type="submit" class="govuk-button" data-module="govuk-button" disabled aria-disabled="true">/);
+});
+
+test('README.md "GOV.UK forms" holds the tested macro call and its output verbatim', () => {
+  const md = read('README.md');
+  const section = md.slice(md.indexOf('## GOV.UK forms'), md.indexOf('\n## ', md.indexOf('## GOV.UK forms') + 3));
+  assert.deepEqual(blocks(section, 'njk'), [NJK]);
+  assert.deepEqual(blocks(section, 'html'), [HTML]);
+});
+
+test('www/README.md: every html and njk snippet is the tested one', () => {
+  const md = read('www', 'README.md');
+  const html = blocks(md, 'html');
+  const njk = blocks(md, 'njk');
+  assert.ok(html.length >= 1, 'the markup contract shows the page');
+  for (const b of html) assert.equal(b, HTML);
+  for (const b of njk) assert.equal(b, NJK);
+});
+
+test('the GOV.UK Prototype Kit plugin config names the macro, the script and the assets the package ships', () => {
+  const cfg = JSON.parse(read('pkg-template', 'govuk-prototype-kit.config.json'));
+  const pkg = JSON.parse(read('pkg-template', 'package.json'));
+  const shipped = (p) => pkg.files.some((f) => f === p || f.startsWith(`${p}/`));
+  assert.deepEqual(cfg.nunjucksPaths, ['/nunjucks']);
+  assert.deepEqual(cfg.nunjucksMacros, [{ importFrom: 'slice-seal/form/macro.njk', macroName: 'sliceSealForm' }]);
+  const macro = read('pkg-template', 'nunjucks', 'slice-seal', 'form', 'macro.njk');
+  assert.match(macro, /\{% macro sliceSealForm\(params\) %\}/);
+  assert.ok(shipped('nunjucks/slice-seal/form/macro.njk') && shipped('nunjucks/slice-seal/form/template.njk'), 'the macro is in the package');
+  assert.deepEqual(cfg.scripts, [{ src: '/form.js', type: 'module' }]);
+  for (const a of cfg.assets) assert.ok(shipped(a.slice(1)), `asset ${a} is in the package`);
+  // form.js loads ./index.js, which loads ./web/slice_seal.js and its .wasm: all served as assets.
+  assert.deepEqual(cfg.assets.sort(), ['/form.js', '/index.js', '/web'].sort());
+  assert.ok(shipped('govuk-prototype-kit.config.json'));
+});
+
+test('README: the stated payload of a form page (form.js, index.js, glue, .wasm; gzip -9) is what the built package weighs', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const { existsSync } = await import('node:fs');
+  const pkg = resolve(process.env.SLICE_SEAL_PKG ?? join(ROOT, 'pkg'));
+  const files = ['form.js', 'index.js', 'web/slice_seal.js', 'web/slice_seal_bg.wasm'].map((f) => join(pkg, f));
+  for (const f of files) assert.ok(existsSync(f), `${f} (bash .ci/build-pkg)`);
+  const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
+  const raw = files.reduce((n, f) => n + readFileSync(f).length, 0) / 1024;
+  const md = read('README.md');
+  const stated = Number(/\*\*([\d.]+) KiB\*\* in all \(([\d.]+) KiB\nuncompressed\)/.exec(md)?.[1]);
+  const statedRaw = Number(/\*\*[\d.]+ KiB\*\* in all \(([\d.]+) KiB\nuncompressed\)/.exec(md)?.[1]);
+  assert.ok(stated > 0 && statedRaw > 0, 'the README states the payload');
+  assert.ok(Math.abs(gz - stated) / stated < 0.03, `measured ${gz.toFixed(1)} KiB gzip, README says ${stated}`);
+  assert.ok(Math.abs(raw - statedRaw) / statedRaw < 0.03, `measured ${raw.toFixed(1)} KiB raw, README says ${statedRaw}`);
+});
