@@ -14,6 +14,9 @@
 //   paths    form.submit() carries no marked value; a form= control outside
 //            the form is sealed
 //   once     a double click sends once
+//   submitter  formaction, formmethod=get, formnovalidate, input type=image;
+//            validation still blocks a plain submit
+//   record   fetch mode, a record reference in the submission id, checkboxes
 //   fail     a pin that is not in the page's key set: error summary,
 //            console, slice-seal:error; nothing sent
 //
@@ -68,6 +71,19 @@ ${CLOBBER.map((n) => `<input type="hidden" name="${n}" value="v-${n}">`).join(''
 <input id="secret" name="secret" data-slice-seal>
 <button type="submit" disabled aria-disabled="true">Send</button></form>
 <script type="module" src="/assets/slice-seal/form.js"></script>`,
+  submitter: `${KEY_SCRIPT}<form method="post" action="/sink/default" ${FORM_ATTRS('submitter')}>
+<input id="secret" name="secret" data-slice-seal><input id="needed" name="needed" required>
+<button type="submit" id="plain" disabled aria-disabled="true">Send</button>
+<button type="submit" id="other" formaction="/sink/other" formnovalidate name="b" value="other" disabled>Other</button>
+<button type="submit" id="get" formaction="/sink/get" formmethod="get" formnovalidate disabled>Get</button>
+<input type="image" id="img" name="pic" alt="Send" formaction="/sink/image" formnovalidate src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" disabled>
+</form>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
+  record: `${KEY_SCRIPT}<form method="post" action="/sink/record" novalidate ${FORM_ATTRS('record', 'data-slice-seal-record="APPLICANT-9" data-slice-seal-submit="fetch"')}>
+<input id="secret" name="secret" data-slice-seal>
+<div data-slice-seal><input type="checkbox" id="c1" name="c" value="x"><input type="checkbox" id="c2" name="c" value="y"></div>
+<button type="submit" disabled aria-disabled="true">Send</button></form>
+<script type="module" src="/assets/slice-seal/form.js"></script>`,
   fail: `${KEY_SCRIPT}<main><div class="govuk-grid-column-two-thirds"><form method="post" action="/sink/fail" novalidate
  data-module="slice-seal" data-slice-seal-form="fail" data-slice-seal-kid="${'A'.repeat(43)}">
 <input id="secret" name="secret" data-slice-seal>
@@ -79,6 +95,11 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 
 const received = [];
 const server = createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (req.method === 'GET' && url.pathname.startsWith('/sink/')) {
+    received.push({ method: 'GET', path: url.pathname, body: url.search.slice(1) });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Received</title><p>received</p>');
+    return;
+  }
   if (req.method !== 'GET') {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -247,6 +268,40 @@ const CASES = {
     const all = await posts(1, 'the post');
     eq(all.length, 1, 'sent once');
     eq(open([new URLSearchParams(all[0].body).get('secret')])[0].plaintext, 'once only', 'the typed value');
+  },
+  async submitter(s, base) {
+    await load(s, base, 'submitter');
+    // Interactive validation still applies without formnovalidate (a required field is empty).
+    await setValues(s, { secret: 'x' });
+    await s.execute('document.getElementById("plain").click()');
+    await sleep(800);
+    eq(received.length, 0, 'validation blocks the plain button');
+    const send = async (id) => {
+      await load(s, base, 'submitter');
+      await setValues(s, { secret: `typed for ${id}` });
+      await s.execute(`document.getElementById(${JSON.stringify(id)}).click()`);
+      const [p] = await posts(1, `the ${id} submit`);
+      const params = new URLSearchParams(p.body);
+      eq(open([params.get('secret')])[0].plaintext, `typed for ${id}`, `${id}: sealed`);
+      return { p, params };
+    };
+    let r = await send('other');
+    eq([r.p.method, r.p.path, r.params.get('b')], ['POST', '/sink/other', 'other'], 'formaction and the submitter\'s value');
+    r = await send('get');
+    eq([r.p.method, r.p.path, [...r.params.keys()]], ['GET', '/sink/get', ['secret', 'needed', 'slice-seal-submission']], 'formmethod=get');
+    r = await send('img');
+    eq([r.p.path, r.params.has('pic.x'), r.params.has('pic.y')], ['/sink/image', true, true], 'input type=image');
+  },
+  async record(s, base) {
+    await load(s, base, 'record');
+    await setValues(s, { secret: 'bound' });
+    await s.execute('document.getElementById("c2").checked = true; document.querySelector("button[type=submit]").click()');
+    const [p] = await posts(1, 'the fetch');
+    const params = new URLSearchParams(p.body);
+    const sub = params.get('slice-seal-submission');
+    if (!/^APPLICANT-9:[0-9a-f]{32}$/.test(sub)) throw new Error(`submission id ${sub}`);
+    eq(open([params.get('secret'), params.get('c')]).map((o) => [o.submission, o.plaintext]), [[sub, 'bound'], [sub, '["y"]']], 'sealed with the record in the submission id');
+    await until(() => s.execute('return document.getElementById("secret").value === ""'), 'cleared after the send');
   },
   async fail(s, base) {
     await load(s, base, 'fail');

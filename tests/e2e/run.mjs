@@ -442,8 +442,16 @@ test('c: a submit before the wasm has loaded is blocked', () =>
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
     assertEq(await page.locator('.govuk-error-summary').count(), 0, 'Enter did nothing');
-    // …and a scripted submit is stopped by the guard.
-    await page.evaluate(() => document.querySelector('form[data-module="slice-seal"]').requestSubmit());
+    // …and a scripted submit is stopped, and reported as any failure is
+    // (summary, console, and a slice-seal:error event).
+    const code = await page.evaluate(() => {
+      const f = document.querySelector('form[data-module="slice-seal"]');
+      let got = null;
+      f.addEventListener('slice-seal:error', (e) => { got = `${e.detail.code}:${e.detail.phase}`; });
+      f.requestSubmit();
+      return new Promise((ok) => setTimeout(() => ok(got), 300));
+    });
+    assertEq(code, 'NOT_READY:submit', 'slice-seal:error dispatched while loading');
   }));
 
 test('i: the form seals with encapsulations prepared at idle through WebCrypto (key pair + ECDH per field before the submit, no WebCrypto call at submit); without crypto.subtle it seals in wasm', async () => {

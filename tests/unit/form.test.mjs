@@ -258,3 +258,15 @@ test('initAll/createAll start only the opted-in forms without a component; the g
   assert.deepEqual(errs, [['NOT_READY', 'submit']]);
   assert.equal(clone.querySelector('[data-slice-seal-name=a]').hasAttribute('name'), false, 'and carries no marked name');
 });
+
+test('submit-time set-up errors: two marked text controls with one name, a file input in the form: FORM_CONFIG, nothing sent', async () => {
+  for (const html of ['<input name="a" data-slice-seal value="1"><input name="a" data-slice-seal value="2">',
+    '<input name="a" data-slice-seal value="1"><input type="file" name="upload">']) {
+    const f = form(html, attrs('data-slice-seal-submit="fetch"'));
+    const c = new m.SliceSealForm(f, { jwks: keys.jwks });
+    await c.ready;
+    sent.length = 0;
+    await assert.rejects(c.submit(null), (e) => e.code === 'FORM_CONFIG', html);
+    assert.equal(sent.length, 0);
+  }
+});
