@@ -3,6 +3,7 @@ the shared RFC 9180 P-256 vectors, through the package."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -65,12 +66,17 @@ def test_envelope_vectors_open() -> None:
 
 
 def test_format_md_example_is_the_vector() -> None:
-    """docs/FORMAT.md §6 shows the vector's envelope (wrapped over lines)."""
+    """docs/FORMAT.md §6 shows the vector's envelope on one line, with its
+    length and SHA-256."""
     text = (ROOT / "docs" / "FORMAT.md").read_text(encoding="utf-8")
-    m = re.search(r"Envelope text \(\d+ characters, one line\):\n\n```\n(.*?)```", text, re.S)
+    m = re.search(
+        r"Envelope text, (\d+) characters\..*?`([0-9a-f]{64})`\.\n\n```\n([^\n]*)\n```", text, re.S
+    )
     assert m, "worked example not found in docs/FORMAT.md"
-    shown = "".join(m.group(1).split())
+    length, digest, shown = int(m.group(1)), m.group(2), m.group(3)
     assert shown == envelope_vectors()[0]["envelope"]
+    assert len(shown) == length
+    assert hashlib.sha256(shown.encode("ascii")).hexdigest() == digest
 
 
 def hpke_entries() -> list[dict[str, Any]]:
