@@ -11,12 +11,15 @@
 //            output) seals and sends; the envelopes open with the example key
 //   clobber  controls named action, method, enctype, target, submit, elements…
 //            change nothing (native submit, a submit button named submit)
-//   paths    form.submit() carries no marked value; a form= control outside
+//   paths    form.submit(), a listener that stops the submit event, a clone
+//            of the form: no marked value leaves; a form= control outside
 //            the form is sealed
 //   once     a double click sends once
 //   submitter  formaction, formmethod=get, formnovalidate, input type=image;
 //            validation still blocks a plain submit
 //   record   fetch mode, a record reference in the submission id, checkboxes
+//   unavailable  the .wasm does not load: WASM_UNAVAILABLE reported at
+//            start and at submit, nothing sent
 //   fail     a pin that is not in the page's key set: error summary,
 //            console, slice-seal:error; nothing sent
 //
@@ -47,7 +50,7 @@ const RECORDER = `<script>window.__errors=[];window.__events=[];
 document.addEventListener('slice-seal:error',function(e){window.__events.push(e.detail.code+':'+e.detail.phase);},true);})();</script>`;
 // Sets window.__ready once every component's keys are checked (the page's
 // own module graph: the same form.js instance as the page's).
-const READY = `<script type="module">import('/assets/slice-seal/form.js').then(async (m) => {
+const READY = (src) => `<script type="module">import(${JSON.stringify(src)}).then(async (m) => {
   await m.ready.catch(() => {});
   for (const f of document.forms) { const i = m.SliceSealForm.getInstance(f); if (i) await i.ready; }
   window.__ready = true;
@@ -84,6 +87,10 @@ ${CLOBBER.map((n) => `<input type="hidden" name="${n}" value="v-${n}">`).join(''
 <div data-slice-seal><input type="checkbox" id="c1" name="c" value="x"><input type="checkbox" id="c2" name="c" value="y"></div>
 <button type="submit" disabled aria-disabled="true">Send</button></form>
 <script type="module" src="/assets/slice-seal/form.js"></script>`,
+  unavailable: `${KEY_SCRIPT}<main><div class="govuk-grid-column-two-thirds"><form method="post" action="/sink/unavailable" novalidate ${FORM_ATTRS('unavailable')}>
+<input id="secret" name="secret" data-slice-seal>
+<button type="submit" disabled aria-disabled="true">Send</button></form></div></main>
+<script type="module" src="/broken/slice-seal/form.js"></script>`,
   fail: `${KEY_SCRIPT}<main><div class="govuk-grid-column-two-thirds"><form method="post" action="/sink/fail" novalidate
  data-module="slice-seal" data-slice-seal-form="fail" data-slice-seal-kid="${'A'.repeat(43)}">
 <input id="secret" name="secret" data-slice-seal>
@@ -112,11 +119,14 @@ const server = createServer((req, res) => {
   const m = /^\/case\/(\w+)$/.exec(url.pathname);
   if (m && PAGES[m[1]]) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-      .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${m[1]}</title>${RECORDER}</head><body>${PAGES[m[1]]}${READY}</body></html>`);
+      .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${m[1]}</title>${RECORDER}</head><body>${PAGES[m[1]]}${READY(m[1] === 'unavailable' ? '/broken/slice-seal/form.js' : '/assets/slice-seal/form.js')}</body></html>`);
     return;
   }
-  if (url.pathname.startsWith('/assets/slice-seal/')) {
-    const file = normalize(join(ASSETS, url.pathname.slice('/assets/slice-seal/'.length)));
+  // /broken/slice-seal/: the same files, but the .wasm answers 404.
+  const broken = url.pathname.startsWith('/broken/slice-seal/');
+  if (broken && url.pathname.endsWith('.wasm')) return res.writeHead(404).end('not found');
+  if (url.pathname.startsWith('/assets/slice-seal/') || broken) {
+    const file = normalize(join(ASSETS, url.pathname.replace(/^\/(assets|broken)\/slice-seal\//, '')));
     if (file.startsWith(ASSETS) && existsSync(file) && statSync(file).isFile()) {
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
       return;
@@ -252,6 +262,22 @@ const CASES = {
     await s.execute('HTMLFormElement.prototype.submit.call(document.getElementById("f1"))');
     const [p1] = await posts(1, 'form.submit()');
     eq(p1.body, 'plain=visible', 'form.submit() carries no marked value');
+    // A capturing listener on window that stops the submit event before the component.
+    await load(s, base, 'paths');
+    await setValues(s, { secret: 'do not leak', outside: 'nor this' });
+    await s.execute('window.addEventListener("submit", (e) => e.stopImmediatePropagation(), true); document.getElementById("f1").requestSubmit()');
+    const [pb] = await posts(1, 'the bypassing submit');
+    eq(pb.body, 'plain=visible', 'a stopped submit event: only the unmarked field');
+    // A clone of the protected form (a page-cache snapshot) is blocked by the guard.
+    await load(s, base, 'paths');
+    await setValues(s, { secret: 'do not leak' });
+    const names = await s.execute(`const c = document.getElementById("f1").cloneNode(true); c.id = "f2"; document.body.append(c);
+      c.querySelector("button").disabled = false; c.requestSubmit(); return [...new FormData(c)].map(([n]) => n);`);
+    eq(names, ['plain'], 'the clone holds no marked name');
+    await until(() => s.execute('return !!document.querySelector("[data-slice-seal-error-summary]")'), 'the error summary for the clone');
+    eq(await s.execute('return window.__events'), ['NOT_READY:submit'], 'NOT_READY reported for the clone');
+    await sleep(300);
+    eq(received.splice(0), [], 'the clone sent nothing');
     await load(s, base, 'paths');
     await setValues(s, { secret: 'sealed inside', outside: 'sealed outside' });
     await s.execute('document.querySelector("button[type=submit]").click()');
@@ -302,6 +328,19 @@ const CASES = {
     if (!/^APPLICANT-9:[0-9a-f]{32}$/.test(sub)) throw new Error(`submission id ${sub}`);
     eq(open([params.get('secret'), params.get('c')]).map((o) => [o.submission, o.plaintext]), [[sub, 'bound'], [sub, '["y"]']], 'sealed with the record in the submission id');
     await until(() => s.execute('return document.getElementById("secret").value === ""'), 'cleared after the send');
+  },
+  async unavailable(s, base) {
+    await load(s, base, 'unavailable');
+    eq(await s.execute('return document.querySelector("button").disabled'), false, 'the button answers (enabled)');
+    await setValues(s, { secret: 'kept' });
+    await s.execute('document.querySelector("button[type=submit]").click()');
+    await until(() => s.execute('return !!document.querySelector("[data-slice-seal-error-summary]")'), 'the error summary');
+    const st = await s.execute('return { errors: window.__errors, events: window.__events, value: document.getElementById("secret").value }');
+    eq(st.events, ['WASM_UNAVAILABLE:init', 'WASM_UNAVAILABLE:submit'], 'slice-seal:error events');
+    if (!st.errors.some((e) => /^slice-seal: form "unavailable" not sent: WASM_UNAVAILABLE: /.test(e))) throw new Error(`console: ${st.errors.join(' | ')}`);
+    eq(st.value, 'kept', 'value kept');
+    await sleep(300);
+    eq(received.splice(0), [], 'nothing sent');
   },
   async fail(s, base) {
     await load(s, base, 'fail');
