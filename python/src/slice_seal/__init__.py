@@ -13,26 +13,8 @@ the Rust core's (``SliceSealError.code``).
 from .api import ContextInput, Inspection, inspect, open, open_text, seal
 from .context import LABEL, MAX_CONTEXT_LEN, Context
 from .envelope import MAX_PLAINTEXT, Envelope
-from .errors import (
-    ERRORS,
-    ContextMismatch,
-    DecryptFailed,
-    DuplicateKid,
-    EncryptFailed,
-    InvalidArgument,
-    InvalidContext,
-    InvalidInput,
-    InvalidKey,
-    InvalidUtf8,
-    KeyNotFound,
-    KidMismatch,
-    MalformedEnvelope,
-    NotPrivateKey,
-    RandomFailed,
-    SliceSealError,
-    UnsupportedSuite,
-    UnsupportedVersion,
-)
+from . import errors as _errors
+from .errors import *  # noqa: F403 (the error classes, listed in errors.__all__)
 from .keys import JWK_ALG, Keyring, PublicKeyInput, load_public_key, public_jwk, thumbprint
 
 __version__ = "0.1.0"
@@ -55,22 +37,5 @@ __all__ = [
     "MAX_CONTEXT_LEN",
     "MAX_PLAINTEXT",
     "JWK_ALG",
-    "ERRORS",
-    "SliceSealError",
-    "InvalidKey",
-    "DuplicateKid",
-    "NotPrivateKey",
-    "KeyNotFound",
-    "KidMismatch",
-    "MalformedEnvelope",
-    "UnsupportedVersion",
-    "UnsupportedSuite",
-    "InvalidContext",
-    "ContextMismatch",
-    "DecryptFailed",
-    "EncryptFailed",
-    "InvalidInput",
-    "RandomFailed",
-    "InvalidArgument",
-    "InvalidUtf8",
 ]
+__all__ += _errors.__all__
