@@ -20,6 +20,8 @@
 //   record   fetch mode, a record reference in the submission id, checkboxes
 //   unavailable  the .wasm does not load: WASM_UNAVAILABLE reported at
 //            start and at submit, nothing sent
+//   demo     the demo's three steps (native and fetch mode) through the low
+//            side, every answer opened on the high side, none in the store
 //   fail     a pin that is not in the page's key set: error summary,
 //            console, slice-seal:error; nothing sent
 //
@@ -31,7 +33,7 @@ import { readFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, normalize, extname } from 'node:path';
 import net from 'node:net';
-import { ROOT, CLI } from './harness.mjs';
+import { ROOT, CLI, startServer, stopServer, makeDataDir, removeDir } from './harness.mjs';
 import { startWebKit } from '../npm/webkit.mjs';
 
 const ASSETS = join(ROOT, 'www', 'dist', 'assets', 'slice-seal');
@@ -342,6 +344,39 @@ const CASES = {
     await sleep(300);
     eq(received.splice(0), [], 'nothing sent');
   },
+  // The demo end to end: the three steps of one application through the low
+  // side (native and fetch mode), opened on the high side (the health answer
+  // is for the medical adviser: "not for this team").
+  async demo(s) {
+    const { low, high } = demo;
+    await s.goto(`${low}/`);
+    await s.execute('document.querySelector("button.govuk-button--start").click()');
+    const ref = (await until(async () => /\/apply\/([0-9a-f]{32})$/.exec(await s.execute('return location.pathname')), 'the task list'))[1];
+    const steps = {
+      'personal-details': { text: { 'full-name': 'Zoë Ōkubo', 'date-of-birth-day': '27', 'date-of-birth-month': '3', 'date-of-birth-year': '1985', nationality: 'Japanese' }, check: [] },
+      'address-history': { text: { 'previous-addresses': 'Flat 3, 12 Rue de l\'Été' }, check: [['lived-abroad', 'yes']] },
+      declarations: { text: { 'health-conditions': 'Asthma' }, check: [['criminal-record', 'no'], ['financial-issues', 'ccj'], ['financial-issues', 'arrears']] },
+    };
+    for (const [slug, v] of Object.entries(steps)) {
+      await s.goto(`${low}/apply/${ref}/${slug}`);
+      await until(() => s.execute('const b = document.querySelector("form[data-slice-seal-init] button[type=submit]"); return !!b && !b.disabled'), `${slug}: protected`);
+      await s.execute(`const [text, check] = arguments;
+        for (const [id, val] of Object.entries(text)) document.getElementById(id).value = val;
+        for (const [n, val] of check) document.querySelector('input[data-slice-seal-name="' + n + '"][value="' + val + '"]').checked = true;
+        document.querySelector('form[data-slice-seal-init] button[type=submit]').click();`, [v.text, v.check]);
+      await until(async () => (await s.execute('return location.pathname')) === `/apply/${ref}`, `${slug}: back to the task list`);
+    }
+    const ans = await (await fetch(`${high}/api/applicant/${ref}`)).json();
+    const f = (slug, n) => ans.steps[slug].fields[n];
+    eq([f('personal-details', 'full-name').value, f('personal-details', 'date-of-birth-year').value, f('personal-details', 'nationality').value],
+      ['Zoë Ōkubo', '1985', 'Japanese'], 'step 1 opened');
+    eq([f('address-history', 'previous-addresses').value, f('address-history', 'lived-abroad').value], ['Flat 3, 12 Rue de l\'Été', 'yes'], 'step 2 opened');
+    eq([f('declarations', 'criminal-record').value, f('declarations', 'criminal-record-details').value, f('declarations', 'financial-issues').value],
+      ['no', '', '["ccj","arrears"]'], 'step 3 opened');
+    eq([f('declarations', 'health-conditions').notForTeam, 'value' in f('declarations', 'health-conditions')], [true, false], 'the health answer is not for the vetting team');
+    const store = readFileSync(join(demo.dir, 'submissions.jsonl'), 'utf8');
+    for (const v of ['Ōkubo', 'Japanese', 'Asthma', 'arrears']) if (store.includes(v) || store.includes(encodeURIComponent(v))) throw new Error(`${v} in the store`);
+  },
   async fail(s, base) {
     await load(s, base, 'fail');
     await setValues(s, { secret: 'kept' });
@@ -359,6 +394,18 @@ const CASES = {
 // ---------------------------------------------------------------- main
 const engines = process.argv.slice(2).length ? process.argv.slice(2) : ['firefox', 'webkit'];
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+// The demo's two sides, on a temp data dir with fresh keys.
+const demo = { dir: makeDataDir() };
+let lowSrv;
+let highSrv;
+try {
+  lowSrv = await startServer('server.mjs', ['--data', demo.dir], 'low side');
+  highSrv = await startServer('high-side.mjs', ['--data', demo.dir, '--cli', CLI], 'high side');
+  demo.low = lowSrv.url;
+  demo.high = highSrv.url;
+} catch (e) {
+  console.log(`engines: the demo did not start: ${e.message}`);
+}
 const base = `http://127.0.0.1:${server.address().port}`;
 let passed = 0;
 let failed = 0;
@@ -396,5 +443,7 @@ for (const engine of failed ? [] : engines) {
   await browser.close();
 }
 server.close();
+await Promise.all([lowSrv, highSrv].map(stopServer));
+removeDir(demo.dir);
 console.log(`engines: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
