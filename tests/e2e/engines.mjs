@@ -32,9 +32,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize, extname } from 'node:path';
-import net from 'node:net';
 import { ROOT, CLI, startServer, stopServer, makeDataDir, removeDir } from './harness.mjs';
-import { startWebKit } from '../npm/webkit.mjs';
+import { call, freePort, startWebKit } from '../npm/webkit.mjs';
 
 const ASSETS = join(ROOT, 'www', 'dist', 'assets', 'slice-seal');
 const EXAMPLE = readFileSync(join(ROOT, 'www', 'examples', 'govuk-form.html'), 'utf8');
@@ -138,28 +137,6 @@ const server = createServer((req, res) => {
 });
 
 // ---------------------------------------------------------------- drivers
-async function call(base, method, url, body, timeoutMs = 60_000) {
-  const res = await fetch(base + url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const json = JSON.parse(await res.text());
-  if (!res.ok || (json.value && json.value.error)) throw new Error(`${method} ${url}: ${json.value?.error}: ${json.value?.message}`);
-  return json.value;
-}
-
-function freePort() {
-  return new Promise((ok, bad) => {
-    const s = net.createServer();
-    s.once('error', bad);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** geckodriver + headless firefox-esr, with the prefs of .ci/webdriver.json and a temp profile dir. */
 async function startFirefox() {

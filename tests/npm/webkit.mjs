@@ -24,7 +24,8 @@ const DRIVER = process.env.SLICE_SEAL_WEBKITDRIVER || '/usr/bin/WebKitWebDriver'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -60,7 +61,8 @@ function startXvfb(timeoutMs = 15_000) {
 
 class WebDriverError extends Error {}
 
-async function call(base, method, url, body, timeoutMs = 60_000) {
+/** One W3C WebDriver command: its `value`, or an error naming it. */
+export async function call(base, method, url, body, timeoutMs = 60_000) {
   const res = await fetch(base + url, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
