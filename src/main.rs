@@ -613,13 +613,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     impl Lock {
         fn acquire(path: &Path) -> Result<Lock, Fatal> {
-            let name = path
-                .file_name()
-                .ok_or_else(|| {
-                    Fatal::new("IO_ERROR", format!("{} is not a file name", path.display()))
-                })?
-                .to_string_lossy()
-                .into_owned();
+            let name = file_name(path)?;
             let lock = parent_dir(path).join(format!(".{name}.lock"));
             match create_private(&lock) {
                 Ok(_) => Ok(Lock(lock)),
@@ -710,6 +704,13 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// The directory holding `path` ("." for a bare file name).
+    /// The last component of `path` (for names of files beside it).
+    fn file_name(path: &Path) -> Result<String, Fatal> {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Fatal::new("IO_ERROR", format!("{} is not a file name", path.display())))
+    }
+
     fn parent_dir(path: &Path) -> PathBuf {
         match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -738,13 +739,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         unchanged: Option<&Option<Stamp>>,
     ) -> Result<(), Fatal> {
         let dir = parent_dir(path);
-        let name = path
-            .file_name()
-            .ok_or_else(|| {
-                Fatal::new("IO_ERROR", format!("{} is not a file name", path.display()))
-            })?
-            .to_string_lossy()
-            .into_owned();
+        let name = file_name(path)?;
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce).map_err(|_| Error::RandomFailed)?;
         let tmp = dir.join(format!(
