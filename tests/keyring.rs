@@ -189,20 +189,16 @@ fn rotation_runbook() {
         assert!(!stdout(&o).contains(&secret_of(key)));
     }
 
+    let remove = |kid: &str| {
+        run(
+            dir.path(),
+            &["keyring", "remove", "--key", "ring.jwks", "--kid", kid],
+            b"",
+        )
+    };
     // Step 4: retire the old key. Its slices no longer open (KEY_NOT_FOUND),
     // the new ones still do; the published set is the new key alone.
-    let o = run(
-        dir.path(),
-        &[
-            "keyring",
-            "remove",
-            "--key",
-            "ring.jwks",
-            "--kid",
-            &old.kid(),
-        ],
-        b"",
-    );
+    let o = remove(&old.kid());
     assert_ok(&o);
     assert!(o.stdout.is_empty());
     assert_eq!(
@@ -234,31 +230,9 @@ fn rotation_runbook() {
         new
     );
     // The last key is not removed (that would leave an empty keyring).
-    let o = run(
-        dir.path(),
-        &[
-            "keyring",
-            "remove",
-            "--key",
-            "ring.jwks",
-            "--kid",
-            &new.kid(),
-        ],
-        b"",
-    );
+    let o = remove(&new.kid());
     assert_fatal(&o, "INVALID_ARGS");
-    let o = run(
-        dir.path(),
-        &[
-            "keyring",
-            "remove",
-            "--key",
-            "ring.jwks",
-            "--kid",
-            &old.kid(),
-        ],
-        b"",
-    );
+    let o = remove(&old.kid());
     assert_fatal(&o, "KEY_NOT_FOUND");
 }
 
