@@ -6,8 +6,7 @@
 # the folder. Exits non-zero on the first failure.
 #
 # Needs: cargo; python3 with tests/requirements.txt (cryptography, pytest,
-# mypy, setuptools), installed by `bash .ci/setup`; if any is missing this
-# script pip-installs tests/requirements.txt itself. The package is tested
+# mypy, setuptools), installed by `bash .ci/setup` (missing: a failure). The package is tested
 # from python/src (pytest's pythonpath) and, installed, by its pip test.
 set -euo pipefail
 
@@ -29,11 +28,7 @@ PY
 }
 
 step "python3 + test dependencies (tests/requirements.txt)"
-if ! have_deps; then
-    echo "missing: pip-installing tests/requirements.txt"
-    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r tests/requirements.txt
-    have_deps || { echo "run-python: tests/requirements.txt did not provide the dependencies" >&2; exit 1; }
-fi
+have_deps || { echo "run-python: tests/requirements.txt is not installed (bash .ci/setup installs it)" >&2; exit 1; }
 python3 -c 'import cryptography, pytest, mypy.version; print("cryptography", cryptography.__version__, "| pytest", pytest.__version__, "| mypy", mypy.version.__version__)'
 
 step "cargo build --locked --bin slice-seal"
