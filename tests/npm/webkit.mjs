@@ -122,6 +122,8 @@ export async function startWebKit() {
 
   return {
     display: xvfb.display,
+    base, // the driver's URL, for callers that make their own sessions and commands
+    capabilities,
     driverLog: () => driverLog,
     /**
      * A new session = a new MiniBrowser process (as fresh as a new profile).
