@@ -72,7 +72,7 @@ fn json_lines(s: &str) -> Vec<Value> {
         .collect()
 }
 
-/// The README's rotation runbook, walked: publish both keys, pin the new
+/// docs/CLI.md's rotation runbook, walked: publish both keys, pin the new
 /// kid, keep the old private key until its slices are opened (old and new
 /// slices open in one run), then retire it.
 #[test]

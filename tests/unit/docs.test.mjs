@@ -2,7 +2,9 @@
 // govuk-form.njk (a sliceSealForm macro call) renders exactly to
 // www/examples/govuk-form.html, the page the e2e test "m: the README's form"
 // loads and submits; README.md ("GOV.UK forms") and www/README.md hold
-// verbatim copies of both.
+// verbatim copies of both. README.md stays within 8 KiB, its JavaScript
+// example runs against the built package, and its stated payload is what the
+// package weighs (its Rust and CLI examples: tests/readme.rs).
 //
 //   node --test tests/unit/
 import { test } from 'node:test';
@@ -28,6 +30,33 @@ test('the macro call renders exactly to the example page', () => {
   assert.equal(env.render('govuk-form.njk', {}).trim() + '\n', HTML);
   // The no-JavaScript safeguard is in it: the submit button is rendered disabled.
   assert.match(HTML, /<button type="submit" class="govuk-button" data-module="govuk-button" disabled aria-disabled="true">/);
+});
+
+test('README.md is at most 8 KiB (8,192 bytes): a front door; details live in the files it links', () => {
+  const size = readFileSync(join(ROOT, 'README.md')).length;
+  assert.ok(size <= 8192, `README.md is ${size} bytes`);
+});
+
+test('README.md "JavaScript": the example runs as printed against the built package, installed with npm install', async () => {
+  const { mkdtempSync, writeFileSync, rmSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { execFileSync } = await import('node:child_process');
+  const md = read('README.md');
+  const section = md.slice(md.indexOf('## JavaScript'), md.indexOf('\n## ', md.indexOf('## JavaScript') + 3));
+  const js = blocks(section, 'js');
+  assert.equal(js.length, 1, 'one js block');
+  const pkg = resolve(process.env.SLICE_SEAL_PKG ?? join(ROOT, 'pkg'));
+  assert.ok(existsSync(join(pkg, 'package.json')), `${pkg} (bash .ci/build-pkg)`);
+  const dir = mkdtempSync(join(tmpdir(), 'slice-seal-readme-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{"private": true}\n');
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', pkg], { cwd: dir, stdio: 'pipe', timeout: 60_000 });
+    writeFileSync(join(dir, 'example.mjs'), js[0]);
+    const out = execFileSync(process.execPath, ['example.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(out, 'Ada Lovelace\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('README.md "GOV.UK forms" holds the tested macro call and its output verbatim', () => {
@@ -71,8 +100,9 @@ test('README: the stated payload of a form page (form.js, index.js, glue, .wasm;
   const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
   const raw = files.reduce((n, f) => n + readFileSync(f).length, 0) / 1024;
   const md = read('README.md');
-  const stated = Number(/\*\*([\d.]+) KiB\*\* in all \(([\d.]+) KiB\nuncompressed\)/.exec(md)?.[1]);
-  const statedRaw = Number(/\*\*[\d.]+ KiB\*\* in all \(([\d.]+) KiB\nuncompressed\)/.exec(md)?.[1]);
+  const m = /\*\*([\d.]+) KiB\*\* in all \(([\d.]+) KiB\s+uncompressed\)/.exec(md);
+  const stated = Number(m?.[1]);
+  const statedRaw = Number(m?.[2]);
   assert.ok(stated > 0 && statedRaw > 0, 'the README states the payload');
   assert.ok(Math.abs(gz - stated) / stated < 0.03, `measured ${gz.toFixed(1)} KiB gzip, README says ${stated}`);
   assert.ok(Math.abs(raw - statedRaw) / statedRaw < 0.03, `measured ${raw.toFixed(1)} KiB raw, README says ${statedRaw}`);
