@@ -1,4 +1,5 @@
 export * from './web/slice_seal.js';
+export * from './file.js';
 import type { InitInput, SyncInitInput } from './web/slice_seal.js';
 
 /**

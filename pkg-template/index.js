@@ -3,9 +3,13 @@
 // other function: it fetches and instantiates web/slice_seal_bg.wasm, whose URL
 // is written as `new URL('slice_seal_bg.wasm', import.meta.url)` so bundlers
 // copy it as an asset.
-import wbgInit from './web/slice_seal.js';
+import wbgInit, * as wasm from './web/slice_seal.js';
+import { createFileApi } from './file.js';
 
 export * from './web/slice_seal.js';
+
+// Sealed files (file.d.ts): sealFile/openFile on Blobs, and the stream forms.
+export const { sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE } = createFileApi(wasm);
 
 let ready = null;
 
