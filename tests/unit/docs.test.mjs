@@ -37,6 +37,15 @@ test('README.md is at most 8 KiB (8,192 bytes): a front door; details live in th
   assert.ok(size <= 8192, `README.md is ${size} bytes`);
 });
 
+test('README.md links to the user and contributor docs, and every relative link resolves', async () => {
+  const { existsSync } = await import('node:fs');
+  const md = read('README.md');
+  const links = [...md.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+  for (const l of links) assert.ok(existsSync(join(ROOT, l)), `README.md links to ${l}, which does not exist`);
+  for (const doc of ['docs/FORMAT.md', 'docs/SECURITY.md', 'www/README.md', 'pkg-template/README.md', 'python/README.md',
+    'CONTRIBUTING.md', 'benches/README.md', 'CHANGELOG.md']) assert.ok(links.includes(doc), `README.md links to ${doc}`);
+});
+
 test('README.md "JavaScript": the example runs as printed against the built package, installed with npm install', async () => {
   const { mkdtempSync, writeFileSync, rmSync, existsSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
