@@ -2,7 +2,7 @@
 // govuk-form.njk (a sliceSealForm macro call) renders exactly to
 // www/examples/govuk-form.html, the page the e2e test "m: the README's form"
 // loads and submits; README.md ("GOV.UK forms") and www/README.md hold
-// verbatim copies of both. README.md stays within 8 KiB, its JavaScript
+// verbatim copies of both. README.md stays within 8 KiB, its links resolve, its JavaScript
 // example runs against the built package, and its stated payload is what the
 // package weighs (its Rust and CLI examples: tests/readme.rs).
 //
