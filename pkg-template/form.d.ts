@@ -6,6 +6,7 @@ import type { Jwks, SliceSealErrorCode } from './index.js';
 export type SliceSealFormErrorCode =
   | SliceSealErrorCode
   | 'FORM_CONFIG'
+  | 'FILE_TOO_LARGE'
   | 'NETWORK_ERROR'
   | 'NOT_READY'
   | 'WASM_UNAVAILABLE';
@@ -15,6 +16,8 @@ export declare class SliceSealFormError extends Error {
   constructor(code: SliceSealFormErrorCode, message: string);
   name: 'SliceSealError';
   code: SliceSealFormErrorCode;
+  /** FILE_TOO_LARGE: the inputs at fault and their messages (shown at each input and in the summary). */
+  fieldErrors?: FieldError[];
 }
 
 /** `detail` of `slice-seal:sent`, and the argument of `onSealed`. */
@@ -28,7 +31,12 @@ export interface SealedDetail {
   submission: string;
   /** Names of the fields that were sent sealed. */
   fields: string[];
-  /** The server's response (fetch mode), or null (native mode: the page navigates). */
+  /**
+   * The server's response (fetch mode), or null (native mode: the page
+   * navigates). A native-mode form with a marked file input is sent with
+   * fetch too: the component follows the server's redirect (response null);
+   * a 2xx answer without a redirect is given here and the page stays.
+   */
   response: Response | null;
 }
 
@@ -66,6 +74,13 @@ export interface SliceSealFormConfig {
   submit?: 'native' | 'fetch';
   /** Record reference (`data-slice-seal-record`) bound into every slice's submission id: `RECORD:` + 32 hex digits. */
   record?: string;
+  /**
+   * Default per-file size limit, in bytes, of the form's marked file inputs
+   * (`data-slice-seal-max-bytes` on the form; the same attribute on an input
+   * or its marked wrapper wins). A selected file over it is `FILE_TOO_LARGE`,
+   * shown at the input before anything is sealed. No limit by default.
+   */
+  maxFileBytes?: number;
   /** Called once the sealed answers were handed over (native) or accepted by the server (fetch). */
   onSealed?: (detail: SealedDetail) => void;
   /** Called with every error reported for this form (set-up and submit). */
@@ -77,7 +92,7 @@ export type ProtectFormOptions = SliceSealFormConfig;
 
 /** The schema the configuration is checked against. */
 export declare const CONFIG_SCHEMA: Readonly<Record<keyof SliceSealFormConfig, {
-  type: 'string' | 'function' | 'jwks';
+  type: 'string' | 'function' | 'jwks' | 'bytes';
   attribute?: string;
   required?: boolean;
   enum?: readonly string[];
@@ -133,8 +148,17 @@ export interface SliceSealFormModule {
 /** Resolves once the WebAssembly module is loaded; rejects if it could not load. */
 export const ready: Promise<SliceSealFormModule>;
 
-/** Show the GOV.UK error summary ("Your answers have not been sent") for a form. */
-export function showErrorSummary(form: HTMLFormElement): HTMLElement;
+/** An error of one input, listed in the error summary as a link to it. */
+export interface FieldError {
+  el: HTMLInputElement;
+  message: string;
+}
+
+/**
+ * Show the GOV.UK error summary ("Your answers have not been sent") for a
+ * form; with `items`, their messages are listed as links to their inputs.
+ */
+export function showErrorSummary(form: HTMLFormElement, items?: FieldError[]): HTMLElement;
 
 declare global {
   interface HTMLElementEventMap {

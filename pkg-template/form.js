@@ -43,6 +43,14 @@ const PREPARE_SPARE = 2;
 const MAX_CONTEXT = 256;
 /** Longest record reference: the submission id adds ':' and 32 hex digits. */
 const MAX_RECORD = MAX_CONTEXT - 33;
+/** Per-file size limit of a marked file input (on the input, its marked wrapper, or the form). */
+const MAX_BYTES_ATTR = 'data-slice-seal-max-bytes';
+/** Media type and file name extension of a sealed file's multipart part (docs/FORMAT.md §10). */
+const FILE_PART_TYPE = 'application/vnd.slice-seal.file';
+/** Progress is shown for a file field whose selected files hold at least this many bytes. */
+const PROGRESS_MIN_BYTES = 512 * 1024;
+const FILE_ERROR_ATTR = 'data-slice-seal-file-error';
+const PROGRESS_ATTR = 'data-slice-seal-progress';
 
 const SUMMARY_HTML =
   '<div role="alert">' +
@@ -109,6 +117,7 @@ function prototypes() {
     docQuerySelectorAll: methodOf(Document.prototype, 'querySelectorAll'),
     prepend: methodOf(E, 'prepend'),
     before: methodOf(E, 'before'),
+    after: methodOf(E, 'after'),
     remove: methodOf(E, 'remove'),
     localName: getterOf(E, 'localName'),
     textContent: getterOf(Node.prototype, 'textContent'),
@@ -136,6 +145,11 @@ function prototypes() {
     setInputChecked: setterOf(I, 'checked'),
     inputDisabled: getterOf(I, 'disabled'),
     inputForm: getterOf(I, 'form'),
+    inputFiles: getterOf(I, 'files'),
+    inputMultiple: getterOf(I, 'multiple'),
+    inputId: getterOf(Element.prototype, 'id'),
+    insertBefore: methodOf(Node.prototype, 'insertBefore'),
+    parentNode: getterOf(Node.prototype, 'parentNode'),
     selectValue: getterOf(S, 'value'),
     setSelectValue: setterOf(S, 'value'),
     selectMultiple: getterOf(S, 'multiple'),
@@ -193,6 +207,15 @@ function checkItem(what, v, max = MAX_CONTEXT) {
   return v;
 }
 
+/** A size limit in bytes: a non-negative safe integer, or its decimal digits (markup). */
+function byteLimit(from, v) {
+  const n = typeof v === 'string' && /^[0-9]{1,16}$/.test(v.trim()) ? Number(v.trim()) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw configError(`${from} must be a whole number of bytes, not ${q(v)}`);
+  }
+  return n;
+}
+
 // ---------------------------------------------------------------- config
 
 /**
@@ -206,6 +229,7 @@ export const CONFIG_SCHEMA = Object.freeze({
   jwksUrl: { type: 'string', attribute: 'data-slice-seal-jwks-url' },
   submit: { type: 'string', attribute: 'data-slice-seal-submit', enum: ['native', 'fetch'] },
   record: { type: 'string', attribute: 'data-slice-seal-record' },
+  maxFileBytes: { type: 'bytes', attribute: MAX_BYTES_ATTR },
   onSealed: { type: 'function' },
   onError: { type: 'function' },
 });
@@ -238,6 +262,7 @@ function readConfig(form, options) {
     if (spec.type === 'jwks' && typeof v !== 'string' && (typeof v !== 'object' || Array.isArray(v))) {
       throw configError(`${from} must be a JWKS object or its JSON text`);
     }
+    if (spec.type === 'bytes') v = byteLimit(from, v);
     if (spec.enum && !spec.enum.includes(v)) {
       throw configError(`${from} must be ${spec.enum.map((e) => q(e)).join(' or ')}, not ${q(v)}`);
     }
@@ -252,8 +277,6 @@ function readConfig(form, options) {
 }
 
 // ---------------------------------------------------------------- marked controls
-
-const SEALABLE_INPUT = (type) => !['submit', 'image', 'button', 'reset', 'file'].includes(type);
 
 function listed(form) {
   const p = prototypes();
@@ -325,10 +348,6 @@ function markControls(form) {
       problem(configError(`marked <${p.localName(el)}> ${q(name)} is a form-associated custom element, which cannot be sealed`));
       continue;
     }
-    if (el instanceof HTMLInputElement && p.inputType(el) === 'file') {
-      problem(configError(`marked field ${q(name)} is a file input, which cannot be sealed`));
-      continue;
-    }
     if (name === '') {
       problem(configError(`a marked <${p.localName(el)}> has no name`));
       continue;
@@ -338,7 +357,19 @@ function markControls(form) {
       continue;
     }
     p.setAttribute(el, 'autocomplete', 'off');
-    controls.push({ el, name, kid: p.getAttribute(el, 'data-slice-seal-kid') ?? p.getAttribute(mark, 'data-slice-seal-kid') });
+    const control = { el, name, kid: p.getAttribute(el, 'data-slice-seal-kid') ?? p.getAttribute(mark, 'data-slice-seal-kid') };
+    if (el instanceof HTMLInputElement && p.inputType(el) === 'file') {
+      // A file input: sealed as a file (FORMAT.md §10), sent as binary parts.
+      control.file = true;
+      const limit = p.getAttribute(el, MAX_BYTES_ATTR) ?? p.getAttribute(mark, MAX_BYTES_ATTR);
+      try {
+        if (limit !== null) control.maxBytes = byteLimit(`${MAX_BYTES_ATTR} of ${q(name)}`, limit);
+      } catch (e) {
+        problem(e);
+        continue;
+      }
+    }
+    controls.push(control);
   }
   return { controls, error };
 }
@@ -350,8 +381,9 @@ function fieldsOf(controls) {
   const byName = new Map();
   for (const c of controls) {
     let f = byName.get(c.name);
+    if (f && (c.file || f.file)) throw configError(`several controls are named ${q(c.name)}, one a file input: give them distinct names`);
     if (!f) {
-      f = { name: c.name, kid: c.kid, multi: false, controls: [] };
+      f = { name: c.name, kid: c.kid, multi: false, controls: [], file: c.file === true, maxBytes: c.maxBytes };
       byName.set(c.name, f);
       fields.push(f);
     } else if (c.kid && f.kid && c.kid !== f.kid) {
@@ -453,8 +485,12 @@ function keepRadioGroups(form, controls) {
 
 // ---------------------------------------------------------------- page helpers
 
-/** Show the GOV.UK error summary for `form` (replacing any earlier one) and focus it. */
-export function showErrorSummary(form) {
+/**
+ * Show the GOV.UK error summary for `form` (replacing any earlier one) and
+ * focus it. `items` ([{el, message}]): errors of particular inputs, listed
+ * as links to them instead of the general advice.
+ */
+export function showErrorSummary(form, items) {
   const p = prototypes();
   for (const el of p.docQuerySelectorAll(document, `[${SUMMARY_ATTR}]`)) p.remove(el);
   const summary = document.createElement('div');
@@ -462,6 +498,19 @@ export function showErrorSummary(form) {
   summary.setAttribute(SUMMARY_ATTR, '');
   summary.setAttribute('tabindex', '-1');
   summary.innerHTML = SUMMARY_HTML;
+  if (items && items.length) {
+    const list = summary.querySelector('.govuk-error-summary__list');
+    list.textContent = '';
+    for (const { el, message } of items) {
+      const li = document.createElement('li');
+      const id = p.inputId(el);
+      const a = document.createElement(id ? 'a' : 'span');
+      if (id) a.setAttribute('href', `#${id}`);
+      a.textContent = message; // a file name may be in it: text, never markup
+      li.appendChild(a);
+      list.appendChild(li);
+    }
+  }
   // At the top of the form's content column (or of <main>), above the
   // caption and the page heading, as the GOV.UK pattern puts it.
   const container = p.closest(form, SUMMARY_CONTAINER);
@@ -489,7 +538,7 @@ function formIdOf(form) {
 }
 
 /** Report a failure: console line, `slice-seal:error` event, onError, and (at submit) the error summary. */
-function report(form, error, { phase, summary, onError, formId = formIdOf(form) }) {
+function report(form, error, { phase, summary, items, onError, formId = formIdOf(form) }) {
   const what = phase === 'init' ? 'cannot protect form' : 'form';
   const tail = phase === 'init' ? ' (submitting will fail)' : ' not sent';
   console.error(`slice-seal: ${what} ${q(formId)}${phase === 'init' ? '' : tail}: ${error.code}: ${error.message}${phase === 'init' ? tail : ''}`);
@@ -501,7 +550,7 @@ function report(form, error, { phase, summary, onError, formId = formIdOf(form) 
       console.error('slice-seal: onError threw', e);
     }
   }
-  if (summary && form instanceof HTMLFormElement) showErrorSummary(form);
+  if (summary && form instanceof HTMLFormElement) showErrorSummary(form, items);
 }
 
 function submitButtons(form) {
@@ -539,6 +588,133 @@ function randomHex(bytes) {
 function requestIdle(fn) {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 2000 });
   else setTimeout(fn, 0);
+}
+
+// ---------------------------------------------------------------- files
+
+/** Add `cls` to el's class list (through the prototypes); returns the undo. */
+function toggleClass(el, cls) {
+  const p = prototypes();
+  if (!el) return () => {};
+  const before = p.getAttribute(el, 'class');
+  const list = (before ?? '').split(/\s+/).filter(Boolean);
+  if (list.includes(cls)) return () => {};
+  p.setAttribute(el, 'class', [...list, cls].join(' '));
+  return () => (before === null ? p.removeAttribute(el, 'class') : p.setAttribute(el, 'class', before));
+}
+
+/** The files selected in a file field's input (none if it is disabled). */
+function selectedFiles(field) {
+  const p = prototypes();
+  const el = field.controls[0];
+  if (p.inputDisabled(el)) return [];
+  return Array.from(p.inputFiles(el) ?? []);
+}
+
+/** A form with files goes with fetch as multipart/form-data: POST, in this window. */
+function checkFileRoute(route, mode) {
+  if (route.method !== 'post') throw configError('a form with a file input must be sent with method="post"');
+  const self = route.target === '' || route.target.toLowerCase() === '_self';
+  if (mode !== 'fetch' && !self) throw configError('a form with a file input cannot be sent to another window (target)');
+}
+
+/** "5MB", "1.5MB", "200KB", "10 bytes": a limit in the GOV.UK file upload error style. */
+function sizeText(n) {
+  const unit = (d, u) => `${Number((n / d).toFixed(1))}${u}`;
+  if (n >= 1024 * 1024) return unit(1024 * 1024, 'MB');
+  if (n >= 1024) return unit(1024, 'KB');
+  return `${n} bytes`;
+}
+
+/** The selected files over their field's limit: [{el, message, detail}]. */
+function oversized(selected, formMax) {
+  const p = prototypes();
+  const out = [];
+  for (const { field, files } of selected) {
+    const max = field.maxBytes ?? formMax;
+    if (max === undefined) continue;
+    const big = files.filter((f) => f.size > max);
+    if (!big.length) continue;
+    const el = field.controls[0];
+    const message = p.inputMultiple(el) && files.length > 1
+      ? `The selected file ‘${big[0].name}’ must be smaller than ${sizeText(max)}`
+      : `The selected file must be smaller than ${sizeText(max)}`;
+    out.push({ el, message, detail: `field ${q(field.name)}: ${big.length} selected file(s) over its limit of ${max} bytes` });
+  }
+  return out;
+}
+
+/**
+ * Visible, accessible progress below a file input while its files are
+ * sealed: a <progress> bar and a status line (announced every 10 %).
+ */
+function showProgress(el) {
+  const p = prototypes();
+  const box = document.createElement('div');
+  p.setAttribute(box, PROGRESS_ATTR, '');
+  p.setAttribute(box, 'class', 'govuk-!-margin-top-2');
+  const text = document.createElement('p');
+  p.setAttribute(text, 'class', 'govuk-body-s govuk-!-margin-bottom-1');
+  p.setAttribute(text, 'role', 'status');
+  const id = `${p.inputId(el) || 'slice-seal-file'}-progress`;
+  p.setAttribute(text, 'id', id);
+  const bar = document.createElement('progress');
+  p.setAttribute(bar, 'max', '100');
+  p.setAttribute(bar, 'value', '0');
+  p.setAttribute(bar, 'aria-labelledby', id);
+  p.appendChild(box, text);
+  p.appendChild(box, bar);
+  p.after(p.closest(el, '.govuk-drop-zone') ?? el, box);
+  let shown = -1;
+  const update = (fraction) => {
+    const pct = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+    p.setAttribute(bar, 'value', String(pct));
+    const step = Math.floor(pct / 10) * 10;
+    if (step !== shown) {
+      shown = step;
+      text.textContent = `Protecting your ${p.inputMultiple(el) ? 'files' : 'file'} before sending: ${step}%`;
+    }
+  };
+  update(0);
+  return { update, remove: () => p.remove(box) };
+}
+
+/**
+ * Seal a file field's files with the package's sealFile (to the field's
+ * pinned Sealer, under `ctx`), one after another. Returns its body entries:
+ * [name, Blob, neutral filename] — `NAME.ssf`, or `NAME-K.ssf` for a
+ * multiple input; the original name is only inside the sealed header.
+ */
+async function sealFiles(sealer, field, files, ctx) {
+  const p = prototypes();
+  const el = field.controls[0];
+  const multiple = p.inputMultiple(el);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const progress = total >= PROGRESS_MIN_BYTES ? showProgress(el) : null;
+  const entries = [];
+  try {
+    let before = 0;
+    for (let k = 0; k < files.length; k++) {
+      const file = files[k];
+      const onProgress = progress
+        ? (a, b) => progress.update((before + progressBytes(a, b, file.size)) / total)
+        : undefined;
+      const blob = await wasmApi.sealFile(sealer, file, ctx, onProgress ? { onProgress } : {});
+      before += file.size;
+      progress?.update(before / total);
+      const filename = multiple ? `${field.name}-${k + 1}.ssf` : `${field.name}.ssf`;
+      entries.push([field.name, new Blob([blob], { type: FILE_PART_TYPE }), filename]);
+    }
+  } finally {
+    progress?.remove();
+  }
+  return entries;
+}
+
+/** Bytes done from an onProgress call: (done, total) or ({loaded|done, total}). */
+function progressBytes(a, _b, size) {
+  const n = a && typeof a === 'object' ? a.loaded ?? a.done ?? a.bytes : a;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.min(n, size) : 0;
 }
 
 // ---------------------------------------------------------------- loading the wasm
@@ -615,6 +791,7 @@ export class SliceSealForm {
     this.busy = false;
     this.sent = false;
     this.preparing = false;
+    this.fileErrors = []; // undo steps of the file errors shown
     this.refreshRadios = keepRadioGroups($root, controls);
     instances.set($root, this);
     failures.delete($root);
@@ -719,11 +896,52 @@ export class SliceSealForm {
     const submitter = p.submitter(ev);
     this.submit(submitter).then(
       () => removeErrorSummary(),
-      (e) => report(this.$root, coded(e), { phase: 'submit', summary: true, onError: this.config.onError, formId: this.formId }),
+      (e) => {
+        if (e && e.fieldErrors) this.#showFileErrors(e.fieldErrors);
+        report(this.$root, coded(e), { phase: 'submit', summary: true, items: e && e.fieldErrors, onError: this.config.onError, formId: this.formId });
+      },
     ).finally(() => {
       this.busy = false;
       this.#schedulePrepare();
     });
+  }
+
+  /**
+   * Show each file error at its input, in the GOV.UK file upload
+   * component's error style: the form group's --error modifier, an error
+   * message above the input (named in its aria-describedby), the input's
+   * --error modifier. Undone at the next submit.
+   */
+  #showFileErrors(items) {
+    const p = prototypes();
+    this.#clearFileErrors();
+    for (const { el, message } of items) {
+      const id = p.inputId(el);
+      const msg = document.createElement('p');
+      p.setAttribute(msg, 'class', 'govuk-error-message');
+      p.setAttribute(msg, FILE_ERROR_ATTR, '');
+      if (id) p.setAttribute(msg, 'id', `${id}-error`);
+      const hidden = document.createElement('span');
+      p.setAttribute(hidden, 'class', 'govuk-visually-hidden');
+      hidden.textContent = 'Error:';
+      p.appendChild(msg, hidden);
+      p.appendChild(msg, document.createTextNode(` ${message}`));
+      const wrapper = p.closest(el, '.govuk-drop-zone') ?? el;
+      p.before(wrapper, msg);
+      const undo = [() => p.remove(msg)];
+      const group = p.closest(el, '.govuk-form-group');
+      undo.push(toggleClass(group, 'govuk-form-group--error'), toggleClass(el, 'govuk-file-upload--error'));
+      if (id) {
+        const before = p.getAttribute(el, 'aria-describedby');
+        p.setAttribute(el, 'aria-describedby', before ? `${before} ${id}-error` : `${id}-error`);
+        undo.push(() => (before === null ? p.removeAttribute(el, 'aria-describedby') : p.setAttribute(el, 'aria-describedby', before)));
+      }
+      this.fileErrors.push(...undo);
+    }
+  }
+
+  #clearFileErrors() {
+    for (const undo of this.fileErrors.splice(0)) undo();
   }
 
   /** How and where the form (with this submitter) is sent. */
@@ -755,7 +973,11 @@ export class SliceSealForm {
     return { action, method, enctype, target };
   }
 
-  /** The body: the unmarked entries (FormData, submitter included) with each marked name as its envelope, in tree order. */
+  /**
+   * The body: the unmarked entries (FormData, submitter included) with each
+   * marked name's entries (its envelope, or its sealed files as
+   * [name, Blob, filename]) in its place, in tree order.
+   */
   #body(submitter, sealed) {
     const p = prototypes();
     let fd;
@@ -778,7 +1000,7 @@ export class SliceSealForm {
       if (marked !== undefined) {
         if (!done.has(marked)) {
           done.add(marked);
-          body.push([marked, sealed.get(marked)]);
+          body.push(...sealed.get(marked));
         }
         continue;
       }
@@ -789,7 +1011,7 @@ export class SliceSealForm {
       while (k < entries.length && mine(entries[k][0])) body.push(entries[k++]);
     }
     body.push(...entries.slice(k));
-    for (const [name, env] of sealed) if (!done.has(name)) body.push([name, env]);
+    for (const [name, entries] of sealed) if (!done.has(name)) body.push(...entries);
     return body;
   }
 
@@ -806,11 +1028,23 @@ export class SliceSealForm {
     if (this.keyError) throw this.keyError;
     if (!this.sealers) throw new SliceSealFormError('NOT_READY', 'the form\'s keys are not ready');
     const route = this.#route(submitter);
+    this.#clearFileErrors();
+    const fileFields = this.fields.filter((f) => f.file);
+    const selected = fileFields.map((f) => ({ field: f, files: selectedFiles(f) }));
+    if (fileFields.length) checkFileRoute(route, this.config.submit);
+    // Sizes first: a file over its limit is reported at its input, before anything is sealed.
+    const tooLarge = oversized(selected, this.config.maxFileBytes);
+    if (tooLarge.length) {
+      const e = new SliceSealFormError('FILE_TOO_LARGE', tooLarge.map((x) => x.detail).join('; '));
+      e.fieldErrors = tooLarge;
+      throw e;
+    }
     const random = randomHex(16);
     const submission = this.config.record === undefined ? random : `${this.config.record}:${random}`;
     // Plaintexts and contexts first (a set-up problem costs no key pair).
     const byKid = new Map();
     for (const f of this.fields) {
+      if (f.file) continue;
       const kid = f.kid || this.pin;
       if (!byKid.has(kid)) byKid.set(kid, []);
       byKid.get(kid).push(f);
@@ -823,12 +1057,27 @@ export class SliceSealForm {
     }
     const results = await Promise.all(jobs);
     const byName = new Map(results.flat());
-    for (const f of this.fields) sealed.set(f.name, byName.get(f.name));
+    for (const f of this.fields) if (!f.file) sealed.set(f.name, [[f.name, byName.get(f.name)]]);
+    // Files one after another (bounded memory): each a binary part with a neutral name.
+    for (const { field, files } of selected) {
+      const ctx = { form: this.formId, field: field.name, submission };
+      sealed.set(field.name, await sealFiles(this.sealers.get(field.kid || this.pin), field, files, ctx));
+    }
     const body = this.#body(submitter, sealed);
     body.push([SUBMISSION_FIELD, submission]);
     const fields = this.fields.map((f) => f.name);
     let response = null;
-    if (this.config.submit === 'fetch') {
+    let navigate = null;
+    if (fileFields.length) {
+      // Binary parts need fetch (multipart/form-data), in native mode too;
+      // native mode then follows the server's redirect (Post/Redirect/Get).
+      response = await postFetch({ ...route, method: 'post', enctype: 'multipart/form-data' }, body);
+      if (this.config.submit !== 'fetch' && response.redirected) {
+        navigate = response.url;
+        response = null;
+        this.sent = true; // until the page navigates away (or pageshow)
+      }
+    } else if (this.config.submit === 'fetch') {
       response = await postFetch(route, body);
     } else {
       postNative(route, body);
@@ -845,6 +1094,7 @@ export class SliceSealForm {
         console.error('slice-seal: onSealed threw', e);
       }
     }
+    if (navigate) window.location.assign(navigate);
     return detail;
   }
 
@@ -937,7 +1187,10 @@ async function postFetch(route, body) {
     url = u.href;
   } else if (route.enctype === 'multipart/form-data') {
     const fd = new FormData();
-    for (const [n, v] of body) fd.append(n, v);
+    for (const [n, v, filename] of body) {
+      if (filename === undefined) fd.append(n, v);
+      else fd.append(n, v, filename);
+    }
     init.body = fd;
   } else {
     init.body = new URLSearchParams(body);
