@@ -1,17 +1,21 @@
 // Consumer tests of the built npm package (run by tests/run-wasm.sh after
 // .ci/build-pkg):
 //   (a) a Vite 7 app, (b) a webpack 5 app, (c) a plain <script type="module">
-//   page — each built/served on 127.0.0.1 and run in headless Chromium
-//   (playwright-core) and in WebKit (WebKitGTK's MiniBrowser through
+//   page, (h) sealed files (apps/files.js: round trips, every tamper case,
+//   WebCrypto and wasm chunks) — each built/served on 127.0.0.1 and run in
+//   headless Chromium (playwright-core), in Firefox (geckodriver, through
+//   ../e2e/drivers.mjs) and in WebKit (WebKitGTK's MiniBrowser through
 //   WebKitWebDriver under Xvfb, ./webkit.mjs), one test per engine;
-//   (d) Node import and require; (e) @hpke/core interop both ways;
+//   (d) Node import and require, and sealed files in Node (the same cases,
+//   the stream API over files, 100 MiB); (e) @hpke/core interop both ways;
 //   (f) `npm pack --dry-run` lists exactly the expected files.
 // The package is installed into each app from its own `npm pack` tarball, so
 // the apps see exactly what a user would get. No registry access.
 //
 //   node tests/npm/run.mjs            (package in ./pkg, or $SLICE_SEAL_PKG)
 //   SLICE_SEAL_NPM_SEALS=100000       seals in the plain page's memory test
-//   SLICE_SEAL_NPM_BROWSERS="chromium webkit"   engines for (a)-(c)
+//   SLICE_SEAL_NPM_BROWSERS="chromium firefox webkit"   engines for (a)-(c), (h)
+//   SLICE_SEAL_NPM_FILE_MIB=100     size of the Node big-file round trip
 //
 // Prints `npm: N passed, N failed` and exits non-zero on any failure.
 import assert from 'node:assert/strict';
@@ -21,6 +25,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { expectedFileCases } from './apps/files.js';
 import { serve } from './server.mjs';
 import { ERROR_RECORDER, startWebKit } from './webkit.mjs';
 
@@ -36,11 +41,12 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 const requireTests = createRequire(path.join(testsDir, 'package.json'));
-const ENGINE_NAMES = { chromium: 'Chromium', webkit: 'WebKit' };
-const ENGINES = (process.env.SLICE_SEAL_NPM_BROWSERS || 'chromium webkit').split(/\s+/).filter(Boolean);
+const ENGINE_NAMES = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' };
+const ENGINES = (process.env.SLICE_SEAL_NPM_BROWSERS || 'chromium firefox webkit').split(/\s+/).filter(Boolean);
+const FILE_MIB = Number(process.env.SLICE_SEAL_NPM_FILE_MIB || '100');
 for (const e of ENGINES) {
   if (!ENGINE_NAMES[e]) {
-    console.error(`unknown engine ${e} in SLICE_SEAL_NPM_BROWSERS (chromium webkit)`);
+    console.error(`unknown engine ${e} in SLICE_SEAL_NPM_BROWSERS (chromium firefox webkit)`);
     process.exit(2);
   }
 }
@@ -131,18 +137,28 @@ async function getWebKit() {
   return webkit;
 }
 
+let firefox = null;
+async function getFirefox() {
+  if (!firefox) firefox = import('../e2e/drivers.mjs').then((d) => d.launch('firefox'));
+  return firefox;
+}
+
 /**
- * Load `url` in a fresh MiniBrowser, wait (bounded) for window.__result. What
- * Playwright observes in Chromium comes here from the page and the server:
- * errors from ERROR_RECORDER (which `server` must put in every page), requests
- * to other hosts from the page's resource timing, the .wasm responses from
- * the server's log.
+ * Load `url` in a fresh MiniBrowser or Firefox, wait (bounded) for
+ * window.__result. What Playwright observes in Chromium comes here from the
+ * page and the server: errors from ERROR_RECORDER (which `server` must put in
+ * every page), requests to other hosts from the page's resource timing, the
+ * .wasm responses from the server's log.
  */
-async function runPageWebKit(url, timeoutMs, server) {
-  const wk = await getWebKit();
-  const session = await wk.newSession({ scriptTimeoutMs: timeoutMs });
-  try {
+async function runPageWebDriver(engine, url, timeoutMs, server) {
+  let session;
+  if (engine === 'webkit') {
+    session = await (await getWebKit()).newSession({ scriptTimeoutMs: timeoutMs });
     assert.equal(session.capabilities.browserName, 'MiniBrowser');
+  } else {
+    session = await (await getFirefox()).newSession();
+  }
+  try {
     await session.goto(url);
     const deadline = Date.now() + timeoutMs;
     let json = null;
@@ -172,10 +188,10 @@ async function runPageWebKit(url, timeoutMs, server) {
 
 /** Serve `mounts` and run `url` (a path) in `engine`; the server is closed after. */
 async function runIn(engine, mounts, urlPath, timeoutMs, check) {
-  const server = await serve(mounts, engine === 'webkit' ? { htmlPrelude: ERROR_RECORDER } : {});
+  const server = await serve(mounts, engine === 'chromium' ? {} : { htmlPrelude: ERROR_RECORDER });
   try {
     const url = `${server.url}${urlPath}`;
-    const p = engine === 'webkit' ? await runPageWebKit(url, timeoutMs, server) : await runPageChromium(url, timeoutMs);
+    const p = engine === 'chromium' ? await runPageChromium(url, timeoutMs) : await runPageWebDriver(engine, url, timeoutMs, server);
     await check(p, server);
   } finally {
     await server.close();
@@ -206,6 +222,35 @@ function checkRoundTrip(r) {
     text: 'Ada Lovelace ✓', oneShot: 'one-shot', syncOpen: 'Ada Lovelace ✓',
     sealBackend: 'webcrypto', openBackend: 'webcrypto', hasSubtle: true, moved: 'CONTEXT_MISMATCH',
   });
+}
+
+/** The shared sealed-file cases (apps/files.js), as every engine must report them. */
+function checkFileCases(r, sizes = [0, 1, 65535, 65536, 65537, 3 * 65536, 40 * 65536 + 7]) {
+  assert.equal(r.ok, true, r.error);
+  const want = expectedFileCases(sizes);
+  assert.equal(r.type, 'application/vnd.slice-seal.file');
+  assert.deepEqual(r.roundTrips.map((t) => t.size), want.sizes);
+  for (const t of r.roundTrips) {
+    assert.deepEqual(t, {
+      size: t.size, sealedType: 'application/vnd.slice-seal.file', sealedSizeOk: true, same: true,
+      name: 'scan ✓.pdf', type: 'application/pdf', blobType: 'application/pdf', openedSize: t.size, chunkSize: 65536,
+      context: { form: 'consumer-files', field: 'document', submission: 's-1' }, kidOk: true,
+      sealProgressOk: true, openProgressOk: true,
+    }, `round trip of ${t.size} bytes`);
+  }
+  assert.deepEqual(r.format, {
+    magic: true, headerIsSlice: true, version: 1, chunkSize: 65536, size: 3 * 65536 + 5,
+    nameType: ['a.bin', 'application/octet-stream'], hpLength: true, chunksDecrypt: true, endsAtLastChunk: true,
+    lastAsNotLast: 'failed',
+  });
+  // 6 chunks: WebCrypto seals/opens each with one AES-GCM call; the wasm path makes none.
+  assert.deepEqual(r.backends, {
+    webCryptoSealCalls: 6, wasmSealCalls: 0, webCryptoOpenCalls: 6, wasmOpenCalls: 0, sameSize: true,
+    wasmSealedOpensWithWebCrypto: true, webCryptoSealedOpensWithWasm: true, sealerAndOpenerObjects: true,
+  });
+  assert.deepEqual(r.tamper, want.tamper);
+  assert.deepEqual(r.layout, want.layout);
+  assert.deepEqual(r.sealErrors, want.sealErrors);
 }
 
 function checkPage(p) {
@@ -279,6 +324,37 @@ await test('Node: import and require both round-trip (one shared instance)', asy
   const cjs = JSON.parse((await execFile(process.execPath, ['cjs.cjs'], { cwd: nodeApp, timeout: 60_000 })).stdout);
   checkRoundTrip(cjs);
   assert.ok(cjs.resolved.endsWith('/node_modules/slice-seal/node.cjs'), cjs.resolved);
+});
+
+await test(`Node: sealed files (round trips, tamper codes, WebCrypto/wasm chunks, streams over files, ${FILE_MIB} MiB)`, async () => {
+  for (const f of ['files.js', 'files-node.mjs']) fs.copyFileSync(path.join(here, 'apps', f), path.join(nodeApp, f));
+  const { stdout } = await execFile(process.execPath, ['files-node.mjs', String(FILE_MIB)], {
+    cwd: nodeApp, timeout: 300_000, maxBuffer: 16 << 20,
+  });
+  const r = JSON.parse(stdout);
+  assert.equal(r.ok, true, r.error);
+  checkFileCases({ ok: true, ...r.cases });
+  assert.equal(r.cjsSame, true, 'require and import give the same file functions');
+  assert.equal(r.sealIsReadable, true);
+  assert.deepEqual(r.streams, {
+    sealedSize: true, streamSealedOpensAsBlob: true, streamOpened: true,
+    meta: { name: 'letter.pdf', type: 'application/pdf', size: 40 * 65536 + 123, context: { form: 'consumer-files', field: 'document' }, kidOk: true },
+    openIsReadable: true, blobSealedOpensAsStream: true, sealProgress: true, openProgress: true, webStreamSource: true,
+    sourceShort: 'INVALID_INPUT', sourceLong: 'INVALID_INPUT', sizeMissing: 'INVALID_ARGUMENT',
+  });
+  // Header errors reject; body errors fail the stream after only authenticated
+  // bytes (a prefix of the plaintext, none of the bad chunk's window or the one before).
+  const t = r.streamTamper;
+  assert.deepEqual(t.wrongContext, { rejected: 'CONTEXT_MISMATCH' });
+  assert.deepEqual(t.magic, { rejected: 'MALFORMED_FILE' });
+  assert.deepEqual(t.chunk33, { code: 'CHUNK_DECRYPT_FAILED', emitted: 16 * 65536, prefix: true });
+  assert.deepEqual(t.truncated, { code: 'FILE_TRUNCATED', emitted: 16 * 65536, prefix: true });
+  assert.deepEqual(t.extended, { code: 'FILE_EXTENDED', emitted: 32 * 65536, prefix: true });
+  if (FILE_MIB > 0) {
+    const b = r.big;
+    assert.deepEqual([b.mib, b.blobRoundTrip, b.sealedSize, b.streamRoundTrip], [FILE_MIB, true, true, true]);
+    console.log(`  ${FILE_MIB} MiB in Node: sealFile ${b.msSealBlob} ms, openFile ${b.msOpenBlob} ms, sealFileStream ${b.msSealStream} ms, openFileStream ${b.msOpenStream} ms (RSS +${b.rssGrowthOpenStreamMiB} MiB while opening the stream)`);
+  }
 });
 
 // ---------------------------------------------------------------- (e) @hpke/core
@@ -455,8 +531,30 @@ for (const engine of ENGINES) {
   });
 }
 
+// ---------------------------------------------------------------- (h) sealed files in browsers
+
+// The page imports the package as packed (installed from the tarball).
+const filesApp = once(async () => {
+  const dir = copyApp('files');
+  fs.copyFileSync(path.join(here, 'apps', 'files.js'), path.join(dir, 'files.js'));
+  await installInto(dir);
+  return dir;
+});
+for (const engine of ENGINES) {
+  await test(`sealed files: round trips, tamper codes, WebCrypto and wasm chunks, in ${ENGINE_NAMES[engine]}`, async () => {
+    const dir = await filesApp();
+    const mounts = { '/pkg': path.join(dir, 'node_modules', 'slice-seal'), '/app': dir, '/': dir };
+    await runIn(engine, mounts, '/index.html', 180_000, (p) => {
+      checkFileCases(p.result);
+      assert.deepEqual(p.errors, [], 'page errors');
+      assert.deepEqual(p.offHost, [], 'requests to other hosts');
+    });
+  });
+}
+
 if (browser) await browser.close();
 if (webkit) await (await webkit.catch(() => null))?.close();
+if (firefox) await (await firefox.catch(() => null))?.close();
 // Every engine asked for ran its page tests (a run with 0 tests in an engine fails).
 for (const engine of ENGINES) {
   const mine = results.filter((r) => r.name.endsWith(` in ${ENGINE_NAMES[engine]}`));

@@ -5,6 +5,8 @@ import init, {
   exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
   openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
   type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
+  sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
+  type OpenedFile, type SliceSealFileErrorCode,
 } from 'slice-seal';
 import {
   ready, SliceSealForm, initAll, createAll, SliceSealFormError,
@@ -51,6 +53,18 @@ export async function main(): Promise<string> {
   const ct: Uint8Array = primitives.aesGcmSeal(okm, new Uint8Array(12), bytes);
   const out: Jwk | Jwks | string | Uint8Array = exportPublicKey(imported, 'sec1');
   const code: SliceSealErrorCode = 'INVALID_UTF8';
+  const sealedFile: Blob = await sealFile(pub, new File(['x'], 'a.txt'), ctx, { onProgress: (d: number, t: number) => d / t, name: 'b' });
+  const fileType: 'application/vnd.slice-seal.file' = SEALED_FILE_TYPE;
+  const openedFile: OpenedFile = await openFile(new Opener(kp.privateKey), sealedFile, ctx, { webCrypto: false });
+  const openedName: string = openedFile.name;
+  const fileCode: SliceSealFileErrorCode = 'FILE_TRUNCATED';
+  const sealedStream: AsyncIterable<Uint8Array> = sealFileStream(sealer, new Blob(['x']).stream(), ctx, { size: 1 });
+  const { stream, size: openedSize } = await openFileStream(kp.privateKey, sealedStream);
+  for await (const chunk of stream) chunk.byteLength.toFixed();
+  // @ts-expect-error sealFileStream needs the size up front
+  sealFileStream(pub, new Blob(['x']).stream(), ctx, {});
+  // @ts-expect-error sealFile takes a Blob, not a string
+  await sealFile(pub, 'text', ctx);
   const form = await ready;
   form.protectForm(document.createElement('form'), { kid });
   const moduleName: 'slice-seal' = SliceSealForm.moduleName;
@@ -93,5 +107,5 @@ export async function main(): Promise<string> {
 
   return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa,
     prepAsync, backend, openedAsync.length, openedText, openedSync, openerBackend, viaFn.length, viaFnText,
-    wrongAsync, moduleName, started, comps.length, sentDetail.formId].join();
+    wrongAsync, moduleName, started, comps.length, sentDetail.formId, fileType, openedName, fileCode, openedSize].join();
 }
