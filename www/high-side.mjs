@@ -24,15 +24,29 @@
 // sha256 of the envelope; never the plaintext), synced before the answers
 // are shown.
 //
+// Documents (sealed files, DATA/files/…) are opened with the package's Node
+// API (`openFile`, --pkg DIR, default ../pkg), each with the Opener of the
+// key its header names, and checked the same way: the header's
+// authenticated context against the step table, the applicant and the
+// submission. The applicant page lists each document (name, type, size);
+// /applicant/REF/document/STEP/FIELD/K serves the opened file as an
+// attachment (a safe file name, its media type only if on a short list of
+// safe ones, else application/octet-stream; nosniff), or the refusal. Each
+// document opened or refused is appended to the audit log too (sha256 of
+// the sealed file; never its content or name).
+//
 // Pages: /  (applicants), /applicant/REF  (answers per step), /audit  (audit log).
 // JSON:  /api/applicants, /api/applicant/REF, /api/audit  (the same, for tests and tools).
 
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-import { STEPS, markedNames } from './lib/steps.mjs';
+import { STEPS, markedNames, fileFields } from './lib/steps.mjs';
+import { parseSealedFile } from './lib/envelope.mjs';
 import { WWW, esc, page, send, serveStatic, args, SECURITY_HEADERS } from './lib/layout.mjs';
 
 const SERVICE = 'Vetting casework (high side)';
@@ -46,12 +60,36 @@ const KEYS = (keyArgs.length ? keyArgs : [join(DATA, 'keys', 'private.jwk')]).ma
 const CLI = resolve(opt.cli ?? process.env.SLICE_SEAL_CLI ?? join(WWW, '..', 'target', 'release', 'slice-seal'));
 const AUDIT = resolve(opt.audit ?? join(DATA, 'audit.jsonl'));
 const STORE = join(DATA, 'submissions.jsonl');
+const PKG = resolve(opt.pkg ?? process.env.SLICE_SEAL_PKG ?? join(WWW, '..', 'pkg'));
 const CLI_TIMEOUT_MS = 60_000;
 /** Newest audit entries shown (the file itself keeps everything). */
 const AUDIT_SHOWN = 500;
 
 for (const k of KEYS) if (!existsSync(k)) throw new Error(`private key not found: ${k}`);
 if (!existsSync(CLI)) throw new Error(`slice-seal CLI not found: ${CLI} (cargo build --release)`);
+if (!existsSync(join(PKG, 'node.mjs'))) throw new Error(`slice-seal package not found: ${PKG}/node.mjs (bash .ci/build-pkg)`);
+const api = await import(pathToFileURL(join(PKG, 'node.mjs')).href);
+
+/** One Opener per private key this desk holds (a key file, or a keyring: a JWKS of private keys), by kid. */
+function loadOpeners() {
+  const out = new Map();
+  for (const file of KEYS) {
+    const text = readFileSync(file, 'utf8');
+    let keys = [text];
+    try {
+      const j = JSON.parse(text);
+      keys = Array.isArray(j.keys) ? j.keys : [j];
+    } catch {
+      keys = [text]; // PEM
+    }
+    for (const k of keys) {
+      const opener = new api.Opener(k);
+      out.set(opener.kid, opener);
+    }
+  }
+  return out;
+}
+const OPENERS = loadOpeners();
 
 function readStore() {
   if (!existsSync(STORE)) return [];
@@ -101,10 +139,88 @@ function openBatch(envelopes) {
   });
 }
 
-/** Latest submission per step for `ref`, every slice opened and checked. */
-async function applicantAnswers(ref) {
+/** Append audit lines (as the CLI's: time, kid, context, result, sha256; never content) and sync them. */
+function audit(entries) {
+  if (!entries.length) return;
+  const fd = openSync(AUDIT, 'a', 0o600);
+  try {
+    writeSync(fd, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Open document K (1-based) of `field` in the stored submission `rec` of
+ * applicant `ref`, and check it as a text slice is checked. Returns a
+ * verdict: {ok: true, name, type, size, bytes} or {ok: false, code, reason
+ * (, notForTeam)}. Audited.
+ */
+async function openDocument(ref, rec, field, k) {
+  const entry = rec.files?.[field]?.[k - 1];
+  const step = STEPS.find((s) => s.slug === rec.step);
+  const where = entry && typeof entry.file === 'string' ? resolve(DATA, entry.file) : null;
+  const log = { time: new Date().toISOString(), line: null, kid: null, form: null, field: null, submission: null, result: 'OK', sha256: null, file: entry?.file ?? null };
+  let verdict;
+  try {
+    if (!where || !where.startsWith(join(DATA, 'files') + sep) || !existsSync(where)) {
+      verdict = { ok: false, code: 'NOT_FOUND', reason: 'the stored file is missing' };
+      return verdict;
+    }
+    const buf = readFileSync(where);
+    log.sha256 = createHash('sha256').update(buf).digest('hex');
+    let clear;
+    try {
+      clear = parseSealedFile(buf);
+    } catch (e) {
+      verdict = { ok: false, code: e.code, reason: e.message };
+      return verdict;
+    }
+    Object.assign(log, { kid: clear.kid, form: clear.form, field: clear.field, submission: clear.submission });
+    const opener = OPENERS.get(clear.kid);
+    if (!opener) {
+      verdict = { ok: false, notForTeam: true, code: 'KEY_NOT_FOUND', reason: 'sealed to a key this team does not hold' };
+      return verdict;
+    }
+    let f;
+    try {
+      // No expected context: the authenticated one is checked below, against this side's own table.
+      f = await api.openFile(opener, new Blob([buf]));
+    } catch (e) {
+      verdict = { ok: false, code: e.code ?? 'OPEN_FAILED', reason: e.message };
+      return verdict;
+    }
+    const c = f.context;
+    const sub = c.submission ?? '';
+    const cut = sub.lastIndexOf(':');
+    const record = cut < 0 ? null : sub.slice(0, cut);
+    if (!step || c.form !== step.form || c.field !== field || !fileFields(step).some((x) => x.name === field)) {
+      verdict = { ok: false, code: 'CONTEXT_MISMATCH', reason: `sealed for form ${c.form}, field ${c.field}; filed under step ${rec.step} (form ${step ? step.form : 'unknown'}), field ${field}` };
+    } else if (record !== ref || !/^[0-9a-f]{32}$/.test(sub.slice(cut + 1))) {
+      verdict = { ok: false, code: 'CONTEXT_MISMATCH', reason: `sealed for the record ${record ?? '(none)'}; filed under applicant ${ref}` };
+    } else if (sub !== rec.submission) {
+      verdict = { ok: false, code: 'CONTEXT_MISMATCH', reason: `sealed for submission ${sub}; stored with submission ${rec.submission}` };
+    } else {
+      verdict = { ok: true, name: f.name, type: f.type, size: f.size, bytes: new Uint8Array(await f.blob.arrayBuffer()) };
+    }
+    return verdict;
+  } finally {
+    log.result = verdict?.ok ? 'OK' : (verdict?.code ?? 'OPEN_FAILED');
+    audit([log]);
+  }
+}
+
+/** The latest stored submission of each step for `ref`. */
+function latestSubmissions(ref) {
   const latest = new Map();
   for (const rec of readStore()) if (rec.applicant === ref) latest.set(rec.step, rec);
+  return latest;
+}
+
+/** Latest submission per step for `ref`, every slice opened and checked. */
+async function applicantAnswers(ref) {
+  const latest = latestSubmissions(ref);
   const slices = [];
   for (const rec of latest.values()) {
     for (const [field, envelope] of Object.entries(rec.slices ?? {})) slices.push({ rec, field, envelope });
@@ -112,7 +228,15 @@ async function applicantAnswers(ref) {
   const results = await openBatch(slices.map((s) => s.envelope));
   const steps = {};
   for (const [step, rec] of latest) {
-    steps[step] = { form: rec.form, submission: rec.submission, received: rec.received, fields: {}, clear: rec.clear ?? {} };
+    steps[step] = { form: rec.form, submission: rec.submission, received: rec.received, fields: {}, clear: rec.clear ?? {}, files: {} };
+    // Documents: opened and checked; listed by name, type and size (the content only by download).
+    for (const [field, list] of Object.entries(rec.files ?? {})) {
+      steps[step].files[field] = [];
+      for (let k = 1; k <= (Array.isArray(list) ? list.length : 0); k++) {
+        const { bytes, ...v } = await openDocument(ref, rec, field, k);
+        steps[step].files[field].push({ ...v, k, href: `/applicant/${ref}/document/${step}/${field}/${k}`, sealedBytes: list[k - 1].bytes });
+      }
+    }
   }
   slices.forEach(({ rec, field, envelope }, i) => {
     const r = results[i];
@@ -213,9 +337,36 @@ function valueHtml(f, name, v) {
   return `<div class="app-answer">${esc(v.value)}</div>`;
 }
 
+/** "12 KB", "1.5 MB": a file size for people. */
+function sizeText(n) {
+  if (n >= 1024 * 1024) return `${Number((n / 1024 / 1024).toFixed(1))} MB`;
+  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KB`;
+  return `${n} bytes`;
+}
+
+function documentsHtml(list) {
+  if (!list || !list.length) return '<span class="govuk-hint">No file uploaded</span>';
+  return `<ul class="govuk-list app-documents">${list.map((v) => {
+    if (v.notForTeam) return '<li><strong class="govuk-tag govuk-tag--grey app-not-for-team">Not for this team</strong></li>';
+    if (!v.ok) {
+      return `<li><strong class="govuk-tag govuk-tag--red">Rejected</strong>
+<p class="govuk-body-s app-rejected-reason">${esc(v.code)}: ${esc(v.reason)}</p></li>`;
+    }
+    return `<li><a class="govuk-link app-document" href="${esc(v.href)}" download>${esc(v.name || 'Unnamed file')}</a>
+<span class="govuk-body-s">(${esc(v.type || 'unknown type')}, ${sizeText(v.size)})</span></li>`;
+  }).join('\n')}</ul>`;
+}
+
 function rowsFor(step, data) {
   const rows = [];
   for (const f of step.fields) {
+    if (f.kind === 'file') {
+      rows.push(`<div class="govuk-summary-list__row" data-field="${esc(f.name)}">
+  <dt class="govuk-summary-list__key">${esc(f.label)}</dt>
+  <dd class="govuk-summary-list__value">${documentsHtml(data.files?.[f.name])}</dd>
+</div>`);
+      continue;
+    }
     const names = f.kind === 'date' ? f.parts : [f.name];
     for (const n of names) {
       const label = f.kind === 'date' ? `${f.label} (${n.split('-').pop()})` : f.label;
@@ -233,7 +384,7 @@ function applicantPage(ans) {
   const sections = STEPS.map((s) => {
     const d = ans.steps[s.slug];
     if (!d) return `<h2 class="govuk-heading-m">${esc(s.title)}</h2><p class="govuk-body">Not received yet.</p>`;
-    const rejected = Object.values(d.fields).filter((v) => !v.ok && !v.notForTeam).length;
+    const rejected = [...Object.values(d.fields), ...Object.values(d.files ?? {}).flat()].filter((v) => !v.ok && !v.notForTeam).length;
     return `<h2 class="govuk-heading-m">${esc(s.title)}</h2>
 <p class="govuk-body-s">Form ${esc(d.form)}, submission ${esc(d.submission)}, received ${esc(d.received)}.
 ${rejected ? `<strong class="govuk-tag govuk-tag--red">${rejected} rejected</strong>` : ''}</p>
@@ -315,6 +466,60 @@ ${rows}
   });
 }
 
+/** Media types served as they are; any other (HTML, SVG, scripts…) goes as application/octet-stream. */
+const SAFE_TYPES = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'text/plain', 'text/csv',
+  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.oasis.opendocument.text']);
+
+function safeType(type) {
+  const t = String(type ?? '').trim().toLowerCase();
+  return SAFE_TYPES.has(t) ? t : 'application/octet-stream';
+}
+
+/**
+ * A Content-Disposition for `name` (untrusted text from the sealed header):
+ * attachment, its last path segment without control characters, as an
+ * ASCII fallback (other characters as "_") and as RFC 8187 UTF-8.
+ */
+function disposition(name, fallback) {
+  // eslint-disable-next-line no-control-regex
+  let base = String(name ?? '').split(/[/\\]/).pop().replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().replace(/^\.+/, '');
+  if ([...base].length > 200) base = [...base].slice(-200).join('');
+  if (!base) base = fallback;
+  const ascii = base.replace(/[^A-Za-z0-9._ ()-]/g, '_');
+  const utf8 = encodeURIComponent(base).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+}
+
+/** GET /applicant/REF/document/STEP/FIELD/K: the opened document as an attachment, or why it was refused. */
+async function serveDocument(res, ref, slug, field, k) {
+  const rec = latestSubmissions(ref).get(slug);
+  if (!rec || !rec.files?.[field]?.[k - 1]) {
+    return send(res, 404, page({ title: 'Page not found', serviceName: SERVICE, jsNotice: false, body: '<h1 class="govuk-heading-l">Page not found</h1>' }));
+  }
+  const v = await openDocument(ref, rec, field, k);
+  if (!v.ok) {
+    return send(res, v.notForTeam ? 403 : 422, page({
+      title: 'Document not opened',
+      serviceName: SERVICE,
+      jsNotice: false,
+      beforeContent: `<a href="/applicant/${ref}" class="govuk-back-link">Back to the applicant</a>`,
+      body: `<h1 class="govuk-heading-l">Document not opened</h1>
+${v.notForTeam ? '<strong class="govuk-tag govuk-tag--grey app-not-for-team">Not for this team</strong>' : '<strong class="govuk-tag govuk-tag--red">Rejected</strong>'}
+<p class="govuk-body app-rejected-reason">${esc(v.code)}: ${esc(v.reason)}</p>`,
+    }));
+  }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    // A download: nothing in it may run, even if a browser rendered it.
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Content-Type': safeType(v.type),
+    'Content-Disposition': disposition(v.name, `${field}-${k}`),
+    'Content-Length': v.bytes.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(v.bytes);
+}
+
 function json(res, status, obj) {
   const buf = Buffer.from(JSON.stringify(obj));
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Content-Length': buf.length, 'Cache-Control': 'no-store' });
@@ -333,6 +538,8 @@ async function handle(req, res) {
   if (m) return send(res, 200, applicantPage(await applicantAnswers(m[1])));
   m = /^\/api\/applicant\/([0-9a-f]{32})$/.exec(path);
   if (m) return json(res, 200, await applicantAnswers(m[1]));
+  m = /^\/applicant\/([0-9a-f]{32})\/document\/([a-z-]+)\/([a-z-]+)\/([1-9][0-9]{0,2})$/.exec(path);
+  if (m) return serveDocument(res, m[1], m[2], m[3], Number(m[4]));
   return send(res, 404, page({ title: 'Page not found', serviceName: SERVICE, jsNotice: false, body: '<h1 class="govuk-heading-l">Page not found</h1>' }));
 }
 

@@ -14,16 +14,21 @@
 import { createServer } from 'node:http';
 import nunjucks from 'nunjucks';
 import { randomBytes, createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
-import { STEPS, stepBySlug, markedNames, clearNames, controlNames, readerOfName } from './lib/steps.mjs';
-import { parseEnvelope } from './lib/envelope.mjs';
+import { STEPS, stepBySlug, markedNames, clearNames, controlNames, readerOfName, fileFields } from './lib/steps.mjs';
+import { parseEnvelope, parseSealedFile, maxSealedBytes } from './lib/envelope.mjs';
+import { parseMultipart } from './lib/multipart.mjs';
 import { WWW, SECURITY_HEADERS, esc, page, send, redirect, serveStatic, readBody, args } from './lib/layout.mjs';
 
 const SERVICE = 'Apply for security vetting';
 const SUBMISSION_FIELD = 'slice-seal-submission';
 const BODY_LIMIT = 8 * 1024 * 1024;
+/** A multipart body (a step with documents): its files' limits, and room for the rest. */
+const FILE_PART_TYPE = 'application/vnd.slice-seal.file';
+const multipartLimit = (step) => BODY_LIMIT +
+  fileFields(step).reduce((n, f) => n + (f.multiple ? f.maxFiles : 1) * maxSealedBytes(f.maxBytes, 65535), 0);
 const REF = /^[0-9a-f]{32}$/;
 const SUBMISSION_ID = /^[0-9a-f]{32}$/;
 
@@ -32,6 +37,7 @@ const PORT = Number(opt.port ?? process.env.PORT_LOW ?? process.env.PORT ?? 8080
 const DATA = resolve(opt.data ?? process.env.DATA_DIR ?? join(WWW, 'data'));
 const DIST = resolve(opt.dist ?? process.env.DIST_DIR ?? join(WWW, 'dist'));
 const STORE = join(DATA, 'submissions.jsonl');
+const FILES = join(DATA, 'files');
 const APPLICANTS = join(DATA, 'applicants.jsonl');
 
 // ---------------------------------------------------------------- the key
@@ -172,6 +178,15 @@ function fieldHtml(f) {
   ${hintHtml(f.name, f.hint)}
   <textarea class="govuk-textarea" id="${f.name}" name="${f.name}" rows="5"${describedBy}${mark}${ac}></textarea>
 </div>`;
+    case 'file': {
+      // The GOV.UK file upload component; sealed in the browser as a file.
+      const limit = f.marked ? ` data-slice-seal-max-bytes="${f.maxBytes}"` : '';
+      return `<div class="govuk-form-group">
+  <label class="govuk-label govuk-label--m" for="${f.name}">${esc(f.label)}</label>
+  ${hintHtml(f.name, f.hint)}
+  <input class="govuk-file-upload" id="${f.name}" name="${f.name}" type="file"${f.multiple ? ' multiple' : ''}${f.accept ? ` accept="${esc(f.accept)}"` : ''}${describedBy}${mark}${limit}>
+</div>`;
+    }
     case 'select':
       return `<div class="govuk-form-group">
   <label class="govuk-label govuk-label--m" for="${f.name}">${esc(f.label)}</label>
@@ -281,8 +296,43 @@ function notFoundPage() {
 // ---------------------------------------------------------------- submissions
 class Refused extends Error {}
 
+/**
+ * Check the sealed files of a step's body (multipart parts with a file
+ * name): each a part of a file field, with the neutral file name and media
+ * type the component gives it, an `ssf1` sealed file whose header envelope
+ * was sealed for this form, field, submission and the vetting team's key,
+ * and no longer than its field's limit allows. The low side cannot open
+ * them: they are stored as they came. Returns {field: [Buffer…]}.
+ */
+function acceptFiles(step, files, submission) {
+  const out = {};
+  for (const f of fileFields(step)) out[f.name] = [];
+  for (const part of files) {
+    const f = fileFields(step).find((x) => x.name === part.name);
+    if (!f) throw new Refused(`unexpected file ${part.name}`);
+    const list = out[f.name];
+    const k = list.length + 1;
+    if (k > (f.multiple ? f.maxFiles : 1)) throw new Refused(`too many files for ${f.name}`);
+    if (part.filename !== (f.multiple ? `${f.name}-${k}.ssf` : `${f.name}.ssf`)) throw new Refused(`file ${f.name} does not have a neutral file name`);
+    if (part.type !== FILE_PART_TYPE) throw new Refused(`file ${f.name} is not a sealed file`);
+    let meta;
+    try {
+      meta = parseSealedFile(part.data);
+    } catch (e) {
+      throw new Refused(`file ${f.name} is not a sealed file (${e.message})`);
+    }
+    if (meta.form !== step.form || meta.field !== f.name || meta.submission !== submission) {
+      throw new Refused(`file ${f.name} was sealed for another question`);
+    }
+    if (meta.kid !== READERS[readerOfName(step, f.name) ?? 'vetting'].kid) throw new Refused(`file ${f.name} is sealed to the wrong key`);
+    if (part.data.length > maxSealedBytes(f.maxBytes, meta.headerLength)) throw new Refused(`file ${f.name} is over its size limit`);
+    list.push(part.data);
+  }
+  return out;
+}
+
 /** Check a step's body; returns the record to store, or throws Refused. */
-function acceptSubmission(ref, step, params) {
+function acceptSubmission(ref, step, params, files = []) {
   const marked = markedNames(step);
   const clear = clearNames(step);
   const seen = new Set();
@@ -325,23 +375,62 @@ function acceptSubmission(ref, step, params) {
       clearValues[name] = v;
     }
   }
-  return { submission, slices, clear: clearValues };
+  return { submission, slices, clear: clearValues, files: acceptFiles(step, files, submission) };
+}
+
+/** A multipart body's text parts as params, and its file parts; Refused if out of shape. */
+function readMultipart(body, contentType) {
+  let parts;
+  try {
+    parts = parseMultipart(body, contentType);
+  } catch (e) {
+    throw new Refused(`the body is not multipart/form-data (${e.message})`);
+  }
+  const params = new URLSearchParams();
+  const files = [];
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  for (const part of parts) {
+    if (part.filename !== null) {
+      files.push(part);
+      continue;
+    }
+    try {
+      params.append(part.name, utf8.decode(part.data));
+    } catch {
+      throw new Refused(`field ${part.name} is not UTF-8 text`);
+    }
+  }
+  return { params, files };
 }
 
 async function handlePost(req, res, ref, step) {
-  const type = (req.headers['content-type'] || '').split(';')[0].trim();
-  if (type !== 'application/x-www-form-urlencoded') {
+  const contentType = req.headers['content-type'] || '';
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const multipart = type === 'multipart/form-data';
+  if (type !== 'application/x-www-form-urlencoded' && !multipart) {
     return send(res, 400, refusedPage(ref, 'The answers were not sent in the expected format.'));
   }
-  const body = await readBody(req, BODY_LIMIT);
-  const params = new URLSearchParams(body.toString('utf8'));
+  const body = await readBody(req, multipart ? multipartLimit(step) : BODY_LIMIT);
   let rec;
   try {
-    rec = acceptSubmission(ref, step, params);
+    const { params, files } = multipart ? readMultipart(body, contentType) : { params: new URLSearchParams(body.toString('utf8')), files: [] };
+    rec = acceptSubmission(ref, step, params, files);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     console.warn(`[low] refused ${step.slug} for ${ref}: ${e.message}`);
     return send(res, 400, refusedPage(ref, 'Some answers were not protected before they were sent.'));
+  }
+  // Sealed files as they came, one file each: DATA/files/REF/SUBMISSION/FIELD-K.ssf.
+  const files = {};
+  const dir = join(FILES, ref, rec.submission.slice(rec.submission.lastIndexOf(':') + 1));
+  for (const [field, list] of Object.entries(rec.files)) {
+    if (!list.length) continue;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    files[field] = list.map((data, i) => {
+      const file = join(dir, `${field}-${i + 1}.ssf`);
+      writeFileSync(file, data, { mode: 0o600, flag: 'wx' });
+      return { file: relative(DATA, file), bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    });
   }
   const line = {
     applicant: ref,
@@ -352,9 +441,11 @@ async function handlePost(req, res, ref, step) {
     received: new Date().toISOString(),
     slices: rec.slices,
     clear: rec.clear,
+    files,
   };
   appendFileSync(STORE, JSON.stringify(line) + '\n', { mode: 0o600 });
-  console.log(`[low] stored ${step.slug} for ${ref}: ${Object.keys(rec.slices).length} slices, submission ${rec.submission}`);
+  const nfiles = Object.values(files).reduce((n, l) => n + l.length, 0);
+  console.log(`[low] stored ${step.slug} for ${ref}: ${Object.keys(rec.slices).length} slices, ${nfiles} sealed files, submission ${rec.submission}`);
   return redirect(res, `/apply/${ref}`);
 }
 

@@ -77,3 +77,33 @@ export function parseEnvelope(text) {
   if (Buffer.byteLength(submission) > MAX_CONTEXT_LEN || CONTROL.test(submission)) fail('submission is invalid');
   return { kid, form, field, submission: submission || null, size: body.length };
 }
+
+// A sealed file (docs/FORMAT.md §10): "ssf1" || u16be(len(header)) ||
+// header (an ordinary envelope, ASCII) || body (AES-256-GCM chunks).
+const FILE_MAGIC = Buffer.from('ssf1', 'latin1');
+
+/**
+ * The clear metadata of a sealed file, without any key: its header
+ * envelope's kid and context, and the header and body lengths. Throws an
+ * EnvelopeError (code MALFORMED_FILE) for anything out of shape.
+ */
+export function parseSealedFile(buf) {
+  const bad = (m) => Object.assign(new EnvelopeError(m), { code: 'MALFORMED_FILE' });
+  if (buf.length < 6 || !buf.subarray(0, 4).equals(FILE_MAGIC)) throw bad('no ssf1 magic');
+  const headerLength = buf.readUInt16BE(4);
+  if (headerLength === 0 || 6 + headerLength > buf.length) throw bad('the header length is out of range');
+  const header = buf.subarray(6, 6 + headerLength);
+  if (header.some((b) => b > 0x7e || b < 0x21)) throw bad('the header is not an ASCII envelope');
+  let meta;
+  try {
+    meta = parseEnvelope(header.toString('latin1'));
+  } catch (e) {
+    throw bad(`the header: ${e.message}`);
+  }
+  return { ...meta, headerLength, bodyLength: buf.length - 6 - headerLength };
+}
+
+/** The most bytes a sealed file of at most `maxBytes` plaintext bytes can take (chunks of ≥ 1024 bytes, FORMAT.md §10). */
+export function maxSealedBytes(maxBytes, headerLength) {
+  return 6 + headerLength + maxBytes + 16 * Math.max(1, Math.ceil(maxBytes / 1024));
+}

@@ -4,8 +4,13 @@
 //
 // `marked: true` = a slice: the browser seals it, the low side only ever
 // stores its envelope. `reader: 'medical'` = sealed to the medical adviser's
-// key (the control's data-slice-seal-kid) instead of the vetting team's. Each step is a separate form with its own form id, so
+// key (the control's data-slice-seal-kid) instead of the vetting team's.
+// `kind: 'file'` = a document: sealed in the browser as a sealed file
+// (docs/FORMAT.md §10), sent as binary parts, stored as it came. Each step is a separate form with its own form id, so
 // a slice sealed for one step cannot be replayed into another.
+
+/** Per-file limit of the demo's file uploads (data-slice-seal-max-bytes): 5 MiB. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export const NATIONALITIES = [
   'British', 'Irish', 'French', 'German', 'Indian', 'Japanese', 'Polish', 'Other',
@@ -64,16 +69,41 @@ export const STEPS = [
         hint: 'Only the medical adviser can read this answer, not the vetting team. Leave blank if not.' },
     ],
   },
+  {
+    slug: 'identity-documents',
+    form: 'vetting-step-4',
+    title: 'Identity documents',
+    hint: 'A scan of your passport, and any other documents.',
+    fields: [
+      { name: 'passport-scan', marked: true, kind: 'file', optional: true, maxBytes: MAX_FILE_BYTES,
+        label: 'Upload a scan of your passport',
+        hint: 'The page with your photo on it. The file must be smaller than 5MB.',
+        accept: '.pdf,.jpg,.jpeg,.png' },
+      { name: 'supporting-documents', marked: true, kind: 'file', multiple: true, optional: true, maxBytes: MAX_FILE_BYTES,
+        maxFiles: 5, label: 'Other supporting documents (optional)',
+        hint: 'For example, a letter from your employer. You can select up to 5 files, each smaller than 5MB.' },
+    ],
+  },
 ];
+
+/** Whether `field` is a file upload (sealed as a file, sent as binary parts). */
+export function isFile(field) {
+  return field.kind === 'file';
+}
+
+/** The file fields of `step`. */
+export function fileFields(step) {
+  return step.fields.filter((f) => f.marked && isFile(f));
+}
 
 /** The names that arrive for a field: a date group sends one per part. */
 export function controlNames(field) {
   return field.kind === 'date' ? field.parts : [field.name];
 }
 
-/** Names the browser must send sealed for `step`. */
+/** Names the browser must send as sealed text (envelopes) for `step`; file fields are not among them. */
 export function markedNames(step) {
-  return step.fields.filter((f) => f.marked).flatMap(controlNames);
+  return step.fields.filter((f) => f.marked && !isFile(f)).flatMap(controlNames);
 }
 
 /** Names that may arrive in clear for `step`. */
