@@ -631,7 +631,7 @@ test('d: every page carries the strict CSP header, and nothing violated it', asy
   assertEq(consoleCsp, [], 'no CSP console messages');
 });
 
-test('e: axe-core finds no accessibility violations (form steps, task list, error summary, refusal, high side)', async () => {
+test('e: axe-core finds no accessibility violations (form steps, the documents step and its file error, task list, error summary, refusal, high side)', async () => {
   // bypassCSP only here, so axe can be injected.
   const { ctx } = await newContext({ bypassCSP: true });
   const page = await ctx.newPage();
@@ -647,11 +647,16 @@ test('e: axe-core finds no accessibility violations (form steps, task list, erro
   await check('task list');
   await page.goto(`${low}/`);
   await check('start');
-  for (const slug of Object.keys(MARKED)) {
+  for (const slug of [...Object.keys(MARKED), 'identity-documents']) {
     await page.goto(`${low}/apply/${r}/${slug}`);
     await waitProtected(page);
     await check(slug);
   }
+  // A file over its limit: the GOV.UK file upload error state.
+  await page.setInputFiles('#passport-scan', { name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(5 * 1024 * 1024 + 1) });
+  await page.click('button:has-text("Save and continue")');
+  await page.locator('#passport-scan-error').waitFor({ timeout: 20_000 });
+  await check('file too large');
   await page.route(`**/apply/${r}/personal-details`, async (route) => {
     if (route.request().method() !== 'GET') return route.fallback();
     const resp = await route.fetch();
@@ -683,7 +688,7 @@ test('e: axe-core finds no accessibility violations (form steps, task list, erro
   const bad = results.filter(([, v]) => v.length);
   if (bad.length) console.log(JSON.stringify(bad, null, 1));
   assertEq(bad, [], 'no axe violations');
-  assertEq(results.length, 10, 'ten pages checked');
+  assertEq(results.length, 12, 'twelve pages checked');
 });
 
 test('f: screenshots of a form step, the error summary and the high side', async () => {
@@ -1367,6 +1372,39 @@ test('n: documents: files sealed in the browser (a small one; 1 MiB in chunks ov
     assert(text.includes('CONTEXT_MISMATCH') && !text.includes(letter.name), 'the refusal says why, without the file');
   } finally {
     writeFileSync(storeFile, storeText);
+  }
+  // Audited: a line per document opened (sha256 of the sealed file, its stored path; no name).
+  const auditLines = readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.file);
+  for (const f of stored) {
+    const sha = createHash('sha256').update(readFileSync(join(dataDir, f.file))).digest('hex');
+    assert(auditLines.some((e) => e.file === f.file && e.sha256 === sha && e.result === 'OK' && e.submission === rec.submission), `${f.file} audited`);
+  }
+  assert(auditLines.some((e) => e.result === 'CONTEXT_MISMATCH'), 'the refusal audited');
+  for (const n of [scan.name, letter.name]) assert(!JSON.stringify(auditLines).includes(n), 'no file name in the audit log');
+  // A desk without the vetting team's key: "Not for this team", not served.
+  const medicalOnly = await startServer('high-side.mjs', ['--data', dataDir, '--cli', CLI, '--audit', join(dataDir, 'medical-only-audit.jsonl'),
+    '--key', join(dataDir, 'keys', 'medical.jwk')], 'medical-only desk');
+  try {
+    const mo = Object.values((await fetch(`${medicalOnly.url}/api/applicant/${r}`).then((x) => x.json())).steps['identity-documents'].files).flat();
+    assertEq(mo.map((v) => [v.ok, v.notForTeam, v.code]), Array(3).fill([false, true, 'KEY_NOT_FOUND']), 'not for this team');
+    assertEq((await fetch(`${medicalOnly.url}${mo[0].href}`)).status, 403, 'not served to that desk');
+  } finally {
+    await stopServer(medicalOnly);
+  }
+  // The low side refuses a file part that is not a sealed file as the component sends it; nothing stored.
+  const subId = parts[3].data.toString();
+  for (const [what, filename, mediaType, data] of [
+    ['a file in clear', 'passport-scan.ssf', 'application/vnd.slice-seal.file', scan.buffer],
+    ['the original file name', scan.name, 'application/vnd.slice-seal.file', parts[0].data],
+    ['another media type', 'passport-scan.ssf', 'image/png', parts[0].data],
+  ]) {
+    const fd = new FormData();
+    fd.append('passport-scan', new Blob([data], { type: mediaType }), filename);
+    fd.append('slice-seal-submission', subId);
+    const before = readStore(dataDir).length;
+    const resp = await fetch(step, { method: 'POST', body: fd, redirect: 'manual' });
+    assertEq(resp.status, 400, `${what} refused`);
+    assertEq(readStore(dataDir).length, before, `${what}: nothing stored`);
   }
   assertEq(errors.filter((e) => !/FILE_TOO_LARGE|NETWORK_ERROR|net::ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), [], 'no other console errors');
   await ctx.close();
