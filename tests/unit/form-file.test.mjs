@@ -235,3 +235,22 @@ test('one send per submit with files: submits while the files are sealed do noth
   });
   assert.equal(sent.length, 1);
 });
+
+test('native mode with a file input: sent with fetch as multipart/form-data (whatever the enctype); a 2xx answer without a redirect is handed over in detail.response and the page stays', async () => {
+  const f = form('<input name="typed" data-slice-seal value="x"><input type="file" id="doc" name="doc" data-slice-seal>', attrs());
+  f.setAttribute('enctype', 'application/x-www-form-urlencoded');
+  const c = new m.SliceSealForm(f, { jwks: keys.jwks });
+  assert.equal(c.config.submit, 'native');
+  await c.ready;
+  select(f.querySelector('#doc'), [new File(['scan'], 'scan.pdf')]);
+  sent.length = 0;
+  const details = [];
+  f.addEventListener('slice-seal:sent', (e) => details.push(e.detail), { once: true });
+  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].method, 'POST');
+  assert.ok(sent[0].body instanceof NodeFormData, 'a multipart body');
+  assert.deepEqual([...sent[0].body.keys()], ['typed', 'doc', 'slice-seal-submission']);
+  assert.ok(details[0].response instanceof Response && details[0].response.status === 200, 'the answer is handed over');
+  assert.equal(document.querySelector('form[data-slice-seal-shadow]'), null, 'no shadow form');
+});
