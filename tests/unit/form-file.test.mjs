@@ -60,6 +60,17 @@ async function withNodeFormData(fn) {
   }
 }
 
+/** Submit `f` (its files sealed for real); it must be sent once, with POST: returns the slice-seal:sent detail. */
+async function sendOnce(f) {
+  sent.length = 0;
+  const details = [];
+  f.addEventListener('slice-seal:sent', (e) => details.push(e.detail), { once: true });
+  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].method, 'POST');
+  return details[0];
+}
+
 test('a marked file input (single and multiple) is a sealable control: no FORM_CONFIG; it loses its name at once like any marked control', () => {
   const f = form(`<input type="file" id="doc" name="doc" data-slice-seal>
     <div data-slice-seal><input type="file" id="more" name="more" multiple></div><input name="plain" value="p">`, attrs());
@@ -159,19 +170,14 @@ test('a whole submit with files: each file a binary part named after its field, 
   const letter = randomBytes(10);
   select(f.querySelector('#doc'), [new File([scan], 'passport scan – Zoë.pdf', { type: 'application/pdf' })]);
   select(f.querySelector('#more'), [new File([letter], 'letter.txt', { type: 'text/plain' }), new File([], 'empty.bin')]);
-  sent.length = 0;
-  const details = [];
-  f.addEventListener('slice-seal:sent', (e) => details.push(e.detail), { once: true });
-  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
-  assert.equal(sent.length, 1);
-  assert.equal(sent[0].method, 'POST');
+  const detail = await sendOnce(f);
   // The body as the server gets it (multipart/form-data).
   const req = new Request('https://service.example/submit', { method: 'POST', body: sent[0].body });
   assert.match(req.headers.get('content-type'), /^multipart\/form-data; boundary=/);
   const raw = Buffer.from(await req.clone().arrayBuffer());
   const body = await req.formData();
   assert.deepEqual([...body.keys()], ['typed', 'plain', 'doc', 'more', 'more', 'slice-seal-submission']);
-  const sub = details[0].submission;
+  const sub = detail.submission;
   assert.match(sub, /^APPLICANT-9:[0-9a-f]{32}$/);
   assert.equal(api.openText(keys.privateKey, body.get('typed'), { form: 'unit', field: 'typed', submission: sub }), 'typed answer');
   const parts = [['doc', body.getAll('doc')[0], 'doc.ssf', scan, 'passport scan – Zoë.pdf', 'application/pdf'],
@@ -243,14 +249,9 @@ test('native mode with a file input: sent with fetch as multipart/form-data (wha
   assert.equal(c.config.submit, 'native');
   await c.ready;
   select(f.querySelector('#doc'), [new File(['scan'], 'scan.pdf')]);
-  sent.length = 0;
-  const details = [];
-  f.addEventListener('slice-seal:sent', (e) => details.push(e.detail), { once: true });
-  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
-  assert.equal(sent.length, 1);
-  assert.equal(sent[0].method, 'POST');
+  const detail = await sendOnce(f);
   assert.ok(sent[0].body instanceof NodeFormData, 'a multipart body');
   assert.deepEqual([...sent[0].body.keys()], ['typed', 'doc', 'slice-seal-submission']);
-  assert.ok(details[0].response instanceof Response && details[0].response.status === 200, 'the answer is handed over');
+  assert.ok(detail.response instanceof Response && detail.response.status === 200, 'the answer is handed over');
   assert.equal(document.querySelector('form[data-slice-seal-shadow]'), null, 'no shadow form');
 });
