@@ -1027,8 +1027,8 @@ export class SliceSealForm {
     if (!this.sealers && !this.keyError) await this.ready;
     if (this.keyError) throw this.keyError;
     if (!this.sealers) throw new SliceSealFormError('NOT_READY', 'the form\'s keys are not ready');
-    const route = this.#route(submitter);
     this.#clearFileErrors();
+    const route = this.#route(submitter);
     const fileFields = this.fields.filter((f) => f.file);
     const selected = fileFields.map((f) => ({ field: f, files: selectedFiles(f) }));
     if (fileFields.length) checkFileRoute(route, this.config.submit);
