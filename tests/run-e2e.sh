@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# End-to-end tests of the form integration and the demo service (issue 4).
+# End-to-end tests of the form component and the demo service (issue 4, 16).
 # Builds the release CLI, the browser package and the demo assets (via
 # .ci/demo-server --build-only), then runs the component's unit tests in
-# jsdom (tests/unit/), tests/e2e/run.mjs in headless Chromium, and
-# tests/e2e/engines.mjs (the component's core cases in Firefox and WebKit,
-# through W3C WebDriver); with a name filter, only run.mjs. Prints `N passed, N failed`; exits non-zero on any failure.
+# jsdom (tests/unit/), tests/e2e/engines.mjs (every browser case in
+# Chromium, Firefox and WebKit: Playwright for Chromium, W3C WebDriver for
+# geckodriver and WebKitGTK on Xvfb; a table of case x engine) and
+# tests/e2e/run.mjs (the cases that stay Chromium-only). With a name filter
+# (a regexp on the case name), only the matching browser cases, no unit tests.
+# Prints `N passed, N failed`; exits non-zero on any failure, or if an engine
+# ran no case.
 #
-# Needs (installed by .ci/setup): /usr/bin/chromium, node 20, tests/node_modules
-# (playwright-core, axe-core), www/node_modules (govuk-frontend), the
-# wasm32-unknown-unknown target and wasm-bindgen / wasm-pack on PATH.
-# Screenshots go to tests/artifacts/.
+# Needs (installed by .ci/setup): /usr/bin/chromium, firefox-esr + geckodriver,
+# webkit2gtk-driver + xvfb, node 20, tests/node_modules (playwright-core,
+# axe-core), www/node_modules (govuk-frontend), the wasm32-unknown-unknown
+# target and wasm-bindgen / wasm-pack on PATH.
+# Screenshots go to tests/artifacts/<engine>/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -33,10 +38,9 @@ if [[ $# -eq 0 ]]; then
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
 rc=0
+# Every browser case in the three engines, then the Chromium-only ones.
+echo "=== engines: node tests/e2e/engines.mjs (Chromium, Firefox, WebKit)"
+node tests/e2e/engines.mjs ${1:+--grep "$1"} || rc=1
+echo "=== chromium only: node tests/e2e/run.mjs"
 node tests/e2e/run.mjs "$@" || rc=1
-# The component in Firefox (geckodriver) and WebKit (WebKitGTK, Xvfb) too.
-if [[ $# -eq 0 ]]; then
-    echo "=== engines: node tests/e2e/engines.mjs (Firefox, WebKit)"
-    node tests/e2e/engines.mjs || rc=1
-fi
 [[ $rc -eq 0 && $unit -eq 0 ]]

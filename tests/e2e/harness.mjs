@@ -100,9 +100,13 @@ export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`);
 }
 
+// Objects compare by their members whatever their order (a WebDriver sorts them).
+const canonical = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
+
 export function assertEq(actual, expected, msg) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
+  const a = canonical(actual);
+  const e = canonical(expected);
   if (a !== e) {
     const short = (s) => (s && s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s);
     throw new Error(`assertion failed: ${msg}\n    expected ${short(e)}\n    actual   ${short(a)}`);
