@@ -31,7 +31,7 @@ const HP_FIXED = 1 + 32 + 4 + 8 + 2 + 2;
 /** Plaintext bytes read (and chunks sealed or opened concurrently) per step. */
 const WINDOW_BYTES = 1 << 20;
 /** Sealed or opened bytes gathered before they are folded into one Blob. */
-const FOLD_BYTES = 8 << 20;
+const FOLD_BYTES = 4 << 20;
 
 /** An error with a stable `code`, shaped like the wasm module's (`name` "SliceSealError"). */
 function fileError(code, message) {
@@ -116,26 +116,42 @@ function parseHeaderPlaintext(hp) {
   return { key: hp.slice(1, 33), chunkSize, size, name, type };
 }
 
-/** A byte source read by length: Blob slices, or an async iterable / ReadableStream of bytes. */
+/**
+ * Free an ArrayBuffer we own now, not at the next GC: V8 collects garbage
+ * ArrayBuffers only after tens of MiB of them, which would be most of the
+ * memory a big file needs. Only for whole buffers no one else holds (Blob()
+ * has copied the bytes; WebCrypto copied its input at the call).
+ */
+function release(u8) {
+  const b = u8.buffer;
+  if (typeof b.transfer === 'function' && u8.byteOffset === 0 && u8.byteLength === b.byteLength && !b.detached) b.transfer(0);
+}
+
+const unreadable = (e) => fileError('FILE_UNREADABLE', `the file could not be read (${(e && e.name) || 'error'}): was it changed or removed after it was chosen?`);
+
+/** A Blob read by length through blob.stream() (far faster than slice().arrayBuffer() per step in Chromium). */
 function blobReader(blob) {
-  let pos = 0;
+  if (typeof blob.stream !== 'function') {
+    let pos = 0;
+    return {
+      async read(n) {
+        const end = Math.min(blob.size, pos + n);
+        const buf = await blob.slice(pos, end).arrayBuffer().catch((e) => { throw unreadable(e); });
+        pos = end;
+        return new Uint8Array(buf);
+      },
+      close() {},
+    };
+  }
+  const r = streamReader(blob.stream(), { own: true });
   return {
-    async read(n) {
-      const end = Math.min(blob.size, pos + n);
-      let buf;
-      try {
-        buf = await blob.slice(pos, end).arrayBuffer();
-      } catch (e) {
-        throw fileError('FILE_UNREADABLE', `the file could not be read (${(e && e.name) || 'error'}): was it changed or removed after it was chosen?`);
-      }
-      pos = end;
-      return new Uint8Array(buf);
-    },
-    close() {},
+    read: (n) => r.read(n).catch((e) => { throw e && e.code ? e : unreadable(e); }),
+    close: r.close,
   };
 }
 
-function streamReader(source) {
+/** An async iterable or ReadableStream read by length. `own`: its chunks are ours to release. */
+function streamReader(source, { own = false } = {}) {
   let it;
   if (source && typeof source[Symbol.asyncIterator] === 'function') {
     it = source[Symbol.asyncIterator]();
@@ -146,6 +162,7 @@ function streamReader(source) {
     throw fileError('INVALID_ARGUMENT', 'the source must be an async iterable or a ReadableStream of bytes');
   }
   let rest = new Uint8Array(0);
+  let chunk = null; // the source's chunk behind `rest`, released once read (own)
   let ended = false;
   return {
     /** Up to n bytes; fewer only at the end of the source. */
@@ -155,8 +172,14 @@ function streamReader(source) {
       for (;;) {
         const take = Math.min(rest.length, n - got);
         out.set(rest.subarray(0, take), got);
-        rest = rest.subarray(take);
         got += take;
+        if (take === rest.length) {
+          if (chunk) release(chunk);
+          chunk = null;
+          rest = new Uint8Array(0);
+        } else {
+          rest = rest.subarray(take);
+        }
         if (got === n || ended) return got === n ? out : out.subarray(0, got);
         const r = await it.next();
         if (r.done) {
@@ -167,6 +190,7 @@ function streamReader(source) {
           throw fileError('INVALID_ARGUMENT', 'the source gave something other than bytes (Uint8Array / Buffer)');
         }
         rest = r.value;
+        if (own) chunk = r.value;
       }
     },
     close() {
@@ -279,7 +303,9 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
         }
         return data;
       };
+      // Pipelined: window k+1 is read and encrypted while window k is handed on.
       let next = readWindow(0);
+      let sealing = null; // { out: Promise of window k's chunks, done }
       for (let first = 0; first < n; first += per) {
         const data = await next;
         if (first + per < n) {
@@ -292,15 +318,19 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
           const i = first + j;
           jobs.push(cipher.run(chunkNonce(i, i === n - 1), data.subarray(j * CHUNK_SIZE, Math.min(data.length, (j + 1) * CHUNK_SIZE))));
         }
-        let out;
-        try {
-          out = await Promise.all(jobs);
-        } catch (e) {
-          throw e && e.code ? e : fileError('ENCRYPT_FAILED', 'a chunk could not be encrypted');
+        const out = Promise.all(jobs).then(
+          (o) => { release(data); return o; },
+          (e) => { throw e && e.code ? e : fileError('ENCRYPT_FAILED', 'a chunk could not be encrypted'); },
+        );
+        out.catch(() => {}); // awaited below or next round
+        if (sealing) {
+          yield await sealing.out;
+          onProgress(sealing.done, size);
         }
-        yield out;
-        onProgress(Math.min(size, (first + count) * CHUNK_SIZE), size);
+        sealing = { out, done: Math.min(size, (first + count) * CHUNK_SIZE) };
       }
+      yield await sealing.out;
+      onProgress(sealing.done, size);
       if (checkEnd) await checkEnd();
     } finally {
       key.fill(0);
@@ -404,6 +434,7 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
           whole++;
         }
         const settled = await Promise.allSettled(jobs);
+        release(data);
         const bad = settled.find((s) => s.status === 'rejected');
         if (bad) throw bad.reason;
         if (whole < count) {
@@ -429,6 +460,32 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     return options;
   }
 
+  /** Gathers byte arrays into a Blob, folding them every FOLD_BYTES (the arrays are then released). */
+  function blobBuilder() {
+    const blobs = [];
+    let pending = [];
+    let pendingBytes = 0;
+    const fold = () => {
+      blobs.push(new Blob(pending));
+      pending.forEach(release);
+      pending = [];
+      pendingBytes = 0;
+    };
+    return {
+      add(parts) {
+        for (const p of parts) {
+          pending.push(p);
+          pendingBytes += p.length;
+        }
+        if (pendingBytes >= FOLD_BYTES) fold();
+      },
+      finish(type) {
+        fold();
+        return new Blob(blobs, { type });
+      },
+    };
+  }
+
   function checkBlob(blob) {
     if (typeof Blob === 'undefined' || !(blob instanceof Blob)) throw fileError('INVALID_ARGUMENT', 'expected a Blob or File');
   }
@@ -441,21 +498,9 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     const name = opts.name !== undefined ? opts.name : (typeof blob.name === 'string' ? blob.name : '');
     const type = opts.type !== undefined ? opts.type : blob.type;
     const meta = checkMeta(blob.size, name, type);
-    const blobs = [];
-    let pending = [];
-    let pendingBytes = 0;
-    for await (const parts of sealParts(publicKeyOrSealer, blobReader(blob), context, blob.size, meta, opts, onProgress)) {
-      for (const p of parts) {
-        pending.push(p);
-        pendingBytes += p.length;
-      }
-      if (pendingBytes >= FOLD_BYTES) {
-        blobs.push(new Blob(pending));
-        pending = [];
-        pendingBytes = 0;
-      }
-    }
-    return new Blob([...blobs, ...pending], { type: SEALED_FILE_TYPE });
+    const out = blobBuilder();
+    for await (const parts of sealParts(publicKeyOrSealer, blobReader(blob), context, blob.size, meta, opts, onProgress)) out.add(parts);
+    return out.finish(SEALED_FILE_TYPE);
   }
 
   /** Open a sealed Blob: Promise<{ blob, name, type, size, chunkSize, context, kid }>. */
@@ -464,22 +509,12 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     checkBlob(blob);
     const onProgress = checkProgress(opts.onProgress);
     const { body, ...meta } = await openHeader(privateKeyOrOpener, blobReader(blob), expectedContext, opts);
-    const blobs = [];
-    let pending = [];
-    let pendingBytes = 0;
+    const out = blobBuilder();
     for await (const w of body) {
-      for (const p of w.parts) {
-        pending.push(p);
-        pendingBytes += p.length;
-      }
-      if (pendingBytes >= FOLD_BYTES) {
-        blobs.push(new Blob(pending));
-        pending = [];
-        pendingBytes = 0;
-      }
+      out.add(w.parts);
       onProgress(w.done, meta.size);
     }
-    return { blob: new Blob([...blobs, ...pending], { type: meta.type }), ...meta };
+    return { blob: out.finish(meta.type), ...meta };
   }
 
   /**
