@@ -423,6 +423,11 @@ async function handlePost(req, res, ref, step) {
   // Sealed files as they came, one file each: DATA/files/REF/SUBMISSION/FIELD-K.ssf.
   const files = {};
   const dir = join(FILES, ref, rec.submission.slice(rec.submission.lastIndexOf(':') + 1));
+  if (existsSync(dir)) {
+    // The component makes a fresh submission id per submit: this one is a replay.
+    console.warn(`[low] refused ${step.slug} for ${ref}: submission ${rec.submission} already received`);
+    return send(res, 400, refusedPage(ref, 'These answers were already received.'));
+  }
   for (const [field, list] of Object.entries(rec.files)) {
     if (!list.length) continue;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
