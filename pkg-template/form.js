@@ -148,8 +148,6 @@ function prototypes() {
     inputFiles: getterOf(I, 'files'),
     inputMultiple: getterOf(I, 'multiple'),
     inputId: getterOf(Element.prototype, 'id'),
-    insertBefore: methodOf(Node.prototype, 'insertBefore'),
-    parentNode: getterOf(Node.prototype, 'parentNode'),
     selectValue: getterOf(S, 'value'),
     setSelectValue: setterOf(S, 'value'),
     selectMultiple: getterOf(S, 'multiple'),
@@ -593,7 +591,7 @@ function requestIdle(fn) {
 // ---------------------------------------------------------------- files
 
 /** Add `cls` to el's class list (through the prototypes); returns the undo. */
-function toggleClass(el, cls) {
+function addClass(el, cls) {
   const p = prototypes();
   if (!el) return () => {};
   const before = p.getAttribute(el, 'class');
@@ -930,7 +928,7 @@ export class SliceSealForm {
       p.before(wrapper, msg);
       const undo = [() => p.remove(msg)];
       const group = p.closest(el, '.govuk-form-group');
-      undo.push(toggleClass(group, 'govuk-form-group--error'), toggleClass(el, 'govuk-file-upload--error'));
+      undo.push(addClass(group, 'govuk-form-group--error'), addClass(el, 'govuk-file-upload--error'));
       if (id) {
         const before = p.getAttribute(el, 'aria-describedby');
         p.setAttribute(el, 'aria-describedby', before ? `${before} ${id}-error` : `${id}-error`);
