@@ -2,11 +2,11 @@
 # End-to-end tests of the form component and the demo service (issue 4, 16).
 # Builds the release CLI, the browser package and the demo assets (via
 # .ci/demo-server --build-only), then runs the component's unit tests in
-# jsdom (tests/unit/), tests/e2e/engines.mjs (every browser case in
-# Chromium, Firefox and WebKit: Playwright for Chromium, W3C WebDriver for
-# geckodriver and WebKitGTK on Xvfb; a table of case x engine) and
-# tests/e2e/run.mjs (the cases that stay Chromium-only). With a name filter
-# (a regexp on the case name), only the matching browser cases, no unit tests.
+# jsdom (tests/unit/), then tests/e2e/engines.mjs: every browser case in
+# Chromium, Firefox and WebKit (playwright-core for Chromium, W3C WebDriver
+# for geckodriver and WebKitGTK on Xvfb), with a table of case x engine.
+# With a name filter (a regexp on the case name), only the matching cases,
+# no unit tests.
 # Prints `N passed, N failed`; exits non-zero on any failure, or if an engine
 # ran no case.
 #
@@ -38,9 +38,6 @@ if [[ $# -eq 0 ]]; then
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
 rc=0
-# Every browser case in the three engines, then the Chromium-only ones.
-echo "=== engines: node tests/e2e/engines.mjs (Chromium, Firefox, WebKit)"
+echo "=== browsers: node tests/e2e/engines.mjs (Chromium, Firefox, WebKit)"
 node tests/e2e/engines.mjs ${1:+--grep "$1"} || rc=1
-echo "=== chromium only: node tests/e2e/run.mjs"
-node tests/e2e/run.mjs "$@" || rc=1
 [[ $rc -eq 0 && $unit -eq 0 ]]

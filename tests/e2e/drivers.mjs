@@ -5,7 +5,7 @@
 //             (tests/npm/webkit.mjs)
 // Nothing is downloaded. A session gives the few commands the cases use:
 //   goto(url) url() back() execute(body, args) click(css) press(css, key)
-//   type(css, text) upload(css, file) enabled(css) value(css) attribute(css, name) text(css) screenshot(file)
+//   type(css, text) upload(css, paths) enabled(css) value(css) attribute(css, name) text(css) screenshot(file)
 // execute() runs a function body (as WebDriver's Execute Script does) and
 // waits for a returned promise.
 import { chromium } from 'playwright-core';
@@ -48,7 +48,7 @@ async function launchChromium() {
         click: (css) => $(css).click({ force: true, noWaitAfter: true, timeout: 10_000 }),
         press: (css, key) => $(css).press(key, { noWaitAfter: true, timeout: 10_000 }),
         type: (css, text) => $(css).pressSequentially(text, { timeout: 10_000 }),
-        upload: (css, file) => $(css).setInputFiles(file),
+        upload: (css, files) => $(css).setInputFiles(files),
         enabled: (css) => $(css).isEnabled(),
         value: (css) => $(css).inputValue(),
         attribute: (css, name) => $(css).getAttribute(name),
@@ -78,7 +78,7 @@ function webdriverSession(base, id, close) {
     click: (css) => el(css, '/click', 'POST', {}).then(() => {}),
     press: (css, key) => el(css, '/value', 'POST', { text: KEYS[key] }).then(() => {}),
     type: (css, text) => el(css, '/value', 'POST', { text }).then(() => {}),
-    upload: (css, file) => el(css, '/value', 'POST', { text: file }).then(() => {}), // a file input takes a path
+    upload: (css, files) => el(css, '/value', 'POST', { text: [files].flat().join('\n') }).then(() => {}), // a file input takes paths
     enabled: (css) => el(css, '/enabled'),
     value: (css) => el(css, '/property/value'),
     attribute: (css, name) => el(css, `/attribute/${name}`),

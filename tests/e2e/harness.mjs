@@ -1,6 +1,7 @@
-// Minimal test harness for the end-to-end tests: servers on free 127.0.0.1
-// ports with a temp data dir, headless Chromium via playwright-core, bounded
-// timeouts, a `N passed, N failed` summary.
+// Shared pieces of the browser tests: the demo's servers on free 127.0.0.1
+// ports with a temp data dir and fresh keys, Chromium's path and flags,
+// assertions, and a small runner (test/runAll: bounded timeouts, a
+// `N passed, N failed` summary) for the suites with one engine.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';

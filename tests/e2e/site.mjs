@@ -12,7 +12,8 @@
 //     (window.__formModule is that module); site.init is appended (an
 //     init script, as Playwright's addInitScript);
 //   - /fixture serves site.fixture (a page of a case); /sink/* records and
-//     answers a small page; /__test/axe.js is axe-core;
+//     answers a small page; /__test/axe.js is axe-core; a page may post
+//     lines to /__test/log (site.log), e.g. from before a navigation;
 //   - site.route(method, regexp, handler) overrides a path for one case
 //     (a 404 .wasm, a slow or failing send, a mutated page), cleared by reset().
 import { createServer, request as httpRequest } from 'node:http';
@@ -56,13 +57,14 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 /** Start a site in front of `upstream` (e.g. http://127.0.0.1:1234). */
 export function startSite(upstream) {
   const site = {
-    url: '', posts: [], documents: [], cspReports: [], routes: [], init: '', fixture: '',
+    url: '', posts: [], documents: [], cspReports: [], log: [], routes: [], init: '', fixture: '',
     /** Override METHOD paths matching `re` for the current case: handler(req, res, body, site). */
     route(method, re, handler) {
       site.routes.push({ method, re, handler });
     },
     reset() {
       site.posts.length = 0;
+      site.log.length = 0;
       site.routes.length = 0;
       site.init = '';
       site.fixture = '';
@@ -110,12 +112,12 @@ export function startSite(upstream) {
       return res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(RECORDER + site.init);
     }
     if (path === '/__test/axe.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(AXE);
-    if (path === '/__test/csp') {
-      site.cspReports.push(body.toString('utf8'));
+    if (path === '/__test/csp' || path === '/__test/log') {
+      (path === '/__test/csp' ? site.cspReports : site.log).push(body.toString('utf8'));
       return res.writeHead(204).end();
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      site.posts.push({ method: req.method, path, url: req.url, type: req.headers['content-type'] || '', body: body.toString('utf8') });
+      site.posts.push({ method: req.method, path, url: req.url, type: req.headers['content-type'] || '', body: body.toString('utf8'), raw: body });
     }
     for (const r of site.routes) {
       if ((r.method === '*' || r.method === req.method) && r.re.test(req.url)) return r.handler(req, res, body, site);
