@@ -14,7 +14,8 @@
 //   node tests/e2e/engines.mjs [chromium] [firefox] [webkit] [--grep REGEXP]
 // Needs: target/release/slice-seal, www/dist (bash .ci/demo-server --build-only).
 // Prints a line per case and engine, a table, and `N passed, N failed`; exit
-// status 1 if anything failed or an engine ran no case.
+// status 1 if anything failed or an engine ran no case (a --grep that matches
+// no case at all only says so).
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
