@@ -93,10 +93,11 @@ test('the GOV.UK Prototype Kit plugin config names the macro, the script and the
   const macro = read('pkg-template', 'nunjucks', 'slice-seal', 'form', 'macro.njk');
   assert.match(macro, /\{% macro sliceSealForm\(params\) %\}/);
   assert.ok(shipped('nunjucks/slice-seal/form/macro.njk') && shipped('nunjucks/slice-seal/form/template.njk'), 'the macro is in the package');
-  assert.deepEqual(cfg.scripts, [{ src: '/form.js', type: 'module' }]);
+  // The kit's script entries are {path, type} (tests/prototype-kit/run.mjs: validate-plugin, the kit's start).
+  assert.deepEqual(cfg.scripts, [{ path: '/form.js', type: 'module' }]);
   for (const a of cfg.assets) assert.ok(shipped(a.slice(1)), `asset ${a} is in the package`);
-  // form.js loads ./index.js, which loads ./web/slice_seal.js and its .wasm: all served as assets.
-  assert.deepEqual(cfg.assets.sort(), ['/form.js', '/index.js', '/web'].sort());
+  // form.js (served as the script) loads ./index.js, which loads ./file.js, ./web/slice_seal.js and its .wasm.
+  assert.deepEqual(cfg.assets.sort(), ['/file.js', '/index.js', '/web'].sort());
   assert.ok(shipped('govuk-prototype-kit.config.json'));
 });
 
