@@ -198,6 +198,15 @@ test('the sliceSealForm page renders in the kit: form attributes, key script, di
   }
 });
 
+test('the package README shows this page verbatim, and the versions tested', async () => {
+  const readme = readFileSync(join(kitDir, 'node_modules', 'slice-seal', 'README.md'), 'utf8');
+  const page = readFileSync(join(HERE, 'app', 'views', 'personal-details.html'), 'utf8');
+  assert(readme.includes('```njk\n' + page + '```\n'), 'README.md (Prototype Kit) does not show app/views/personal-details.html as it is');
+  const deps = JSON.parse(readFileSync(join(HERE, 'package.json'), 'utf8')).dependencies;
+  const said = readme.replace(/\s+/g, ' ');
+  for (const [name, v] of Object.entries(deps)) assert(said.includes(`${name} ${v}`), `README.md does not say "${name} ${v}"`);
+});
+
 test('in Chromium the form is protected, and the kit receives only envelopes for the marked fields', async () => {
   const { page, problems } = await openPage('/personal-details');
   try {
