@@ -1,10 +1,11 @@
 // Types for `slice-seal/form` (pkg-template/form.js): the GOV.UK-style form component.
 
-import type { Jwks, SliceSealErrorCode } from './index.js';
+import type { Jwks, SliceSealErrorCode, SliceSealFileErrorCode } from './index.js';
 
-/** Every `code` the form component reports: the core's, and its own. */
+/** Every `code` the form component reports: the core's, the file functions' (sealing a file input's files), and its own. */
 export type SliceSealFormErrorCode =
   | SliceSealErrorCode
+  | SliceSealFileErrorCode
   | 'FORM_CONFIG'
   | 'FILE_TOO_LARGE'
   | 'NETWORK_ERROR'
