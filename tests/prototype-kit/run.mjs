@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, assert, assertEq, runAll, test } from '../e2e/harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, assert, assertEq, runAll, stopServer, test } from '../e2e/harness.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const PKG = resolve(process.argv[2] ?? join(ROOT, 'pkg'));
@@ -96,18 +96,6 @@ function startKit(dir) {
     proc.stdout.on('data', onData);
     proc.stderr.on('data', onData);
     proc.on('exit', (code) => finish(bad, new Error(`the kit exited ${code}:\n${log.join('')}`)));
-  });
-}
-
-function stopKit(kit) {
-  return new Promise((ok) => {
-    if (!kit || kit.proc.exitCode !== null) return ok();
-    const t = setTimeout(() => kit.proc.kill('SIGKILL'), 5000);
-    kit.proc.once('exit', () => {
-      clearTimeout(t);
-      ok();
-    });
-    kit.proc.kill('SIGTERM');
   });
 }
 
@@ -281,7 +269,7 @@ try {
   if (kit) console.error(kit.log.join(''));
 } finally {
   if (browser) await browser.close().catch(() => {});
-  await stopKit(kit);
+  await stopServer(kit);
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`prototype-kit: ${Date.now() - t0} ms`);
