@@ -21,4 +21,5 @@ done
 cargo build --locked --quiet --bin slice-seal || fail "cargo build failed"
 PKG="$ROOT/target/prototype-kit/pkg"
 bash .ci/build-pkg "$PKG" >/dev/null || fail ".ci/build-pkg failed"
+# Optional argument: a regex of test names to run.
 SLICE_SEAL_CLI="$ROOT/target/debug/slice-seal" node tests/prototype-kit/run.mjs "$PKG" "$@"

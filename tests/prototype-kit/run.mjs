@@ -1,6 +1,6 @@
 // slice-seal as a GOV.UK Prototype Kit plugin, in a real kit (issue 16).
 //
-//   node tests/prototype-kit/run.mjs [PKG_DIR]     (default: pkg/, from .ci/build-pkg)
+//   node tests/prototype-kit/run.mjs [PKG_DIR [NAME_REGEX]]   (default: pkg/, from .ci/build-pkg; all tests)
 //
 // Makes a kit in a temp dir as `npx govuk-prototype-kit create` would, but
 // offline: the kit and govuk-frontend come from tests/prototype-kit/node_modules
