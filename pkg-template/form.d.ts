@@ -142,11 +142,11 @@ export interface SliceSealFormModule {
   showErrorSummary: typeof showErrorSummary;
   /** Number of forms protected by the automatic start. */
   count: number;
-  /** The package's public API (`slice-seal`), loaded. */
-  api: typeof import('./index.js');
+  /** The package's public API (`slice-seal`), loaded; `null` if the page had no slice-seal form at start (nothing loaded). */
+  api: typeof import('./index.js') | null;
 }
 
-/** Resolves once the WebAssembly module is loaded; rejects if it could not load. */
+/** Resolves once the WebAssembly module is loaded (at once, without loading it, on a page with no slice-seal form); rejects if it could not load. */
 export const ready: Promise<SliceSealFormModule>;
 
 /** An error of one input, listed in the error summary as a link to it. */

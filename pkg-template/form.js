@@ -1271,6 +1271,12 @@ function enableUnprotected() {
 async function start() {
   prototypes().addEventListener(document, 'submit', guard, true); // a <form name="addEventListener"> shadows document's
   const count = initAll(document);
+  // A page without a protected form (a layout that includes the script on
+  // every page, as the Prototype Kit does) downloads no .wasm; a component
+  // started later loads it itself.
+  if (formsUnder(document).length === 0) {
+    return { SliceSealForm, protectForm, autoInit, initAll, createAll, showErrorSummary, count, api: null };
+  }
   try {
     await loadWasm();
   } catch (e) {
@@ -1289,7 +1295,9 @@ async function start() {
 /**
  * Resolves once the WebAssembly module is loaded, with the entry points and
  * `count` (forms protected by the automatic start); rejects if it could not
- * load (the forms then answer every submit with the error summary).
+ * load (the forms then answer every submit with the error summary). On a
+ * page with no slice-seal form at start it resolves at once, `api: null`,
+ * without loading the module.
  */
 export const ready = typeof document === 'undefined' ? Promise.reject(new Error('slice-seal/form needs a DOM')) : start();
 ready.catch(() => {}); // reported above

@@ -241,6 +241,26 @@ test('in Chromium the form is protected, and the kit receives only envelopes for
   }
 });
 
+test('a kit page without a slice-seal form loads form.js (the layout adds it to every page) but not the .wasm', async () => {
+  await kitUp();
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  const page = await browser.newPage();
+  try {
+    const urls = [];
+    page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+    const resp = await page.goto(`${kit.url}/check-answers`, { waitUntil: 'networkidle' });
+    assertEq(resp.status(), 200, 'GET /check-answers');
+    assertEq(await page.locator('form[data-module="slice-seal"]').count(), 0, 'no slice-seal form on the page');
+    const ours = urls.filter((u) => u.startsWith('/plugin-assets/slice-seal/'));
+    assert(ours.includes('/plugin-assets/slice-seal/form.js'), `form.js not loaded: ${ours}`);
+    assert(!ours.some((u) => u.endsWith('.wasm')), `a page without a form downloaded the .wasm: ${ours}`);
+    const api = await page.evaluate(async () => (await import('/plugin-assets/slice-seal/form.js')).ready.then((r) => [r.count, r.api]));
+    assertEq(api, [0, null], 'ready resolves at once with count 0 and no api');
+  } finally {
+    await page.close();
+  }
+});
+
 test('sliceSealForm without an import (nunjucksMacros), key set from the kit\'s /public', async () => {
   const { page, problems } = await openPage('/auto-import');
   try {
