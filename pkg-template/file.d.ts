@@ -6,7 +6,7 @@ export declare const SEALED_FILE_TYPE: 'application/vnd.slice-seal.file';
 
 /** Every `code` the file functions add to the envelope codes (`SliceSealErrorCode`). */
 export type SliceSealFileErrorCode =
-    | 'MALFORMED_FILE' | 'FILE_TRUNCATED' | 'FILE_EXTENDED' | 'CHUNK_DECRYPT_FAILED' | 'FILE_UNREADABLE';
+    | 'MALFORMED_FILE' | 'FILE_TRUNCATED' | 'FILE_EXTENDED' | 'CHUNK_DECRYPT_FAILED' | 'FILE_UNREADABLE' | 'STORAGE_FAILED';
 
 /** Called after each step (about 1 MiB) with the bytes done so far and the total; ends at `(size, size)`. */
 export type FileProgress = (done: number, total: number) => void;

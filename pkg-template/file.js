@@ -117,20 +117,62 @@ function parseHeaderPlaintext(hp) {
 }
 
 /**
- * Free an ArrayBuffer we own now, not at the next GC: V8 collects garbage
- * ArrayBuffers only after tens of MiB of them, which would be most of the
- * memory a big file needs. Only for whole buffers no one else holds (Blob()
- * has copied the bytes; WebCrypto copied its input at the call).
+ * Free a window buffer now, not at a later GC (V8 lets tens of MiB of garbage
+ * ArrayBuffers pile up first). Only for buffers allocated here (new
+ * ArrayBuffer / Uint8Array): detaching one the browser allocated (a stream
+ * chunk, a WebCrypto result) frees nothing until GC in Chromium and hides it
+ * from V8's accounting. WebCrypto has copied its input at the call.
  */
 function release(u8) {
   const b = u8.buffer;
-  if (typeof b.transfer === 'function' && u8.byteOffset === 0 && u8.byteLength === b.byteLength && !b.detached) b.transfer(0);
+  if (OWN.has(b) && typeof b.transfer === 'function' && !b.detached) b.transfer(0);
 }
+/** The window buffers allocated here (the only ones `release` detaches). */
+const OWN = new WeakSet();
+const own = (u8) => {
+  OWN.add(u8.buffer);
+  return u8;
+};
 
-const unreadable = (e) => fileError('FILE_UNREADABLE', `the file could not be read (${(e && e.name) || 'error'}): was it changed or removed after it was chosen?`);
+const unreadable = (e) => fileError('FILE_UNREADABLE', `the file could not be read (${e && e.name}: ${e && e.message}): was it changed or removed after it was chosen?`);
 
-/** A Blob read by length through blob.stream() (far faster than slice().arrayBuffer() per step in Chromium). */
+/** A Blob read by length: blob.stream() (far faster than slice().arrayBuffer() per step in Chromium). */
 function blobReader(blob) {
+  let byob = null;
+  if (typeof blob.stream === 'function') {
+    try {
+      byob = blob.stream().getReader({ mode: 'byob' });
+    } catch {
+      byob = null; // not a byte stream here
+    }
+  }
+  if (byob) {
+    // Read straight into our own buffers: no browser-allocated chunk per read.
+    let ended = false;
+    return {
+      async read(n) {
+        let buf = new ArrayBuffer(n);
+        let got = 0;
+        try {
+          while (got < n && !ended) {
+            const { done, value } = await byob.read(new Uint8Array(buf, got, n - got));
+            if (value) buf = value.buffer;
+            if (done) ended = true;
+            else got += value.byteLength;
+          }
+        } catch (e) {
+          throw unreadable(e);
+        }
+        return own(new Uint8Array(buf, 0, got));
+      },
+      close() {
+        if (!ended) {
+          ended = true;
+          byob.cancel().catch(() => {});
+        }
+      },
+    };
+  }
   if (typeof blob.stream !== 'function') {
     let pos = 0;
     return {
@@ -143,15 +185,15 @@ function blobReader(blob) {
       close() {},
     };
   }
-  const r = streamReader(blob.stream(), { own: true });
+  const r = streamReader(blob.stream());
   return {
     read: (n) => r.read(n).catch((e) => { throw e && e.code ? e : unreadable(e); }),
     close: r.close,
   };
 }
 
-/** An async iterable or ReadableStream read by length. `own`: its chunks are ours to release. */
-function streamReader(source, { own = false } = {}) {
+/** An async iterable or ReadableStream read by length. */
+function streamReader(source) {
   let it;
   if (source && typeof source[Symbol.asyncIterator] === 'function') {
     it = source[Symbol.asyncIterator]();
@@ -162,24 +204,17 @@ function streamReader(source, { own = false } = {}) {
     throw fileError('INVALID_ARGUMENT', 'the source must be an async iterable or a ReadableStream of bytes');
   }
   let rest = new Uint8Array(0);
-  let chunk = null; // the source's chunk behind `rest`, released once read (own)
   let ended = false;
   return {
     /** Up to n bytes; fewer only at the end of the source. */
     async read(n) {
-      const out = new Uint8Array(n);
+      const out = own(new Uint8Array(n));
       let got = 0;
       for (;;) {
         const take = Math.min(rest.length, n - got);
         out.set(rest.subarray(0, take), got);
         got += take;
-        if (take === rest.length) {
-          if (chunk) release(chunk);
-          chunk = null;
-          rest = new Uint8Array(0);
-        } else {
-          rest = rest.subarray(take);
-        }
+        rest = rest.subarray(take);
         if (got === n || ended) return got === n ? out : out.subarray(0, got);
         const r = await it.next();
         if (r.done) {
@@ -190,7 +225,6 @@ function streamReader(source, { own = false } = {}) {
           throw fileError('INVALID_ARGUMENT', 'the source gave something other than bytes (Uint8Array / Buffer)');
         }
         rest = r.value;
-        if (own) chunk = r.value;
       }
     },
     close() {
@@ -460,27 +494,43 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     return options;
   }
 
-  /** Gathers byte arrays into a Blob, folding them every FOLD_BYTES (the arrays are then released). */
+  /**
+   * Gathers byte arrays into a Blob, folding them every FOLD_BYTES (then they
+   * are garbage). Each fold waits until the browser has stored the one before
+   * (a 1-byte read waits for it): back-pressure, and a Blob the browser could
+   * not store (Chromium caps Blob storage; past it every read of the Blob
+   * fails) is STORAGE_FAILED here instead of a broken Blob handed back.
+   */
   function blobBuilder() {
     const blobs = [];
     let pending = [];
     let pendingBytes = 0;
-    const fold = () => {
+    const stored = async (b) => {
+      if (b.size === 0) return;
+      try {
+        await b.slice(0, 1).arrayBuffer();
+      } catch (e) {
+        throw fileError('STORAGE_FAILED', `the browser could not store the output Blob (${e && e.name}: ${e && e.message}): out of Blob storage?`);
+      }
+    };
+    const fold = async () => {
+      const prev = blobs[blobs.length - 1];
       blobs.push(new Blob(pending));
-      pending.forEach(release);
       pending = [];
       pendingBytes = 0;
+      if (prev) await stored(prev);
     };
     return {
-      add(parts) {
+      async add(parts) {
         for (const p of parts) {
           pending.push(p);
           pendingBytes += p.length;
         }
-        if (pendingBytes >= FOLD_BYTES) fold();
+        if (pendingBytes >= FOLD_BYTES) await fold();
       },
-      finish(type) {
-        fold();
+      async finish(type) {
+        await fold();
+        await stored(blobs[blobs.length - 1]);
         return new Blob(blobs, { type });
       },
     };
@@ -499,7 +549,7 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     const type = opts.type !== undefined ? opts.type : blob.type;
     const meta = checkMeta(blob.size, name, type);
     const out = blobBuilder();
-    for await (const parts of sealParts(publicKeyOrSealer, blobReader(blob), context, blob.size, meta, opts, onProgress)) out.add(parts);
+    for await (const parts of sealParts(publicKeyOrSealer, blobReader(blob), context, blob.size, meta, opts, onProgress)) await out.add(parts);
     return out.finish(SEALED_FILE_TYPE);
   }
 
@@ -511,10 +561,10 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     const { body, ...meta } = await openHeader(privateKeyOrOpener, blobReader(blob), expectedContext, opts);
     const out = blobBuilder();
     for await (const w of body) {
-      out.add(w.parts);
+      await out.add(w.parts);
       onProgress(w.done, meta.size);
     }
-    return { blob: out.finish(meta.type), ...meta };
+    return { blob: await out.finish(meta.type), ...meta };
   }
 
   /**
