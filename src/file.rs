@@ -460,8 +460,8 @@ fn header_text(input: &[u8]) -> Result<(&str, usize)> {
             len - LEAD
         )));
     };
-    let text = core::str::from_utf8(header)
-        .map_err(|_| Error::envelope("header is not ASCII text"))?;
+    let text =
+        core::str::from_utf8(header).map_err(|_| Error::envelope("header is not ASCII text"))?;
     Ok((text, len))
 }
 
@@ -473,6 +473,8 @@ fn header_text(input: &[u8]) -> Result<(&str, usize)> {
 /// follows the last chunk: `FILE_EXTENDED`).
 pub struct FileOpener {
     stream: Stream,
+    /// The chunk that failed: every later call fails with it.
+    failed: Option<u64>,
     kid: String,
     context: Context,
     preamble_len: usize,
@@ -516,6 +518,7 @@ impl FileOpener {
         let (key, meta) = FileMeta::parse_header_plaintext(&hp)?;
         Ok(FileOpener {
             stream: Stream::new(&key, meta),
+            failed: None,
             kid: opened.kid,
             context: opened.context,
             preamble_len,
@@ -562,6 +565,9 @@ impl FileOpener {
     /// plaintext is `chunk[..n]` for the returned `n`; on an error `chunk` is
     /// left as it was (no unauthenticated plaintext is written).
     pub fn open_chunk_in_place(&mut self, chunk: &mut [u8]) -> Result<usize> {
+        if let Some(index) = self.failed {
+            return Err(Error::ChunkDecryptFailed { index });
+        }
         let index = self.stream.next;
         let Some(want) = self.next_chunk_len() else {
             return Err(Error::FileExtended(format!(
@@ -592,7 +598,7 @@ impl FileOpener {
             .is_err()
         {
             // The stream stops here: a later call cannot skip the bad chunk.
-            self.stream.next = self.stream.meta.chunk_count();
+            self.failed = Some(index);
             return Err(Error::ChunkDecryptFailed { index });
         }
         Ok(want - CHUNK_TAG_LEN)
@@ -625,6 +631,9 @@ impl FileOpener {
     /// Whether input follows the last chunk is the caller's to check
     /// (`FILE_EXTENDED`).
     pub fn finish(self) -> Result<()> {
+        if let Some(index) = self.failed {
+            return Err(Error::ChunkDecryptFailed { index });
+        }
         if !self.stream.done() {
             return Err(Error::FileTruncated(format!(
                 "the input ends after {} of {} chunks",

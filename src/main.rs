@@ -1513,7 +1513,12 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         submission: Option<String>,
         /// Write the plaintext to OUT (one IN only), via a temporary file and
         /// a rename after the whole file authenticated.
-        #[arg(short = 'o', long = "out", value_name = "OUT", conflicts_with = "out_dir")]
+        #[arg(
+            short = 'o',
+            long = "out",
+            value_name = "OUT",
+            conflicts_with = "out_dir"
+        )]
         out: Option<PathBuf>,
         /// Open every IN into DIR (see above); DIR must be empty or absent.
         #[arg(long, value_name = "DIR")]
@@ -1566,18 +1571,25 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 #[cfg(unix)]
                 {
                     use std::os::fd::AsFd;
-                    let fd = io::stdin().as_fd().try_clone_to_owned().map_err(read_fatal)?;
+                    let fd = io::stdin()
+                        .as_fd()
+                        .try_clone_to_owned()
+                        .map_err(read_fatal)?;
                     fs::File::from(fd)
                 }
                 #[cfg(not(unix))]
                 return Ok((Box::new(io::stdin()), None));
             }
         };
-        let left = file.metadata().ok().filter(fs::Metadata::is_file).and_then(|m| {
-            use std::io::Seek;
-            let pos = (&file).stream_position().ok()?;
-            Some(m.len().saturating_sub(pos))
-        });
+        let left = file
+            .metadata()
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .and_then(|m| {
+                use std::io::Seek;
+                let pos = (&file).stream_position().ok()?;
+                Some(m.len().saturating_sub(pos))
+            });
         Ok((Box::new(file), left))
     }
 
@@ -1801,7 +1813,10 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         let parsed_kid = parsed.as_ref().map(Envelope::kid);
         let (kid, context) = match result {
             Ok(o) => (Some(o.kid.as_str()), Some(&o.context)),
-            Err(_) => (parsed_kid.as_deref(), parsed.as_ref().map(Envelope::context)),
+            Err(_) => (
+                parsed_kid.as_deref(),
+                parsed.as_ref().map(Envelope::context),
+            ),
         };
         let line = FileAuditLine {
             time: now_rfc3339(),
@@ -1905,13 +1920,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 let (mut input, _) = fatal(open_input(Some(path)))?;
                 let mut out = fatal(Output::new(args.out.as_deref()))?;
                 let mut header = Vec::new();
-                let result = open_stream(
-                    &ring,
-                    &mut input,
-                    expected.as_ref(),
-                    &mut out,
-                    &mut header,
-                );
+                let result =
+                    open_stream(&ring, &mut input, expected.as_ref(), &mut out, &mut header);
                 audit_file(
                     audit.as_mut(),
                     &path.display().to_string(),
