@@ -1653,6 +1653,18 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     impl Output {
         fn new(out: Option<&Path>) -> Result<Output, Fatal> {
+            // The rename would replace whatever OUT is: only a regular file.
+            if let Some(path) = out
+                && fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file())
+            {
+                return Err(Fatal::new(
+                    "INVALID_ARGS",
+                    format!(
+                        "{} exists and is not a regular file (use stdout for a device or pipe)",
+                        path.display()
+                    ),
+                ));
+            }
             Ok(match out {
                 Some(path) => Output::File(
                     TempFile::create(&parent_dir(path), &file_name(path)?)?,

@@ -6,6 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
+#[cfg(unix)]
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -311,6 +313,31 @@ fn every_tamper_case_fails_with_its_code_and_leaves_no_file() {
     assert!(stderr(&o).contains("chunk 1 failed"), "{}", stderr(&o));
     // To stdout, the chunks before the failure were written (documented).
     assert_eq!(o.stdout, plain[..1024]);
+
+    // OUT must be a regular file if it exists: the rename would replace a
+    // device, a directory or a symlink.
+    fs::create_dir(dir.file("a-dir")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("keep.bin", dir.file("link")).unwrap();
+    for out in ["a-dir", "link", "/dev/null"] {
+        if !Path::new(out).is_absolute() && !dir.file(out).exists() {
+            continue;
+        }
+        let o = run(
+            d,
+            &["open-file", "--key", "private.jwk", "s.ssf", "-o", out],
+            b"",
+        );
+        assert_fails(&o, 2, "INVALID_ARGS");
+        let o = seal_cli(d, "in.bin", out, &[]);
+        assert_fails(&o, 2, "INVALID_ARGS");
+    }
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 
     // Wrong key, wrong context.
     let o = run(d, &["keygen", "--out", "other.jwk"], b"");
