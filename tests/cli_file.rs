@@ -465,6 +465,20 @@ fn batch_into_out_dir_with_safe_names_and_audit() {
         results,
         ["OK", "FILE_EXTENDED", "OK", "IO_ERROR", "OK", "OK"]
     );
+    let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        fields,
+        [
+            "field",
+            "form",
+            "header_sha256",
+            "input",
+            "kid",
+            "result",
+            "submission",
+            "time"
+        ]
+    );
     assert_eq!(audit[1]["kid"], key.kid());
     assert_eq!(audit[1]["field"], "passport-scan");
     assert!(audit[3]["header_sha256"].is_null());

@@ -99,6 +99,15 @@ fn round_trips_at_the_chunk_edges() {
         let (m2, c2, p2) = open_file(&key, &file, Some(&ctx())).unwrap();
         assert_eq!((m2, c2, p2.to_vec()), (meta, ctx(), plain));
     }
+    // A fresh file key and ephemeral key per file: the same data seals to
+    // different headers and bodies.
+    let (a, b) = (
+        sealed(&key, &data(100, 1), CS),
+        sealed(&key, &data(100, 1), CS),
+    );
+    let p = preamble_len(&a);
+    assert_ne!(a[..p], b[..preamble_len(&b)]);
+    assert_ne!(a[p..], b[preamble_len(&b)..]);
     // Default chunk size (64 KiB) through seal_file.
     for len in [0, 65_535, 65_536, 65_537, 200_000] {
         let plain = data(len, 9);
