@@ -267,6 +267,30 @@ impl Stream {
         chunk_nonce(index, self.next == self.meta.chunk_count())
     }
 
+    /// `got`, the bytes given for the next chunk, must be its plaintext
+    /// length plus `extra`: fewer is `FILE_TRUNCATED`, more is `longer`'s
+    /// error, and any chunk after the last is `FILE_EXTENDED`.
+    fn expect_len(
+        &self,
+        got: usize,
+        extra: usize,
+        longer: impl FnOnce(String) -> Error,
+    ) -> Result<usize> {
+        let index = self.next;
+        let Some(want) = self.next_len().map(|n| n + extra) else {
+            return Err(Error::FileExtended(format!(
+                "{got} bytes after the last of {} chunks",
+                self.meta.chunk_count()
+            )));
+        };
+        let msg = || format!("chunk {index} is {want} bytes, {got} given");
+        match got.cmp(&want) {
+            core::cmp::Ordering::Less => Err(Error::FileTruncated(msg())),
+            core::cmp::Ordering::Greater => Err(longer(msg())),
+            core::cmp::Ordering::Equal => Ok(want),
+        }
+    }
+
     fn done(&self) -> bool {
         self.next >= self.meta.chunk_count()
     }
@@ -364,26 +388,7 @@ impl FileSealer {
     /// Seal the next chunk in place: `buf` holds its plaintext and is
     /// replaced by ciphertext and tag (on an error it is left unchanged).
     pub fn seal_chunk_in_place(&mut self, buf: &mut Vec<u8>) -> Result<()> {
-        let index = self.stream.next;
-        let Some(want) = self.stream.next_len() else {
-            return Err(Error::FileExtended(format!(
-                "all {} chunks are sealed; {} more bytes given",
-                self.stream.meta.chunk_count(),
-                buf.len()
-            )));
-        };
-        if buf.len() < want {
-            return Err(Error::FileTruncated(format!(
-                "chunk {index} has {} bytes, {want} expected",
-                buf.len()
-            )));
-        }
-        if buf.len() > want {
-            return Err(Error::FileExtended(format!(
-                "chunk {index} has {} bytes, {want} expected",
-                buf.len()
-            )));
-        }
+        self.stream.expect_len(buf.len(), 0, Error::FileExtended)?;
         let nonce = self.stream.advance();
         let tag = self
             .stream
@@ -569,24 +574,9 @@ impl FileOpener {
             return Err(Error::ChunkDecryptFailed { index });
         }
         let index = self.stream.next;
-        let Some(want) = self.next_chunk_len() else {
-            return Err(Error::FileExtended(format!(
-                "{} bytes after the last chunk",
-                chunk.len()
-            )));
-        };
-        if chunk.len() < want {
-            return Err(Error::FileTruncated(format!(
-                "the input ends inside chunk {index} ({} of {want} bytes)",
-                chunk.len()
-            )));
-        }
-        if chunk.len() > want {
-            return Err(Error::input(format!(
-                "chunk {index} is {want} bytes, {} given",
-                chunk.len()
-            )));
-        }
+        let want = self
+            .stream
+            .expect_len(chunk.len(), CHUNK_TAG_LEN, Error::InvalidInput)?;
         let (ct, tag) = chunk.split_at_mut(want - CHUNK_TAG_LEN);
         let tag = Tag::<aes_gcm::aead::consts::U16>::try_from(&*tag)
             .map_err(|_| Error::ChunkDecryptFailed { index })?;

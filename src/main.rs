@@ -917,11 +917,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ----------------------------------------------------------------- open
 
-    /// `open`'s options.
+    /// The expected context of `open` and `open-file`.
     #[derive(Args, Debug)]
-    struct OpenArgs {
-        #[command(flatten)]
-        key: KeyArgs,
+    struct ExpectArgs {
         /// Require this form id (with --field).
         #[arg(
             long,
@@ -930,7 +928,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             allow_hyphen_values = true
         )]
         form: Option<String>,
-        /// Require this field name (with --form).
+        /// Require this field name (with --form); for `open-file`, the file
+        /// input's name.
         #[arg(
             long,
             value_name = "NAME",
@@ -941,6 +940,15 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// Require this submission id (with --form and --field).
         #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
         submission: Option<String>,
+    }
+
+    /// `open`'s options.
+    #[derive(Args, Debug)]
+    struct OpenArgs {
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
         /// One JSON object per envelope:
         /// {"line","kid","form","field","submission","plaintext"} (or
         /// "plaintext_b64", base64url, if the plaintext is not UTF-8; or
@@ -1160,13 +1168,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// The expected context of `open`/`open-file` (none without --form/--field).
-    fn expected_context(
-        form: Option<String>,
-        field: Option<String>,
-        submission: Option<String>,
-    ) -> Result<Option<Context>, Outcome> {
-        match (form, field) {
-            (Some(form), Some(field)) => make_context(form, field, submission).map(Some),
+    fn expected_context(args: ExpectArgs) -> Result<Option<Context>, Outcome> {
+        match (args.form, args.field) {
+            (Some(form), Some(field)) => make_context(form, field, args.submission).map(Some),
             // clap enforces the pairing; this is a second line of defence.
             (None, None) => Ok(None),
             _ => Err(Outcome::Fatal(Fatal::new(
@@ -1178,7 +1182,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
-            let expected = expected_context(args.form, args.field, args.submission)?;
+            let expected = expected_context(args.expect)?;
             let ring = fatal(load_keyring(&args.key))?;
             // Every check before anything is created.
             let create_dir = match &args.out_dir {
@@ -1492,25 +1496,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     struct OpenFileArgs {
         #[command(flatten)]
         key: KeyArgs,
-        /// Require this form id (with --field).
-        #[arg(
-            long,
-            value_name = "ID",
-            requires = "field",
-            allow_hyphen_values = true
-        )]
-        form: Option<String>,
-        /// Require this field name, the file input's name (with --form).
-        #[arg(
-            long,
-            value_name = "NAME",
-            requires = "form",
-            allow_hyphen_values = true
-        )]
-        field: Option<String>,
-        /// Require this submission id (with --form and --field).
-        #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
-        submission: Option<String>,
+        #[command(flatten)]
+        expect: ExpectArgs,
         /// Write the plaintext to OUT (one IN only), via a temporary file and
         /// a rename after the whole file authenticated.
         #[arg(
@@ -1894,7 +1881,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn open_file_cmd(args: OpenFileArgs) -> Outcome {
         collapse((|| {
-            let expected = expected_context(args.form, args.field, args.submission)?;
+            let expected = expected_context(args.expect)?;
             let batch = args.out_dir.is_some();
             if !batch && args.inputs.len() != 1 {
                 return Err(Outcome::Fatal(Fatal::new(
