@@ -107,7 +107,9 @@ fn doc_values() -> (BTreeMap<String, String>, Vec<String>) {
             && let Some(name) = &last
         {
             let more = line.split_whitespace().next().unwrap_or("");
-            values.get_mut(name).map(|v: &mut String| v.push_str(more));
+            if let Some(v) = values.get_mut(name) {
+                v.push_str(more);
+            }
             continue;
         }
         let mut words = line.split_whitespace();
