@@ -85,7 +85,7 @@ fn doc_section_10() -> String {
 /// Also the lines of those blocks that begin with `ss1.` (the header).
 fn doc_values() -> (BTreeMap<String, String>, Vec<String>) {
     let section = doc_section_10();
-    let mut values = BTreeMap::new();
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
     let mut envelopes = Vec::new();
     let (mut open, mut plain) = (false, false);
     let mut last: Option<String> = None;
