@@ -517,6 +517,72 @@ fn the_opener_stops_at_the_first_bad_chunk() {
     assert!(e.to_string().contains("chunk 7"), "{e}");
 }
 
+/// Several chunks at once (in parallel natively) give what one at a time gives.
+#[test]
+fn open_chunks_in_place_equals_one_at_a_time() {
+    let key = PrivateKey::generate().unwrap();
+    let plain = data(9 * CS + 100, 8); // 10 chunks
+    let file = sealed(&key, &plain, CS);
+    let p = preamble_len(&file);
+    let c = CS + 16;
+    let parts = |f: &[u8]| -> Vec<Vec<u8>> { f[p..].chunks(c).map(<[u8]>::to_vec).collect() };
+    let open_many = |f: &[u8], groups: &[usize]| -> Result<Vec<u8>, Error> {
+        let mut o = FileOpener::new(&key, f, None)?;
+        let mut bufs = parts(f);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for &g in groups {
+            let group = &mut bufs[at..(at + g).min(parts(f).len())];
+            let mut refs: Vec<&mut [u8]> = group.iter_mut().map(Vec::as_mut_slice).collect();
+            let lens = o.open_chunks_in_place(&mut refs)?;
+            for (b, n) in group.iter().zip(lens) {
+                out.extend_from_slice(&b[..n]);
+            }
+            at += g;
+        }
+        o.finish()?;
+        Ok(out)
+    };
+    for groups in [vec![10], vec![1; 10], vec![3, 3, 4], vec![7, 3]] {
+        assert_eq!(open_many(&file, &groups).unwrap(), plain, "{groups:?}");
+    }
+    let code_of = |r: Result<Vec<u8>, Error>| code(r);
+    // A bad chunk in the second half of a group: its index.
+    let mut bad = file.clone();
+    bad[p + 8 * c + 3] ^= 1;
+    assert_eq!(code_of(open_many(&bad, &[10])), "CHUNK_DECRYPT_FAILED 8");
+    bad[p + 2 * c] ^= 1;
+    assert_eq!(code_of(open_many(&bad, &[10])), "CHUNK_DECRYPT_FAILED 2");
+    // Cut inside chunk 6: FILE_TRUNCATED, after chunks 0-5 opened; a bad
+    // chunk before the cut wins.
+    let cut = file[..p + 6 * c + 10].to_vec();
+    assert_eq!(code_of(open_many(&cut, &[10])), "FILE_TRUNCATED");
+    let mut o = FileOpener::new(&key, &cut, None).unwrap();
+    let mut bufs = parts(&cut);
+    let mut refs: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
+    assert_eq!(
+        o.open_chunks_in_place(&mut refs).unwrap_err().code(),
+        "FILE_TRUNCATED"
+    );
+    assert_eq!(o.next_chunk_len(), Some(c), "chunks 0-5 opened");
+    let mut cut_bad = cut.clone();
+    cut_bad[p + c] ^= 1;
+    assert_eq!(
+        code_of(open_many(&cut_bad, &[10])),
+        "CHUNK_DECRYPT_FAILED 1"
+    );
+    // More chunks than the file has: FILE_EXTENDED after the last opened.
+    let mut o = FileOpener::new(&key, &file, None).unwrap();
+    let mut bufs = parts(&file);
+    bufs.push(vec![0; 16]);
+    let mut refs: Vec<&mut [u8]> = bufs.iter_mut().map(Vec::as_mut_slice).collect();
+    assert_eq!(
+        o.open_chunks_in_place(&mut refs).unwrap_err().code(),
+        "FILE_EXTENDED"
+    );
+    o.finish().unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
