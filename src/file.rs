@@ -267,17 +267,17 @@ impl Stream {
         chunk_nonce(index, self.next == self.meta.chunk_count())
     }
 
-    /// `got`, the bytes given for chunk `index`, must be its plaintext
+    /// `got`, the bytes given for the next chunk, must be its plaintext
     /// length plus `extra`: fewer is `FILE_TRUNCATED`, more is `longer`'s
     /// error, and any chunk after the last is `FILE_EXTENDED`.
     fn expect_len(
         &self,
-        index: u64,
         got: usize,
         extra: usize,
         longer: impl FnOnce(String) -> Error,
     ) -> Result<usize> {
-        let Some(want) = self.meta.chunk_plaintext_len(index).map(|n| n + extra) else {
+        let index = self.next;
+        let Some(want) = self.next_len().map(|n| n + extra) else {
             return Err(Error::FileExtended(format!(
                 "{got} bytes after the last of {} chunks",
                 self.meta.chunk_count()
@@ -289,23 +289,6 @@ impl Stream {
             core::cmp::Ordering::Greater => Err(longer(msg())),
             core::cmp::Ordering::Equal => Ok(want),
         }
-    }
-
-    /// Decrypt chunk `index` (its length checked) in place: the plaintext
-    /// length, or `CHUNK_DECRYPT_FAILED` with the chunk left as it was.
-    fn decrypt_at(&self, index: u64, chunk: &mut [u8]) -> Result<usize> {
-        let failed = Error::ChunkDecryptFailed { index };
-        let n = chunk
-            .len()
-            .checked_sub(CHUNK_TAG_LEN)
-            .ok_or(failed.clone())?;
-        let (ct, tag) = chunk.split_at_mut(n);
-        let tag = Tag::<aes_gcm::aead::consts::U16>::try_from(&*tag).map_err(|_| failed.clone())?;
-        let last = index + 1 == self.meta.chunk_count();
-        self.cipher
-            .decrypt_inout_detached(&chunk_nonce(index, last), b"", ct.into(), &tag)
-            .map_err(|_| failed)?;
-        Ok(n)
     }
 
     fn done(&self) -> bool {
@@ -405,8 +388,7 @@ impl FileSealer {
     /// Seal the next chunk in place: `buf` holds its plaintext and is
     /// replaced by ciphertext and tag (on an error it is left unchanged).
     pub fn seal_chunk_in_place(&mut self, buf: &mut Vec<u8>) -> Result<()> {
-        self.stream
-            .expect_len(self.stream.next, buf.len(), 0, Error::FileExtended)?;
+        self.stream.expect_len(buf.len(), 0, Error::FileExtended)?;
         let nonce = self.stream.advance();
         let tag = self
             .stream
@@ -588,91 +570,28 @@ impl FileOpener {
     /// plaintext is `chunk[..n]` for the returned `n`; on an error `chunk` is
     /// left as it was (no unauthenticated plaintext is written).
     pub fn open_chunk_in_place(&mut self, chunk: &mut [u8]) -> Result<usize> {
-        Ok(self.open_chunks_in_place(&mut [chunk])?[0])
-    }
-
-    /// Open the next `chunks.len()` chunks in place (`chunks[k]` is chunk
-    /// `next + k`): natively on up to [`std::thread::available_parallelism`]
-    /// scoped threads, on wasm32 in turn. The result is that of as many
-    /// [`FileOpener::open_chunk_in_place`] calls in order: each chunk's
-    /// plaintext length, or the first error in chunk order (a chunk that is
-    /// too short counts only after every chunk before it opened). On an
-    /// error nothing in `chunks` may be used: chunks after the failing one
-    /// may have been decrypted (each only after it authenticated), the
-    /// failing one is left as it was.
-    pub fn open_chunks_in_place(&mut self, chunks: &mut [&mut [u8]]) -> Result<Vec<usize>> {
         if let Some(index) = self.failed {
             return Err(Error::ChunkDecryptFailed { index });
         }
-        let first = self.stream.next;
-        // The chunks of the right length, then the first that is not (if any).
-        let mut length_error = None;
-        let mut count = 0;
-        for (k, chunk) in chunks.iter().enumerate() {
-            let index = first + k as u64;
-            match self
-                .stream
-                .expect_len(index, chunk.len(), CHUNK_TAG_LEN, Error::InvalidInput)
-            {
-                Ok(_) => count += 1,
-                Err(e) => {
-                    length_error = Some(e);
-                    break;
-                }
-            }
-        }
-        let results = self.decrypt_all(first, &mut chunks[..count]);
-        for (k, r) in results.iter().enumerate() {
-            if let Err(e) = r {
-                // The stream stops here: a later call cannot skip the bad chunk.
-                self.failed = Some(first + k as u64);
-                return Err(e.clone());
-            }
-        }
-        self.stream.next += count as u64;
-        match length_error {
-            Some(e) => Err(e),
-            None => results.into_iter().collect(),
-        }
-    }
-
-    /// Decrypt `chunks` (chunk `first + k` at `k`, lengths checked), in
-    /// parallel natively when there are several.
-    fn decrypt_all(&self, first: u64, chunks: &mut [&mut [u8]]) -> Vec<Result<usize>> {
-        let stream = &self.stream;
-        let run = |start: u64, part: &mut [&mut [u8]]| -> Vec<Result<usize>> {
-            (start..)
-                .zip(part.iter_mut())
-                .map(|(index, chunk)| stream.decrypt_at(index, chunk))
-                .collect()
-        };
-        #[cfg(not(target_arch = "wasm32"))]
+        let index = self.stream.next;
+        let want = self
+            .stream
+            .expect_len(chunk.len(), CHUNK_TAG_LEN, Error::InvalidInput)?;
+        let (ct, tag) = chunk.split_at_mut(want - CHUNK_TAG_LEN);
+        let tag = Tag::<aes_gcm::aead::consts::U16>::try_from(&*tag)
+            .map_err(|_| Error::ChunkDecryptFailed { index })?;
+        let nonce = self.stream.advance();
+        if self
+            .stream
+            .cipher
+            .decrypt_inout_detached(&nonce, b"", ct.into(), &tag)
+            .is_err()
         {
-            let threads = std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-                .min(chunks.len());
-            if threads > 1 {
-                let per = chunks.len().div_ceil(threads);
-                return std::thread::scope(|scope| {
-                    let mut parts = chunks.chunks_mut(per);
-                    let own = parts.next().unwrap_or_default();
-                    let others: Vec<_> = (1u64..)
-                        .zip(parts)
-                        .map(|(t, part)| scope.spawn(move || run(first + t * per as u64, part)))
-                        .collect();
-                    let mut out = run(first, own);
-                    for h in others {
-                        // A panic in a worker is a bug; report it as a failed chunk.
-                        out.extend(h.join().unwrap_or_else(|_| {
-                            vec![Err(Error::ChunkDecryptFailed { index: first })]
-                        }));
-                    }
-                    out
-                });
-            }
+            // The stream stops here: a later call cannot skip the bad chunk.
+            self.failed = Some(index);
+            return Err(Error::ChunkDecryptFailed { index });
         }
-        run(first, chunks)
+        Ok(want - CHUNK_TAG_LEN)
     }
 
     /// Open a whole body in memory, in the order of FORMAT.md §10: each chunk

@@ -40,10 +40,6 @@ mod native {
     /// plaintext held in memory; output is written after each chunk).
     const OPEN_CHUNK: usize = 8192;
 
-    /// Bytes of sealed-file chunks `open-file` reads and opens at a time (in
-    /// parallel): with 64 KiB chunks, 32 of them.
-    const OPEN_FILE_BATCH_BYTES: usize = 8 << 20;
-
     /// Largest key or keyring file read (a keyring of 1,024 keys is ~250 KiB).
     const MAX_KEY_FILE: u64 = 1 << 20;
 
@@ -156,9 +152,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// to a temporary file beside it (mode 0600) and renamed only after the
         /// whole file authenticated, nothing after its last chunk included; on
         /// any failure the temporary file is removed and OUT is not touched.
-        /// To stdout, chunks are written once they authenticated (up to 32
-        /// at a time, opened in parallel), so a failure can come after part
-        /// of the file was written: check the
+        /// To stdout, each chunk is written once it authenticated, so a
+        /// failure can come after part of the file was written: check the
         /// exit status, or use -o. Plaintext is not written to a terminal
         /// (UNSAFE_PLAINTEXT) unless --raw.
         ///
@@ -1771,38 +1766,11 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             context: opener.context().clone(),
             meta: opener.meta().clone(),
         };
-        // A batch of chunks (at most 32, and 8 MiB) is read, then opened in
-        // parallel, then written out in order.
-        let first = opener.next_chunk_len().unwrap_or(0).max(1);
-        let batch = (OPEN_FILE_BATCH_BYTES / first).clamp(1, 32);
-        let mut bufs: Vec<Zeroizing<Vec<u8>>> = (0..batch)
-            .map(|_| Zeroizing::new(vec![0u8; first]))
-            .collect();
-        let mut index = 0u64;
-        while opener.next_chunk_len().is_some() {
-            let mut filled = Vec::with_capacity(batch);
-            for buf in bufs.iter_mut() {
-                let k = index + filled.len() as u64;
-                let Some(n) = opened.meta.chunk_plaintext_len(k) else {
-                    break;
-                };
-                let want = n + slice_seal::CHUNK_TAG_LEN;
-                let got = read_full(input, &mut buf[..want]).map_err(read_fatal)?;
-                filled.push(got);
-                if got < want {
-                    break;
-                }
-            }
-            let mut chunks: Vec<&mut [u8]> = bufs
-                .iter_mut()
-                .zip(&filled)
-                .map(|(b, &n)| &mut b[..n])
-                .collect();
-            let lens = opener.open_chunks_in_place(&mut chunks)?;
-            for (buf, n) in bufs.iter().zip(lens) {
-                out.write_all(&buf[..n]).map_err(write_fatal)?;
-            }
-            index += filled.len() as u64;
+        let mut buf = Zeroizing::new(vec![0u8; opener.next_chunk_len().unwrap_or(0)]);
+        while let Some(want) = opener.next_chunk_len() {
+            let got = read_full(input, &mut buf[..want]).map_err(read_fatal)?;
+            let n = opener.open_chunk_in_place(&mut buf[..got])?;
+            out.write_all(&buf[..n]).map_err(write_fatal)?;
         }
         opener.finish()?;
         if read_full(input, &mut [0u8]).map_err(read_fatal)? > 0 {
