@@ -104,22 +104,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         },
         /// Seal stdin (raw bytes, at most 4 MiB) to a public key; prints one envelope.
         Seal {
-            /// Recipient public key file: JWK, JWKS or PEM.
-            #[arg(long, value_name = "PUBLIC")]
-            to: PathBuf,
-            /// Choose the key with this kid (required for a JWKS of several keys;
-            /// for a single key, checked against its thumbprint).
-            #[arg(long, allow_hyphen_values = true)]
-            kid: Option<String>,
-            /// Form id.
-            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-            form: String,
-            /// Field name.
-            #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-            field: String,
-            /// Submission id.
-            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-            submission: Option<String>,
+            #[command(flatten)]
+            to: SealTo,
         },
         /// Open envelopes from stdin, one per line, each with the key its kid names.
         ///
@@ -310,13 +296,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 None => keygen(&out, force),
             },
             Command::Public { key, jwks, pem } => public(&key, jwks, pem),
-            Command::Seal {
-                to,
-                kid,
-                form,
-                field,
-                submission,
-            } => seal_cmd(&to, kid.as_deref(), form, field, submission),
+            Command::Seal { to } => seal_cmd(to),
             Command::Open(args) => open_cmd(args),
             Command::SealFile(args) => seal_file_cmd(args),
             Command::OpenFile(args) => open_file_cmd(args),
@@ -883,16 +863,16 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ----------------------------------------------------------------- seal
 
-    fn seal_cmd(
-        to: &Path,
-        kid: Option<&str>,
-        form: String,
-        field: String,
-        submission: Option<String>,
-    ) -> Outcome {
+    /// The context and the recipient key of `seal` / `seal-file`.
+    fn seal_target(to: SealTo) -> Result<(Context, PublicKey), Outcome> {
+        let ctx = make_context(to.form, to.field, to.submission)?;
+        let recipient = fatal(load_public(&to.to, to.kid.as_deref()))?;
+        Ok((ctx, recipient))
+    }
+
+    fn seal_cmd(to: SealTo) -> Outcome {
         collapse((|| {
-            let ctx = make_context(form, field, submission)?;
-            let recipient = fatal(load_public(to, kid))?;
+            let (ctx, recipient) = seal_target(to)?;
             let mut plaintext = Zeroizing::new(Vec::new());
             // Read one byte more than allowed to detect an oversized input
             // without reading all of it.
@@ -1449,9 +1429,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ------------------------------------------------ seal-file / open-file
 
-    /// `seal-file`'s options.
+    /// The recipient and context of `seal` and `seal-file`.
     #[derive(Args, Debug)]
-    struct SealFileArgs {
+    struct SealTo {
         /// Recipient public key file: JWK, JWKS or PEM.
         #[arg(long, value_name = "PUBLIC")]
         to: PathBuf,
@@ -1462,12 +1442,19 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// Form id.
         #[arg(long, value_name = "ID", allow_hyphen_values = true)]
         form: String,
-        /// Field name: the file input's name.
+        /// Field name (for `seal-file`: the file input's name).
         #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
         field: String,
         /// Submission id.
         #[arg(long, value_name = "ID", allow_hyphen_values = true)]
         submission: Option<String>,
+    }
+
+    /// `seal-file`'s options.
+    #[derive(Args, Debug)]
+    struct SealFileArgs {
+        #[command(flatten)]
+        to: SealTo,
         /// File name to carry in the header, 0-1024 bytes (default: IN's
         /// file name; empty for stdin).
         #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
@@ -1687,8 +1674,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn seal_file_cmd(args: SealFileArgs) -> Outcome {
         collapse((|| {
-            let ctx = make_context(args.form, args.field, args.submission)?;
-            let recipient = fatal(load_public(&args.to, args.kid.as_deref()))?;
+            let (ctx, recipient) = seal_target(args.to)?;
             let input_path = args.input.as_deref().filter(|p| *p != Path::new("-"));
             let name = match (args.name, input_path) {
                 (Some(n), _) => n,
