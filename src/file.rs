@@ -294,6 +294,18 @@ impl Stream {
     fn done(&self) -> bool {
         self.next >= self.meta.chunk_count()
     }
+
+    /// `FILE_TRUNCATED` unless every chunk was `what` (sealed, opened).
+    fn finish(&self, what: &str) -> Result<()> {
+        if !self.done() {
+            return Err(Error::FileTruncated(format!(
+                "{} of {} chunks {what}",
+                self.next,
+                self.meta.chunk_count()
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Seals one file: first its [`FileSealer::preamble`] (magic and header),
@@ -401,14 +413,7 @@ impl FileSealer {
 
     /// Check that every announced chunk was sealed (`FILE_TRUNCATED` if not).
     pub fn finish(self) -> Result<()> {
-        if !self.stream.done() {
-            return Err(Error::FileTruncated(format!(
-                "{} of {} chunks sealed",
-                self.stream.next,
-                self.stream.meta.chunk_count()
-            )));
-        }
-        Ok(())
+        self.stream.finish("sealed")
     }
 }
 
@@ -624,14 +629,7 @@ impl FileOpener {
         if let Some(index) = self.failed {
             return Err(Error::ChunkDecryptFailed { index });
         }
-        if !self.stream.done() {
-            return Err(Error::FileTruncated(format!(
-                "the input ends after {} of {} chunks",
-                self.stream.next,
-                self.stream.meta.chunk_count()
-            )));
-        }
-        Ok(())
+        self.stream.finish("opened")
     }
 }
 
