@@ -1,9 +1,10 @@
 //! `slice-seal`: the high side's command-line tool. Generates the recipient
 //! keys and keeps them in a keyring, exports the public halves, seals slices
-//! (for tests and scripts) and opens batches of envelopes.
+//! (for tests and scripts) and opens batches of envelopes and sealed files.
 //!
-//! Exit status: 0 success; 1 some envelope of an `open` batch did not open or
-//! was refused (each failure is reported per line), or stdout closed early;
+//! Exit status: 0 success; 1 some envelope of an `open` batch (or a sealed
+//! file of `open-file`) did not open or was refused (each failure is
+//! reported), or stdout closed early;
 //! 2 bad invocation or input, argument parsing included (one
 //! `slice-seal: CODE: message` line on stderr, nothing on stdout).
 
@@ -53,8 +54,8 @@ DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM, and open them.\n\n\
 Keys are read as JWK, JWKS or PEM (SPKI public, PKCS#8 or SEC1 private). \
 Wherever a private key is needed, a keyring is accepted: a JWKS of private \
 JWKs, or --key given several times.",
-        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch failed or was \
-refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
+        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch or a file of \
+`open-file` failed or was refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
 parsing included (one `slice-seal: CODE: message` line on stderr, nothing on stdout)."
     )]
     struct Cli {
@@ -149,8 +150,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// . - _ replaced by `_`, at most 100 characters, `file` if empty),
         /// mode 0600, via a temporary file and a rename; DIR must be empty or
         /// absent (then created, mode 0700). stdout: one JSON line per file
-        /// opened: {"input","file","kid","form","field","submission","name",
-        /// "type","size"}.
+        /// opened:
+        /// {"input","file","kid","form","field","submission","name","type","size"}.
         ///
         /// A file that does not open: `slice-seal: CODE: message` on stderr
         /// (in a batch: the message begins with the input path, and the other

@@ -507,3 +507,37 @@ fn batch_into_out_dir_with_safe_names_and_audit() {
     // Keyring::open agrees on who holds the key.
     assert_eq!(Keyring::from_keys([key]).unwrap().len(), 1);
 }
+
+/// Plaintext is not written to a terminal unless --raw; a sealed file is not
+/// written to one at all. The terminal is a pty from util-linux `script`
+/// (Debian's essential bsdutils).
+#[cfg(unix)]
+#[test]
+fn no_plaintext_to_a_terminal_unless_raw() {
+    let (dir, _) = keyed();
+    let d = dir.path();
+    fs::write(dir.file("in.bin"), b"secret text").unwrap();
+    assert_ok(&seal_cli(d, "in.bin", "s.ssf", &[]));
+    let on_tty = |args: &str| {
+        Command::new("script")
+            .args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .output()
+            .expect("script (util-linux)")
+    };
+    let o = on_tty("open-file --key private.jwk s.ssf");
+    assert_eq!(code(&o), 2);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("slice-seal: UNSAFE_PLAINTEXT: "), "{text}");
+    assert!(!text.contains("secret text"));
+    let o = on_tty("open-file --key private.jwk --raw s.ssf");
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("secret text"));
+    let o = on_tty("seal-file --to public.jwk --form f --field doc in.bin");
+    assert_eq!(code(&o), 2);
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("slice-seal: INVALID_ARGS: stdout is a terminal")
+    );
+}
