@@ -51,7 +51,10 @@ def open_file(src, dst, key):
         raise Fail("MALFORMED_FILE", "header length past the end of the input")
     if not header.startswith(b"ss1."):  # FORMAT.md §5; urlsafe_b64decode is lenient, §4 is strict
         raise Fail("MALFORMED_ENVELOPE", "the header is not an ss1. envelope")
-    body = base64.urlsafe_b64decode(header[4:] + b"=" * (-len(header[4:]) % 4))
+    try:
+        body = base64.urlsafe_b64decode(header[4:] + b"=" * (-len(header[4:]) % 4))
+    except ValueError:
+        raise Fail("MALFORMED_ENVELOPE", "the header is not base64url")
     info_len = int.from_bytes(body[38:40], "big")
     info, enc, ct = body[40 : 40 + info_len], body[40 + info_len : 105 + info_len], body[105 + info_len :]
     try:

@@ -159,6 +159,7 @@ def test_tamper_codes_match_the_cli(cli: Path, keys: dict[str, Any]) -> None:
         "magic": flip(0),
         "header length 0": sealed[:4] + b"\0\0" + sealed[6:],
         "header ciphertext": sealed[: p - 20] + (b"B" if sealed[p - 20 : p - 19] == b"A" else b"A") + sealed[p - 19 :],
+        "header not base64url": sealed[: p - 20] + b"*" + sealed[p - 19 :],
         "chunk 0": flip(p + 1),
         "last tag": flip(len(sealed) - 1),
         "swapped": sealed[:p] + sealed[p + c : p + 2 * c] + sealed[p : p + c] + sealed[p + 2 * c :],
@@ -182,7 +183,7 @@ def test_tamper_codes_match_the_cli(cli: Path, keys: dict[str, Any]) -> None:
         else:
             assert ref in ("MALFORMED_ENVELOPE", "DECRYPT_FAILED"), (name, ref)
         seen.add(want)
-    assert seen == FILE_CODES | {"DECRYPT_FAILED"}
+    assert seen == FILE_CODES | {"DECRYPT_FAILED", "MALFORMED_ENVELOPE"}
     # Key and context.
     stranger = slice_seal.Keyring([ec.generate_private_key(ec.SECP256R1())])
     assert code_of(lambda: slice_seal.open_file(sealed, stranger)) == "KEY_NOT_FOUND"
