@@ -95,7 +95,19 @@ def main() -> None:
     write("seal", "roundtrip-ascii.bin", b"\x00\x00\x00\x00\x09fuzz-form\x09full-name\x01\x05sub-1\x01Ada Lovelace")
     write("seal", "roundtrip-empty.bin", b"\x00\x00\x00\x00\x01f\x01a\x00\x00")
     write("seal", "agreement-point.bin", b"\xff\xff\xff\xff" + point + bytes(range(32)) + b"\x09fuzz-form1990-04-01")
+    write_file_seeds(pub_jwk_path)
     pub_jwk_path.unlink()
+
+
+def write_file_seeds(pub_jwk_path: pathlib.Path) -> None:
+    """`file_open` target: small sealed files (chunk size 1024) to the fuzz key."""
+    files = [("empty", b"", []), ("one", b"x", ["--name", "a.txt", "--type", "text/plain"]),
+             ("two-chunks", bytes(range(256)) * 6, ["--submission", "sub-1"]),
+             ("three-chunks", b"\xa5" * 2100, ["--name", "scan.pdf"])]
+    for name, pt, extra in files:
+        args = ["seal-file", "--to", str(pub_jwk_path), "--form", "fuzz-form", "--field", "doc",
+                "--chunk-size", "1024", "--size", str(len(pt)), *extra]
+        write("file_open", f"{name}.ssf", cli(*args, stdin=pt))
 
 
 if __name__ == "__main__":

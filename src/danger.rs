@@ -73,6 +73,24 @@ pub fn sealer_seal_deterministic(
     sealer.seal_derived(plaintext, context, ikm_e)
 }
 
+/// A [`crate::FileSealer`] whose header is sealed with the ephemeral key of
+/// `DeriveKeyPair(ikm_e)` and whose file key is `file_key` (32 bytes), so
+/// the sealed file is reproducible (the FORMAT.md §10 example).
+pub fn file_sealer_deterministic(
+    recipient: &PublicKey,
+    context: &Context,
+    meta: crate::FileMeta,
+    ikm_e: &[u8],
+    file_key: &[u8],
+) -> Result<crate::FileSealer> {
+    let key: &[u8; 32] = file_key
+        .try_into()
+        .map_err(|_| Error::input("file_key must be 32 bytes"))?;
+    crate::file::FileSealer::from_parts(key, meta, |hp| {
+        seal_deterministic(recipient, hp, context, ikm_e)
+    })
+}
+
 /// RFC 9180 §4.1 DHKEM(P-256) `ExtractAndExpand(dh, enc || pkRm)`, as composed
 /// in this crate (for the vector tests).
 pub fn dhkem_shared_secret(dh: &[u8; 32], enc: &[u8; 65], pk_rm: &[u8; 65]) -> [u8; 32] {

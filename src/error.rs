@@ -55,6 +55,22 @@ pub enum Error {
     InvalidInput(String),
     /// The operating system or browser could not supply random bytes.
     RandomFailed,
+    /// A sealed file (docs/FORMAT.md §10) has no `ssf1` magic, a header
+    /// length of 0 or past the input, or a header plaintext that is not the
+    /// version-1 layout.
+    MalformedFile(String),
+    /// A sealed file ends before the chunks its header announces (or a file
+    /// sealer was given fewer bytes than announced).
+    FileTruncated(String),
+    /// Bytes follow a sealed file's last chunk (or a file sealer was given
+    /// more bytes than announced).
+    FileExtended(String),
+    /// A chunk of a sealed file failed authentication: altered, reordered,
+    /// or from another file.
+    ChunkDecryptFailed {
+        /// The 0-based index of the chunk.
+        index: u64,
+    },
 }
 
 impl Error {
@@ -75,6 +91,10 @@ impl Error {
             Error::EncryptFailed => "ENCRYPT_FAILED",
             Error::InvalidInput(_) => "INVALID_INPUT",
             Error::RandomFailed => "RANDOM_FAILED",
+            Error::MalformedFile(_) => "MALFORMED_FILE",
+            Error::FileTruncated(_) => "FILE_TRUNCATED",
+            Error::FileExtended(_) => "FILE_EXTENDED",
+            Error::ChunkDecryptFailed { .. } => "CHUNK_DECRYPT_FAILED",
         }
     }
 
@@ -120,6 +140,13 @@ impl fmt::Display for Error {
             Error::EncryptFailed => f.write_str("encryption failed"),
             Error::InvalidInput(m) => write!(f, "invalid input: {m}"),
             Error::RandomFailed => f.write_str("no secure random numbers available"),
+            Error::MalformedFile(m) => write!(f, "malformed sealed file: {m}"),
+            Error::FileTruncated(m) => write!(f, "sealed file truncated: {m}"),
+            Error::FileExtended(m) => write!(f, "sealed file extended: {m}"),
+            Error::ChunkDecryptFailed { index } => write!(
+                f,
+                "chunk {index} failed authentication: altered, reordered or from another file"
+            ),
         }
     }
 }

@@ -29,6 +29,7 @@ mod context;
 pub mod danger;
 mod envelope;
 mod error;
+mod file;
 #[cfg(not(target_arch = "wasm32"))]
 mod keyring;
 mod keys;
@@ -45,6 +46,11 @@ pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
 pub use error::{Error, Result};
+pub use file::{
+    CHUNK_TAG_LEN, DEFAULT_CHUNK_SIZE, FILE_LAYOUT_VERSION, FILE_MAGIC, FILE_MEDIA_TYPE, FileMeta,
+    FileOpener, FileSealer, MAX_CHUNK_SIZE, MAX_FILE_NAME, MAX_FILE_SIZE, MAX_MEDIA_TYPE,
+    MIN_CHUNK_SIZE, open_file, preamble_len, seal_file,
+};
 #[cfg(not(target_arch = "wasm32"))]
 pub use keyring::{Keyring, MAX_KEYRING_KEYS};
 pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};

@@ -1,9 +1,10 @@
 //! `slice-seal`: the high side's command-line tool. Generates the recipient
 //! keys and keeps them in a keyring, exports the public halves, seals slices
-//! (for tests and scripts) and opens batches of envelopes.
+//! (for tests and scripts) and opens batches of envelopes and sealed files.
 //!
-//! Exit status: 0 success; 1 some envelope of an `open` batch did not open or
-//! was refused (each failure is reported per line), or stdout closed early;
+//! Exit status: 0 success; 1 some envelope of an `open` batch (or a sealed
+//! file of `open-file`) did not open or was refused (each failure is
+//! reported), or stdout closed early;
 //! 2 bad invocation or input, argument parsing included (one
 //! `slice-seal: CODE: message` line on stderr, nothing on stdout).
 
@@ -29,8 +30,8 @@ mod native {
     use zeroize::Zeroizing;
 
     use slice_seal::{
-        Context, Envelope, Error, Jwks, Keyring, MAX_PLAINTEXT, PrivateKey, PublicKey, seal,
-        thumbprint,
+        Context, Envelope, Error, FileMeta, FileOpener, FileSealer, Jwks, Keyring, MAX_PLAINTEXT,
+        PrivateKey, PublicKey, seal, thumbprint,
     };
 
     /// Default private key file of `keygen`.
@@ -53,8 +54,8 @@ DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM, and open them.\n\n\
 Keys are read as JWK, JWKS or PEM (SPKI public, PKCS#8 or SEC1 private). \
 Wherever a private key is needed, a keyring is accepted: a JWKS of private \
 JWKs, or --key given several times.",
-        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch failed or was \
-refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
+        after_help = "Exit status: 0 success; 1 some envelope of an `open` batch or a file of \
+`open-file` failed or was refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
 parsing included (one `slice-seal: CODE: message` line on stderr, nothing on stdout)."
     )]
     struct Cli {
@@ -104,22 +105,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         },
         /// Seal stdin (raw bytes, at most 4 MiB) to a public key; prints one envelope.
         Seal {
-            /// Recipient public key file: JWK, JWKS or PEM.
-            #[arg(long, value_name = "PUBLIC")]
-            to: PathBuf,
-            /// Choose the key with this kid (required for a JWKS of several keys;
-            /// for a single key, checked against its thumbprint).
-            #[arg(long, allow_hyphen_values = true)]
-            kid: Option<String>,
-            /// Form id.
-            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-            form: String,
-            /// Field name.
-            #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-            field: String,
-            /// Submission id.
-            #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-            submission: Option<String>,
+            #[command(flatten)]
+            to: SealTo,
         },
         /// Open envelopes from stdin, one per line, each with the key its kid names.
         ///
@@ -132,6 +119,46 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// the exit status is then 1. No key in the keyring with the
         /// envelope's kid: KEY_NOT_FOUND.
         Open(OpenArgs),
+        /// Seal a file (any size, streamed in chunks) to a public key: the
+        /// sealed file (docs/FORMAT.md §10) goes to -o OUT or stdout.
+        ///
+        /// Reads IN, or stdin for `-` or no IN. The header is a slice sealed
+        /// to --form, --field (the file input's name) and --submission; it
+        /// carries the file's name (--name, default IN's file name, empty for
+        /// stdin), media type (--type, default empty) and size. The size must
+        /// be known first: IN's (or a redirected stdin's) length, or --size
+        /// for a pipe; input that ends early or goes on past it is refused
+        /// (FILE_TRUNCATED / FILE_EXTENDED). -o OUT is written to a
+        /// temporary file beside it and renamed only on success (an existing
+        /// OUT is replaced); stdout must not be a terminal.
+        SealFile(SealFileArgs),
+        /// Open sealed files (docs/FORMAT.md §10) with the key their header's
+        /// kid names, streaming a chunk at a time.
+        ///
+        /// One file: IN (or `-`, stdin) to -o OUT or stdout. -o OUT is written
+        /// to a temporary file beside it (mode 0600) and renamed only after the
+        /// whole file authenticated, nothing after its last chunk included; on
+        /// any failure the temporary file is removed and OUT is not touched.
+        /// To stdout, each chunk is written once it authenticated, so a
+        /// failure can come after part of the file was written: check the
+        /// exit status, or use -o. Plaintext is not written to a terminal
+        /// (UNSAFE_PLAINTEXT) unless --raw.
+        ///
+        /// A submission's files: --out-dir DIR IN... writes file k (k-th IN,
+        /// from 1) to DIR/NNNNNN-NAME (NNNNNN: k in 6 digits or more; NAME:
+        /// the sealed file name with every character other than A-Z a-z 0-9
+        /// . - _ replaced by `_`, at most 100 characters, `file` if empty),
+        /// mode 0600, via a temporary file and a rename; DIR must be empty or
+        /// absent (then created, mode 0700). stdout: one JSON line per file
+        /// opened:
+        /// {"input","file","kid","form","field","submission","name","type","size"}.
+        ///
+        /// A file that does not open: `slice-seal: CODE: message` on stderr
+        /// (in a batch: the message begins with the input path, and the other
+        /// files are still opened), exit status 1. Codes: MALFORMED_FILE,
+        /// FILE_TRUNCATED, FILE_EXTENDED, CHUNK_DECRYPT_FAILED, and the
+        /// header's envelope codes (KEY_NOT_FOUND, CONTEXT_MISMATCH, ...).
+        OpenFile(OpenFileArgs),
         /// Inspect or edit a keyring.
         Keyring {
             #[command(subcommand)]
@@ -270,14 +297,10 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 None => keygen(&out, force),
             },
             Command::Public { key, jwks, pem } => public(&key, jwks, pem),
-            Command::Seal {
-                to,
-                kid,
-                form,
-                field,
-                submission,
-            } => seal_cmd(&to, kid.as_deref(), form, field, submission),
+            Command::Seal { to } => seal_cmd(to),
             Command::Open(args) => open_cmd(args),
+            Command::SealFile(args) => seal_file_cmd(args),
+            Command::OpenFile(args) => open_file_cmd(args),
             Command::Keyring { command } => match command {
                 KeyringCommand::List { key } => keyring_list(&key),
                 KeyringCommand::Remove { key, kid, strict } => keyring_remove(&key, &kid, strict),
@@ -729,6 +752,17 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         let _ = dir;
     }
 
+    /// A fresh temporary name for `name` in `dir`: `.NAME.PID.RANDOM.tmp`.
+    fn temp_path(dir: &Path, name: &str) -> Result<PathBuf, Fatal> {
+        let mut nonce = [0u8; 8];
+        getrandom::fill(&mut nonce).map_err(|_| Error::RandomFailed)?;
+        Ok(dir.join(format!(
+            ".{name}.{}.{}.tmp",
+            std::process::id(),
+            Base64UrlUnpadded::encode_string(&nonce)
+        )))
+    }
+
     /// Write a 0600 temporary file beside `path`, then rename it over
     /// `path`, so `path` is always either the old or the new content. With
     /// `unchanged`, refuse (and write nothing) if `path` is no longer the
@@ -739,14 +773,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         unchanged: Option<&Option<Stamp>>,
     ) -> Result<(), Fatal> {
         let dir = parent_dir(path);
-        let name = file_name(path)?;
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).map_err(|_| Error::RandomFailed)?;
-        let tmp = dir.join(format!(
-            ".{name}.{}.{}.tmp",
-            std::process::id(),
-            Base64UrlUnpadded::encode_string(&nonce)
-        ));
+        let tmp = temp_path(&dir, &file_name(path)?)?;
         let mut f = create_private(&tmp).map_err(|e| io_fatal(&tmp, "create", e))?;
         let written = f.write_all(contents).and_then(|()| f.sync_all());
         drop(f);
@@ -837,19 +864,16 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ----------------------------------------------------------------- seal
 
-    fn seal_cmd(
-        to: &Path,
-        kid: Option<&str>,
-        form: String,
-        field: String,
-        submission: Option<String>,
-    ) -> Outcome {
+    /// The context and the recipient key of `seal` / `seal-file`.
+    fn seal_target(to: SealTo) -> Result<(Context, PublicKey), Outcome> {
+        let ctx = make_context(to.form, to.field, to.submission)?;
+        let recipient = fatal(load_public(&to.to, to.kid.as_deref()))?;
+        Ok((ctx, recipient))
+    }
+
+    fn seal_cmd(to: SealTo) -> Outcome {
         collapse((|| {
-            let mut ctx = fatal(Context::new(form, field))?;
-            if let Some(s) = submission {
-                ctx = fatal(ctx.with_submission(s))?;
-            }
-            let recipient = fatal(load_public(to, kid))?;
+            let (ctx, recipient) = seal_target(to)?;
             let mut plaintext = Zeroizing::new(Vec::new());
             // Read one byte more than allowed to detect an oversized input
             // without reading all of it.
@@ -874,11 +898,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // ----------------------------------------------------------------- open
 
-    /// `open`'s options.
+    /// The expected context of `open` and `open-file`.
     #[derive(Args, Debug)]
-    struct OpenArgs {
-        #[command(flatten)]
-        key: KeyArgs,
+    struct ExpectArgs {
         /// Require this form id (with --field).
         #[arg(
             long,
@@ -887,7 +909,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             allow_hyphen_values = true
         )]
         form: Option<String>,
-        /// Require this field name (with --form).
+        /// Require this field name (with --form); for `open-file`, the file
+        /// input's name.
         #[arg(
             long,
             value_name = "NAME",
@@ -898,6 +921,15 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// Require this submission id (with --form and --field).
         #[arg(long, value_name = "ID", requires = "form", allow_hyphen_values = true)]
         submission: Option<String>,
+    }
+
+    /// `open`'s options.
+    #[derive(Args, Debug)]
+    struct OpenArgs {
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
         /// One JSON object per envelope:
         /// {"line","kid","form","field","submission","plaintext"} (or
         /// "plaintext_b64", base64url, if the plaintext is not UTF-8; or
@@ -1103,25 +1135,35 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             .map_err(|e| io_fatal(path, "open audit log", e))
     }
 
+    /// The context of --form, --field and --submission.
+    fn make_context(
+        form: String,
+        field: String,
+        submission: Option<String>,
+    ) -> Result<Context, Outcome> {
+        let c = fatal(Context::new(form, field))?;
+        match submission {
+            Some(s) => fatal(c.with_submission(s)),
+            None => Ok(c),
+        }
+    }
+
+    /// The expected context of `open`/`open-file` (none without --form/--field).
+    fn expected_context(args: ExpectArgs) -> Result<Option<Context>, Outcome> {
+        match (args.form, args.field) {
+            (Some(form), Some(field)) => make_context(form, field, args.submission).map(Some),
+            // clap enforces the pairing; this is a second line of defence.
+            (None, None) => Ok(None),
+            _ => Err(Outcome::Fatal(Fatal::new(
+                "INVALID_ARGS",
+                "--form and --field must be given together",
+            ))),
+        }
+    }
+
     fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
-            let expected = match (args.form, args.field) {
-                (Some(form), Some(field)) => {
-                    let mut c = fatal(Context::new(form, field))?;
-                    if let Some(s) = args.submission {
-                        c = fatal(c.with_submission(s))?;
-                    }
-                    Some(c)
-                }
-                // clap enforces the pairing; this is a second line of defence.
-                (None, None) => None,
-                _ => {
-                    return Err(Outcome::Fatal(Fatal::new(
-                        "INVALID_ARGS",
-                        "--form and --field must be given together",
-                    )));
-                }
-            };
+            let expected = expected_context(args.expect)?;
             let ring = fatal(load_keyring(&args.key))?;
             // Every check before anything is created.
             let create_dir = match &args.out_dir {
@@ -1384,5 +1426,553 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         );
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")
+    }
+
+    // ------------------------------------------------ seal-file / open-file
+
+    /// The recipient and context of `seal` and `seal-file`.
+    #[derive(Args, Debug)]
+    struct SealTo {
+        /// Recipient public key file: JWK, JWKS or PEM.
+        #[arg(long, value_name = "PUBLIC")]
+        to: PathBuf,
+        /// Choose the key with this kid (required for a JWKS of several keys;
+        /// for a single key, checked against its thumbprint).
+        #[arg(long, allow_hyphen_values = true)]
+        kid: Option<String>,
+        /// Form id.
+        #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+        form: String,
+        /// Field name (for `seal-file`: the file input's name).
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+        field: String,
+        /// Submission id.
+        #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+        submission: Option<String>,
+    }
+
+    /// `seal-file`'s options.
+    #[derive(Args, Debug)]
+    struct SealFileArgs {
+        #[command(flatten)]
+        to: SealTo,
+        /// File name to carry in the header, 0-1024 bytes (default: IN's
+        /// file name; empty for stdin).
+        #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+        name: Option<String>,
+        /// Media type to carry in the header: printable ASCII, 0-255 bytes
+        /// (default: empty).
+        #[arg(long = "type", value_name = "TYPE", allow_hyphen_values = true)]
+        media_type: Option<String>,
+        /// Size of the input in bytes (needed when stdin is a pipe; else
+        /// checked against the input).
+        #[arg(long, value_name = "BYTES")]
+        size: Option<u64>,
+        /// Plaintext bytes per chunk, 1024 to 4194304.
+        #[arg(long, value_name = "BYTES", default_value_t = slice_seal::DEFAULT_CHUNK_SIZE)]
+        chunk_size: u32,
+        /// Input file (`-` or none: stdin).
+        #[arg(value_name = "IN")]
+        input: Option<PathBuf>,
+        /// Write the sealed file to OUT (default: stdout).
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        out: Option<PathBuf>,
+    }
+
+    /// `open-file`'s options.
+    #[derive(Args, Debug)]
+    struct OpenFileArgs {
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        expect: ExpectArgs,
+        /// Write the plaintext to OUT (one IN only), via a temporary file and
+        /// a rename after the whole file authenticated.
+        #[arg(
+            short = 'o',
+            long = "out",
+            value_name = "OUT",
+            conflicts_with = "out_dir"
+        )]
+        out: Option<PathBuf>,
+        /// Open every IN into DIR (see above); DIR must be empty or absent.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Write plaintext to stdout even when it is a terminal.
+        #[arg(long, conflicts_with_all = ["out", "out_dir"])]
+        raw: bool,
+        /// Append one JSON line per file to FILE (time, input, kid, form,
+        /// field, submission, result, header_sha256: the SHA-256 of the
+        /// header text; never the name, type, size or content), synced to
+        /// disk before the output file is renamed into place (to stdout:
+        /// after the file).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// Sealed files (`-`: stdin, one file only).
+        #[arg(value_name = "IN", required = true)]
+        inputs: Vec<PathBuf>,
+    }
+
+    /// `read` until `buf` is full or the input ends; the bytes read.
+    fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() {
+            match r.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    fn read_fatal(e: io::Error) -> Fatal {
+        Fatal::new("IO_ERROR", format!("cannot read the input: {e}"))
+    }
+
+    fn write_fatal(e: io::Error) -> Fatal {
+        Fatal::new("IO_ERROR", format!("cannot write the output: {e}"))
+    }
+
+    /// An input file, or stdin for `-` / none, with the bytes left in it if
+    /// it is a regular file (a redirected stdin included).
+    fn open_input(path: Option<&Path>) -> Result<(Box<dyn Read>, Option<u64>), Fatal> {
+        let file = match path {
+            Some(p) if p != Path::new("-") => {
+                fs::File::open(p).map_err(|e| io_fatal(p, "read", e))?
+            }
+            _ => {
+                #[cfg(unix)]
+                {
+                    use std::os::fd::AsFd;
+                    let fd = io::stdin()
+                        .as_fd()
+                        .try_clone_to_owned()
+                        .map_err(read_fatal)?;
+                    fs::File::from(fd)
+                }
+                #[cfg(not(unix))]
+                return Ok((Box::new(io::stdin()), None));
+            }
+        };
+        let left = file
+            .metadata()
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .and_then(|m| {
+                use std::io::Seek;
+                let pos = (&file).stream_position().ok()?;
+                Some(m.len().saturating_sub(pos))
+            });
+        Ok((Box::new(file), left))
+    }
+
+    /// A 0600 temporary file, renamed to its destination by `commit`;
+    /// dropped before that, it is removed.
+    struct TempFile {
+        file: Option<fs::File>,
+        tmp: PathBuf,
+    }
+
+    impl TempFile {
+        fn create(dir: &Path, name: &str) -> Result<TempFile, Fatal> {
+            let tmp = temp_path(dir, name)?;
+            let file = create_private(&tmp).map_err(|e| io_fatal(&tmp, "create", e))?;
+            Ok(TempFile {
+                file: Some(file),
+                tmp,
+            })
+        }
+
+        /// Sync, then rename to `dest` (in the same directory) and sync the directory.
+        fn commit(mut self, dest: &Path) -> Result<(), Fatal> {
+            let file = self.file.take();
+            let synced = file.as_ref().map_or(Ok(()), fs::File::sync_all);
+            drop(file);
+            synced
+                .and_then(|()| fs::rename(&self.tmp, dest))
+                .map_err(|e| io_fatal(dest, "write", e))?;
+            self.tmp = PathBuf::new();
+            sync_dir(&parent_dir(dest));
+            Ok(())
+        }
+    }
+
+    impl Write for TempFile {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            match &mut self.file {
+                Some(f) => f.write(buf),
+                None => Err(io::Error::other("file already closed")),
+            }
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            drop(self.file.take());
+            if !self.tmp.as_os_str().is_empty() {
+                let _ = fs::remove_file(&self.tmp);
+            }
+        }
+    }
+
+    /// Where a command's bytes go: stdout, or a temporary file renamed over OUT.
+    enum Output {
+        Stdout(io::StdoutLock<'static>),
+        File(TempFile, PathBuf),
+    }
+
+    impl Output {
+        fn new(out: Option<&Path>) -> Result<Output, Fatal> {
+            // The rename would replace whatever OUT is: only a regular file.
+            if let Some(path) = out
+                && fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file())
+            {
+                return Err(Fatal::new(
+                    "INVALID_ARGS",
+                    format!(
+                        "{} exists and is not a regular file (use stdout for a device or pipe)",
+                        path.display()
+                    ),
+                ));
+            }
+            Ok(match out {
+                Some(path) => Output::File(
+                    TempFile::create(&parent_dir(path), &file_name(path)?)?,
+                    path.to_path_buf(),
+                ),
+                None => Output::Stdout(io::stdout().lock()),
+            })
+        }
+
+        /// Flush stdout, or put the file in place.
+        fn commit(self) -> Result<(), Fatal> {
+            match self {
+                Output::Stdout(mut s) => s.flush().map_err(write_fatal),
+                Output::File(tmp, dest) => tmp.commit(&dest),
+            }
+        }
+    }
+
+    impl Write for Output {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            match self {
+                Output::Stdout(s) => s.write(buf),
+                Output::File(f, _) => f.write(buf),
+            }
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            match self {
+                Output::Stdout(s) => s.flush(),
+                Output::File(f, _) => f.flush(),
+            }
+        }
+    }
+
+    fn seal_file_cmd(args: SealFileArgs) -> Outcome {
+        collapse((|| {
+            let (ctx, recipient) = seal_target(args.to)?;
+            let input_path = args.input.as_deref().filter(|p| *p != Path::new("-"));
+            let name = match (args.name, input_path) {
+                (Some(n), _) => n,
+                (None, Some(p)) => p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            let (mut input, left) = fatal(open_input(args.input.as_deref()))?;
+            let Some(size) = args.size.or(left) else {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "INVALID_ARGS",
+                    "the input's size is not known (a pipe): give --size",
+                )));
+            };
+            let meta = fatal(
+                FileMeta::new(name, args.media_type.unwrap_or_default(), size)
+                    .and_then(|m| m.with_chunk_size(args.chunk_size)),
+            )?;
+            if args.out.is_none() && io::IsTerminal::is_terminal(&io::stdout()) {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "INVALID_ARGS",
+                    "stdout is a terminal: give -o OUT or redirect stdout",
+                )));
+            }
+            let mut sealer = fatal(FileSealer::new(&recipient, &ctx, meta))?;
+            let mut out = fatal(Output::new(args.out.as_deref()))?;
+            fatal(out.write_all(sealer.preamble()).map_err(write_fatal))?;
+            let mut buf = Zeroizing::new(Vec::with_capacity(args.chunk_size as usize + 16));
+            while let Some(want) = sealer.next_chunk_len() {
+                buf.resize(want, 0);
+                let got = fatal(read_full(&mut input, &mut buf).map_err(read_fatal))?;
+                buf.truncate(got);
+                fatal(sealer.seal_chunk_in_place(&mut buf))?;
+                fatal(out.write_all(&buf).map_err(write_fatal))?;
+            }
+            if fatal(read_full(&mut input, &mut [0u8]).map_err(read_fatal))? > 0 {
+                return Err(Outcome::Fatal(
+                    Error::FileExtended(format!("the input is longer than {size} bytes")).into(),
+                ));
+            }
+            fatal(sealer.finish())?;
+            fatal(out.commit())?;
+            Ok(Outcome::Ok)
+        })())
+    }
+
+    /// What `open_stream` learnt of a file that opened.
+    struct OpenedFile {
+        kid: String,
+        context: Context,
+        meta: FileMeta,
+    }
+
+    /// Open the sealed file `input` into `out`, a chunk at a time; `header`
+    /// receives the header text as read (for the audit log).
+    fn open_stream(
+        ring: &Keyring,
+        input: &mut dyn Read,
+        expected: Option<&Context>,
+        out: &mut dyn Write,
+        header: &mut Vec<u8>,
+    ) -> Result<OpenedFile, Fatal> {
+        let mut lead = [0u8; 6];
+        let n = read_full(input, &mut lead).map_err(read_fatal)?;
+        let len = slice_seal::preamble_len(&lead[..n])?;
+        let mut preamble = vec![0u8; len];
+        preamble[..6].copy_from_slice(&lead);
+        let got = 6 + read_full(input, &mut preamble[6..]).map_err(read_fatal)?;
+        header.extend_from_slice(&preamble[6..got]);
+        let mut opener = FileOpener::with_keyring(ring, &preamble[..got], expected)?;
+        let opened = OpenedFile {
+            kid: opener.kid().to_owned(),
+            context: opener.context().clone(),
+            meta: opener.meta().clone(),
+        };
+        let mut buf = Zeroizing::new(vec![0u8; opener.next_chunk_len().unwrap_or(0)]);
+        while let Some(want) = opener.next_chunk_len() {
+            let got = read_full(input, &mut buf[..want]).map_err(read_fatal)?;
+            let n = opener.open_chunk_in_place(&mut buf[..got])?;
+            out.write_all(&buf[..n]).map_err(write_fatal)?;
+        }
+        opener.finish()?;
+        if read_full(input, &mut [0u8]).map_err(read_fatal)? > 0 {
+            return Err(Error::FileExtended("bytes follow the last chunk".into()).into());
+        }
+        Ok(opened)
+    }
+
+    /// One line of `open-file`'s audit log. Never the name, type, size or content.
+    #[derive(Serialize)]
+    struct FileAuditLine<'a> {
+        time: String,
+        input: &'a str,
+        kid: Option<&'a str>,
+        form: Option<&'a str>,
+        field: Option<&'a str>,
+        submission: Option<&'a str>,
+        result: &'a str,
+        header_sha256: Option<String>,
+    }
+
+    /// Append the audit line of one file and sync it (`Err`: the command stops).
+    fn audit_file(
+        audit: Option<&mut (&Path, fs::File)>,
+        input: &str,
+        header: &[u8],
+        result: &Result<OpenedFile, Fatal>,
+    ) -> Result<(), Outcome> {
+        let Some((path, file)) = audit else {
+            return Ok(());
+        };
+        // The clear part of a header that did not open (unauthenticated).
+        let parsed = match result {
+            Ok(_) => None,
+            Err(_) => std::str::from_utf8(header)
+                .ok()
+                .and_then(|t| Envelope::parse(t).ok()),
+        };
+        let parsed_kid = parsed.as_ref().map(Envelope::kid);
+        let (kid, context) = match result {
+            Ok(o) => (Some(o.kid.as_str()), Some(&o.context)),
+            Err(_) => (
+                parsed_kid.as_deref(),
+                parsed.as_ref().map(Envelope::context),
+            ),
+        };
+        let line = FileAuditLine {
+            time: now_rfc3339(),
+            input,
+            kid,
+            form: context.map(|c| c.form.as_str()),
+            field: context.map(|c| c.field.as_str()),
+            submission: context.and_then(|c| c.submission.as_deref()),
+            result: match result {
+                Ok(_) => "OK",
+                Err(f) => f.code,
+            },
+            header_sha256: (!header.is_empty()).then(|| hex(&Sha256::digest(header))),
+        };
+        let written = serde_json::to_string(&line)
+            .map_err(|e| io::Error::other(format!("JSON encoding failed: {e}")))
+            .and_then(|json| file.write_all(format!("{json}\n").as_bytes()))
+            .and_then(|()| file.sync_data());
+        written.map_err(|e| Outcome::Fatal(io_fatal(path, "write audit log", e)))
+    }
+
+    /// The sealed file name as one safe path component: A-Z a-z 0-9 . - _
+    /// kept, anything else `_`, at most 100 characters, `file` if empty.
+    fn safe_name(name: &str) -> String {
+        let s: String = name
+            .chars()
+            .take(100)
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if s.is_empty() { "file".into() } else { s }
+    }
+
+    /// `open-file`'s JSON line for a file opened into --out-dir.
+    #[derive(Serialize)]
+    struct FileLine<'a> {
+        input: &'a str,
+        file: &'a str,
+        kid: &'a str,
+        form: &'a str,
+        field: &'a str,
+        submission: Option<&'a str>,
+        name: &'a str,
+        #[serde(rename = "type")]
+        media_type: &'a str,
+        size: u64,
+    }
+
+    fn report_file(input: Option<&str>, f: &Fatal) {
+        let lead = input.map(|i| format!("{i}: ")).unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "slice-seal: {}: {}",
+            f.code,
+            one_line(&format!("{lead}{}", f.message))
+        );
+    }
+
+    fn open_file_cmd(args: OpenFileArgs) -> Outcome {
+        collapse((|| {
+            let expected = expected_context(args.expect)?;
+            let batch = args.out_dir.is_some();
+            if !batch && args.inputs.len() != 1 {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "INVALID_ARGS",
+                    "give one IN, or --out-dir DIR for several",
+                )));
+            }
+            if batch && args.inputs.iter().any(|p| p == Path::new("-")) {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "INVALID_ARGS",
+                    "--out-dir reads files, not stdin (-)",
+                )));
+            }
+            let ring = fatal(load_keyring(&args.key))?;
+            if !batch
+                && args.out.is_none()
+                && !args.raw
+                && io::IsTerminal::is_terminal(&io::stdout())
+            {
+                return Err(Outcome::Fatal(Fatal::new(
+                    "UNSAFE_PLAINTEXT",
+                    "stdout is a terminal: give -o OUT, redirect stdout, or --raw",
+                )));
+            }
+            let create_dir = match &args.out_dir {
+                Some(dir) => fatal(check_out_dir(dir))?,
+                None => false,
+            };
+            let mut audit = match &args.audit {
+                Some(path) => Some((path.as_path(), fatal(open_audit(path))?)),
+                None => None,
+            };
+            let Some(dir) = args.out_dir else {
+                let path = &args.inputs[0];
+                let (mut input, _) = fatal(open_input(Some(path)))?;
+                let mut out = fatal(Output::new(args.out.as_deref()))?;
+                let mut header = Vec::new();
+                let result =
+                    open_stream(&ring, &mut input, expected.as_ref(), &mut out, &mut header);
+                audit_file(
+                    audit.as_mut(),
+                    &path.display().to_string(),
+                    &header,
+                    &result,
+                )?;
+                return Ok(match result.and_then(|_| out.commit()) {
+                    Ok(()) => Outcome::Ok,
+                    Err(f) => {
+                        report_file(None, &f);
+                        Outcome::SomeFailed
+                    }
+                });
+            };
+            if create_dir {
+                fatal(create_out_dir(&dir))?;
+            }
+            let mut stdout = io::stdout().lock();
+            let mut all_ok = true;
+            for (k, path) in args.inputs.iter().enumerate() {
+                let number = k + 1;
+                let shown = path.display().to_string();
+                let mut header = Vec::new();
+                let mut tmp = None;
+                let result = (|| {
+                    let mut input = fs::File::open(path).map_err(|e| io_fatal(path, "read", e))?;
+                    let tmp = tmp.insert(TempFile::create(&dir, &format!("{number:06}"))?);
+                    open_stream(&ring, &mut input, expected.as_ref(), tmp, &mut header)
+                })();
+                audit_file(audit.as_mut(), &shown, &header, &result)?;
+                let done = result.and_then(|o| {
+                    let name = format!("{number:06}-{}", safe_name(&o.meta.name));
+                    tmp.take()
+                        .ok_or_else(|| Fatal::new("IO_ERROR", "no output file"))?
+                        .commit(&dir.join(&name))?;
+                    Ok((o, name))
+                });
+                drop(tmp);
+                match done {
+                    Ok((o, name)) => {
+                        let line = FileLine {
+                            input: &shown,
+                            file: &name,
+                            kid: &o.kid,
+                            form: &o.context.form,
+                            field: &o.context.field,
+                            submission: o.context.submission.as_deref(),
+                            name: &o.meta.name,
+                            media_type: &o.meta.media_type,
+                            size: o.meta.size,
+                        };
+                        write_json(&mut stdout, &line).map_err(Outcome::StdoutFailed)?;
+                    }
+                    Err(f) => {
+                        all_ok = false;
+                        report_file(Some(&shown), &f);
+                    }
+                }
+            }
+            stdout.flush().map_err(Outcome::StdoutFailed)?;
+            Ok(if all_ok {
+                Outcome::Ok
+            } else {
+                Outcome::SomeFailed
+            })
+        })())
     }
 }

@@ -91,6 +91,18 @@ fn fuzz_inputs_open() {
 }
 
 #[test]
+fn fuzz_inputs_file_open() {
+    let mut opened = 0;
+    for (path, data) in inputs("file_open") {
+        match std::panic::catch_unwind(|| checks::file_open(&data)) {
+            Ok(n) => opened += n,
+            Err(_) => panic!("file_open: input {} fails its checks", path.display()),
+        }
+    }
+    assert!(opened >= 4, "only {opened} seed files opened");
+}
+
+#[test]
 fn fuzz_inputs_key_import() {
     replay("key_import", checks::key_import);
     let seeds = inputs("key_import");

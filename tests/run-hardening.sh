@@ -15,6 +15,8 @@
 #      (tests/bad_inputs_cli.rs, part of tests/run-native.sh).
 #   5. Soak: `cargo test --release --test soak` (one million native seals with
 #      flat VmRSS; parallel open_batch of 10,000 equals sequential open).
+#   6. Large sealed file: `cargo test --release --test file_large` (100 MiB
+#      through seal-file and open-file, peak RSS under 32 MiB).
 # Prints "N passed, N failed" (steps) at the end; exits non-zero if any failed.
 #
 # Needs: cargo-deny and cargo-fuzz in ~/.cargo/bin and the nightly toolchain
@@ -63,6 +65,7 @@ with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
 step "bad-input catalogue: JS (Node, pkg/node.mjs)" with_pkg node tests/bad-inputs/run-js.mjs
 step "bad-input catalogue: form (headless Chromium)" with_pkg node tests/bad-inputs/run-form.mjs
 step "soak: cargo test --release --test soak" cargo test --locked --release --test soak -- --nocapture
+step "large file: cargo test --release --test file_large" cargo test --locked --release --test file_large
 
 echo
 [ "$failed" -gt 0 ] && echo "run-hardening failed steps: ${failures[*]}"

@@ -429,3 +429,43 @@ pub fn seal_with_agreement(enc: &[u8], dh: &[u8], plaintext: &[u8], form: &str) 
         Err(e) => assert_eq!(e.code(), "INVALID_INPUT"),
     }
 }
+
+// ---------------------------------------------------------------- file_open
+
+/// Arbitrary bytes as a sealed file (docs/FORMAT.md §10) opened with
+/// [`FUZZ_KEY`]: never panics; every error has a code; a file that opens has
+/// exactly the announced length and size, and opens to the same plaintext
+/// chunk by chunk (`open_chunk`) as whole (`open_body`). Returns 1 if it opened.
+pub fn file_open(data: &[u8]) -> usize {
+    let key = &*FUZZ_KEY;
+    let opener = match slice_seal::FileOpener::new(key, data, None) {
+        Ok(o) => o,
+        Err(e) => {
+            error_ok(&e, None);
+            return 0;
+        }
+    };
+    let meta = opener.meta().clone();
+    let body = &data[opener.preamble_len()..];
+    let mut stepwise = slice_seal::FileOpener::new(key, data, None).expect("opened once");
+    match opener.open_body(body) {
+        Ok(plain) => {
+            assert_eq!(plain.len() as u64, meta.size);
+            assert_eq!(body.len() as u64, meta.body_len());
+            let mut rest = body;
+            let mut again = Vec::new();
+            while let Some(n) = stepwise.next_chunk_len() {
+                let (chunk, tail) = rest.split_at(n);
+                again.extend_from_slice(&stepwise.open_chunk(chunk).expect("chunk opened before"));
+                rest = tail;
+            }
+            stepwise.finish().expect("all chunks opened");
+            assert_eq!(again, *plain);
+            1
+        }
+        Err(e) => {
+            error_ok(&e, None);
+            0
+        }
+    }
+}

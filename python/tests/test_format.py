@@ -179,7 +179,8 @@ def test_every_code_has_one_class() -> None:
     codes = {"INVALID_KEY", "DUPLICATE_KID", "NOT_PRIVATE_KEY", "KEY_NOT_FOUND", "KID_MISMATCH",
              "MALFORMED_ENVELOPE", "UNSUPPORTED_VERSION", "UNSUPPORTED_SUITE", "INVALID_CONTEXT",
              "CONTEXT_MISMATCH", "DECRYPT_FAILED", "ENCRYPT_FAILED", "INVALID_INPUT", "RANDOM_FAILED",
-             "INVALID_ARGUMENT", "INVALID_UTF8"}
+             "INVALID_ARGUMENT", "INVALID_UTF8",
+             "MALFORMED_FILE", "FILE_TRUNCATED", "FILE_EXTENDED", "CHUNK_DECRYPT_FAILED"}
     assert set(slice_seal.ERRORS) == codes
     for code, cls in slice_seal.ERRORS.items():
         assert cls.code == code and issubclass(cls, slice_seal.SliceSealError)

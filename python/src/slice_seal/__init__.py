@@ -13,6 +13,7 @@ the Rust core's (``SliceSealError.code``).
 from .api import ContextInput, Inspection, inspect, open, open_text, seal
 from .context import LABEL, MAX_CONTEXT_LEN, Context
 from .envelope import MAX_PLAINTEXT, Envelope
+from .file import FILE_MEDIA_TYPE, FileInfo, OpenedFile, open_file, open_file_stream, seal_file, seal_file_stream
 from . import errors as _errors
 from .errors import *  # noqa: F403 (the error classes, listed in errors.__all__)
 from .keys import JWK_ALG, Keyring, PublicKeyInput, load_public_key, public_jwk, thumbprint
@@ -24,6 +25,13 @@ __all__ = [
     "open_text",
     "inspect",
     "seal",
+    "open_file",
+    "open_file_stream",
+    "seal_file",
+    "seal_file_stream",
+    "FileInfo",
+    "OpenedFile",
+    "FILE_MEDIA_TYPE",
     "Inspection",
     "Keyring",
     "Context",

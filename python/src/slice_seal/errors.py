@@ -29,6 +29,10 @@ __all__ = [
     "RandomFailed",
     "InvalidArgument",
     "InvalidUtf8",
+    "MalformedFile",
+    "FileTruncated",
+    "FileExtended",
+    "ChunkDecryptFailed",
     "ERRORS",
 ]
 
@@ -191,6 +195,40 @@ class InvalidUtf8(SliceSealError):
         super().__init__("plaintext is not valid UTF-8")
 
 
+class MalformedFile(SliceSealError):
+    """A sealed file (FORMAT.md §10) has no ``ssf1`` magic, a header length of
+    0 or past the input, or a header plaintext that is not the version-1 layout."""
+
+    code = "MALFORMED_FILE"
+    prefix = "malformed sealed file: "
+
+
+class FileTruncated(SliceSealError):
+    """A sealed file ends before the chunks its header announces (a sealer:
+    fewer bytes than announced)."""
+
+    code = "FILE_TRUNCATED"
+    prefix = "sealed file truncated: "
+
+
+class FileExtended(SliceSealError):
+    """Bytes follow a sealed file's last chunk (a sealer: more bytes than announced)."""
+
+    code = "FILE_EXTENDED"
+    prefix = "sealed file extended: "
+
+
+class ChunkDecryptFailed(SliceSealError):
+    """A chunk of a sealed file failed authentication: altered, reordered, or
+    from another file. ``index`` is the chunk's 0-based index."""
+
+    code = "CHUNK_DECRYPT_FAILED"
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"chunk {index} failed authentication: altered, reordered or from another file")
+        self.index = index
+
+
 #: Every error class by its code.
 ERRORS: dict[str, type[SliceSealError]] = {
     cls.code: cls
@@ -211,5 +249,9 @@ ERRORS: dict[str, type[SliceSealError]] = {
         RandomFailed,
         InvalidArgument,
         InvalidUtf8,
+        MalformedFile,
+        FileTruncated,
+        FileExtended,
+        ChunkDecryptFailed,
     )
 }
