@@ -95,7 +95,8 @@ export declare function openFile(
 /**
  * Seal exactly `options.size` bytes from a Node `Readable`, async iterable
  * or `ReadableStream` of bytes; returns the sealed file as a stream, which
- * fails with `INVALID_INPUT` if the source gives fewer or more bytes.
+ * fails with `FILE_TRUNCATED` / `FILE_EXTENDED` if the source gives fewer /
+ * more bytes.
  */
 export declare function sealFileStream(
     publicKeyOrSealer: PublicKeyInput | Sealer,

@@ -333,7 +333,7 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
         const want = Math.min(size, (first + per) * CHUNK_SIZE) - first * CHUNK_SIZE;
         const data = await reader.read(want);
         if (data.length !== want) {
-          throw fileError('INVALID_INPUT', `the input ended after ${first * CHUNK_SIZE + data.length} bytes; ${size} were announced`);
+          throw fileError('FILE_TRUNCATED', `the input ended after ${first * CHUNK_SIZE + data.length} bytes; ${size} were announced`);
         }
         return data;
       };
@@ -570,7 +570,8 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
   /**
    * Seal `size` bytes from `source` (Node Readable, async iterable or
    * ReadableStream of bytes): a stream of the sealed file. The source must
-   * give exactly `size` bytes, else the stream fails with INVALID_INPUT.
+   * give exactly `size` bytes, else the stream fails with FILE_TRUNCATED
+   * (fewer) or FILE_EXTENDED (more), as the CLI's seal-file.
    */
   function sealFileStream(publicKeyOrSealer, source, context, options) {
     const opts = fileOptions(options);
@@ -578,7 +579,7 @@ function createFileApi(m, { toStream = (it) => it, crypto = globalThis.crypto } 
     const meta = checkMeta(opts.size, opts.name === undefined ? '' : opts.name, opts.type === undefined ? '' : opts.type);
     const reader = streamReader(source);
     const checkEnd = async () => {
-      if ((await reader.read(1)).length) throw fileError('INVALID_INPUT', `the input is longer than the ${opts.size} bytes announced`);
+      if ((await reader.read(1)).length) throw fileError('FILE_EXTENDED', `the input is longer than the ${opts.size} bytes announced`);
     };
     async function* bytes() {
       for await (const parts of sealParts(publicKeyOrSealer, reader, context, opts.size, meta, opts, onProgress, checkEnd)) yield* parts;

@@ -484,7 +484,11 @@ async function main() {
 
   process.stdout.write(md);
   if (opt.write) {
-    writeFileSync(opt.out, md);
+    // Keep the sealed-file section (benches/browser/files.mjs) at the end.
+    const FILES_MARK = '<!-- sealed-files: written by benches/browser/files.mjs -->';
+    const old = existsSync(opt.out) ? readFileSync(opt.out, 'utf8') : '';
+    const files = old.includes(FILES_MARK) ? `\n${old.slice(old.indexOf(FILES_MARK))}` : '';
+    writeFileSync(opt.out, md + files);
     console.error(`bench-browser: wrote ${relative(process.cwd(), opt.out)}`);
   }
   if (opt.json) writeFileSync(opt.json, JSON.stringify({ cfg, res, sizes: sizeRows, browserVersion }, null, 2));

@@ -340,7 +340,7 @@ await test(`Node: sealed files (round trips, tamper codes, WebCrypto/wasm chunks
     sealedSize: true, streamSealedOpensAsBlob: true, streamOpened: true,
     meta: { name: 'letter.pdf', type: 'application/pdf', size: 40 * 65536 + 123, context: { form: 'consumer-files', field: 'document' }, kidOk: true },
     openIsReadable: true, blobSealedOpensAsStream: true, sealProgress: true, openProgress: true, webStreamSource: true,
-    sourceShort: 'INVALID_INPUT', sourceLong: 'INVALID_INPUT', sizeMissing: 'INVALID_ARGUMENT',
+    sourceShort: 'FILE_TRUNCATED', sourceLong: 'FILE_EXTENDED', sizeMissing: 'INVALID_ARGUMENT',
   });
   // Header errors reject; body errors fail the stream after only authenticated
   // bytes (a prefix of the plaintext, none of the bad chunk's window or the one before).
