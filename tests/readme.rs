@@ -66,6 +66,9 @@ fn readme_cli_example_runs() {
         panic!("README.md \"Command line\" should hold one sh block");
     };
     let dir = TempDir::new("readme");
+    // The document the example seals as a file: a few chunks' worth of bytes.
+    let scan: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(dir.file("scan.pdf"), &scan).unwrap();
     let bin_dir = Path::new(BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
@@ -85,4 +88,7 @@ fn readme_cli_example_runs() {
         0o600
     );
     assert!(dir.read("envelopes.txt").starts_with("ss1."));
+    let sealed = std::fs::read(dir.file("scan.ssf")).unwrap();
+    assert!(sealed.starts_with(b"ssf1") && !sealed.windows(64).any(|w| scan.windows(64).next() == Some(w)));
+    assert_eq!(std::fs::read(dir.file("opened.pdf")).unwrap(), scan);
 }
