@@ -17,15 +17,12 @@ import os from 'node:os';
 import { dirname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, median, quant } from './common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-  '--enable-precise-memory-info', '--js-flags=--expose-gc',
-];
+// Precise performance.memory; gc() for dropping outputs between runs.
+const ARGS = [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 const MARK = '<!-- sealed-files: written by benches/browser/files.mjs -->';
 
 const args = process.argv.slice(2);
@@ -101,6 +98,26 @@ window.setup = async (mib) => {
 };
 
 const ctx = { form: 'bench', field: 'document' };
+
+/** Collects byte arrays into a Blob, one Blob every 4 MiB (as sealFile does). */
+function folder() {
+  const blobs = [];
+  let parts = [];
+  let bytes = 0;
+  return {
+    add(p) {
+      parts.push(p);
+      bytes += p.byteLength;
+      if (bytes >= 4 << 20) {
+        blobs.push(new Blob(parts));
+        parts = [];
+        bytes = 0;
+      }
+    },
+    blob: () => new Blob([...blobs, new Blob(parts)]),
+  };
+}
+
 const TASKS = {
   // sealFile: reads the Blob, seals the header (HPKE), 64 KiB chunks, output Blob.
   sealFile: async () => (await ss.sealFile(window.sealer, window.blob, ctx)).size,
@@ -133,23 +150,13 @@ const TASKS = {
     let buf = new Uint8Array(WINDOW * CHUNK);
     let fill = 0;
     let i = 0;
-    const blobs = [];
-    let parts = [];
-    let partBytes = 0;
+    const out = folder();
     const flush = async (upTo) => {
       const jobs = [];
       for (let o = 0; o < upTo; o += CHUNK, i++) {
         jobs.push(crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === n - 1) }, key, buf.subarray(o, Math.min(upTo, o + CHUNK))));
       }
-      for (const c of await Promise.all(jobs)) {
-        parts.push(c);
-        partBytes += c.byteLength;
-      }
-      if (partBytes >= 4 << 20) {
-        blobs.push(new Blob(parts));
-        parts = [];
-        partBytes = 0;
-      }
+      for (const c of await Promise.all(jobs)) out.add(c);
     };
     for (;;) {
       const { done, value } = await reader.read();
@@ -167,27 +174,19 @@ const TASKS = {
       }
     }
     if (fill > 0 || i === 0) await flush(fill);
-    return new Blob([...blobs, new Blob(parts)]).size;
+    return out.blob().size;
   },
   // No cryptography: the Blob read through blob.stream() and its chunks
   // gathered into a Blob every 4 MiB (copied): the floor of any Blob-to-Blob seal.
   copyBlob: async () => {
     const reader = window.blob.stream().getReader();
-    const blobs = [];
-    let parts = [];
-    let partBytes = 0;
+    const out = folder();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      parts.push(value);
-      partBytes += value.length;
-      if (partBytes >= 4 << 20) {
-        blobs.push(new Blob(parts));
-        parts = [];
-        partBytes = 0;
-      }
+      out.add(value);
     }
-    return new Blob([...blobs, new Blob(parts)]).size;
+    return out.blob().size;
   },
   // The same, one chunk at a time (await each): the other natural raw loop.
   rawMemorySerial: async () => {
@@ -286,17 +285,6 @@ function startServer() {
 }
 
 // ---------------------------------------------------------------- stats
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
-const quant = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
 const MiB = 1048576;
 const mib = (b) => (b / MiB).toFixed(1);
 
@@ -336,7 +324,7 @@ async function main() {
   // A persistent profile, as a user's browser: Blob storage may page to disk
   // (a private context keeps every Blob in memory, up to a quota).
   const profile = mkdtempSync(join(os.tmpdir(), 'slice-seal-files-bench-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
   const problems = [];
   let out;
   try {

@@ -28,14 +28,10 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, median, quant } from './common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-];
 const CSP = [
   "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
   "connect-src 'self'", "img-src 'self' data:", "form-action 'self'", "base-uri 'none'",
@@ -243,19 +239,6 @@ function startServer(benchJs) {
 }
 
 // ---------------------------------------------------------------- stats + tables
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (!n) return NaN;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
-const quant = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
 const fmtUs = (us) => (!Number.isFinite(us) ? 'n/a' : us >= 100 ? Math.round(us).toLocaleString('en-GB') : us.toFixed(1));
 const fmtMs = (us) => (!Number.isFinite(us) ? 'n/a' : (us / 1000).toFixed(2));
 const fmtX = (x) => (!Number.isFinite(x) ? 'n/a' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);

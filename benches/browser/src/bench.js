@@ -31,6 +31,8 @@ const KNOWN = new Set([
   // A batch ([{plaintext, context}] → envelopes), not a one-slice path: timed
   // through the form component, which seals a submit's fields with it.
   'Sealer#sealMany',
+  // Files (a Blob or a stream, not a slice): timed by files.mjs (--files).
+  'sealFile', 'openFile', 'sealFileStream', 'openFileStream',
 ]);
 
 function discoverExtras(extraNames) {
