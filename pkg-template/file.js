@@ -136,43 +136,47 @@ const own = (u8) => {
 
 const unreadable = (e) => fileError('FILE_UNREADABLE', `the file could not be read (${e && e.name}: ${e && e.message}): was it changed or removed after it was chosen?`);
 
+/** A BYOB reader of a byte stream, or null if `stream` is not one. */
+function byobOf(stream) {
+  try {
+    return stream.getReader({ mode: 'byob' });
+  } catch {
+    return null;
+  }
+}
+
+/** Read by length straight into our own buffers: no browser-allocated chunk per read. */
+function byobReader(byob, onError) {
+  let ended = false;
+  return {
+    async read(n) {
+      let buf = new ArrayBuffer(n);
+      let got = 0;
+      try {
+        while (got < n && !ended) {
+          const { done, value } = await byob.read(new Uint8Array(buf, got, n - got));
+          if (value) buf = value.buffer;
+          if (done) ended = true;
+          else got += value.byteLength;
+        }
+      } catch (e) {
+        throw onError(e);
+      }
+      return own(new Uint8Array(buf, 0, got));
+    },
+    close() {
+      if (!ended) {
+        ended = true;
+        byob.cancel().catch(() => {});
+      }
+    },
+  };
+}
+
 /** A Blob read by length: blob.stream() (far faster than slice().arrayBuffer() per step in Chromium). */
 function blobReader(blob) {
-  let byob = null;
-  if (typeof blob.stream === 'function') {
-    try {
-      byob = blob.stream().getReader({ mode: 'byob' });
-    } catch {
-      byob = null; // not a byte stream here
-    }
-  }
-  if (byob) {
-    // Read straight into our own buffers: no browser-allocated chunk per read.
-    let ended = false;
-    return {
-      async read(n) {
-        let buf = new ArrayBuffer(n);
-        let got = 0;
-        try {
-          while (got < n && !ended) {
-            const { done, value } = await byob.read(new Uint8Array(buf, got, n - got));
-            if (value) buf = value.buffer;
-            if (done) ended = true;
-            else got += value.byteLength;
-          }
-        } catch (e) {
-          throw unreadable(e);
-        }
-        return own(new Uint8Array(buf, 0, got));
-      },
-      close() {
-        if (!ended) {
-          ended = true;
-          byob.cancel().catch(() => {});
-        }
-      },
-    };
-  }
+  const byob = typeof blob.stream === 'function' ? byobOf(blob.stream()) : null;
+  if (byob) return byobReader(byob, unreadable);
   if (typeof blob.stream !== 'function') {
     let pos = 0;
     return {
@@ -192,8 +196,10 @@ function blobReader(blob) {
   };
 }
 
-/** An async iterable or ReadableStream read by length. */
+/** An async iterable or ReadableStream read by length (a byte stream through a BYOB reader). */
 function streamReader(source) {
+  const byob = source && typeof source.getReader === 'function' && !source.locked ? byobOf(source) : null;
+  if (byob) return byobReader(byob, (e) => e);
   let it;
   if (source && typeof source[Symbol.asyncIterator] === 'function') {
     it = source[Symbol.asyncIterator]();
