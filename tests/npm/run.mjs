@@ -16,6 +16,7 @@
 //   SLICE_SEAL_NPM_SEALS=100000       seals in the plain page's memory test
 //   SLICE_SEAL_NPM_BROWSERS="chromium firefox webkit"   engines for (a)-(c), (h)
 //   SLICE_SEAL_NPM_FILE_MIB=100     size of the Node big-file round trip
+//   SLICE_SEAL_NPM_FILE_BIG_MIB=640 the Blob sealed in Chromium: readable or STORAGE_FAILED (0: none)
 //
 // Prints `npm: N passed, N failed` and exits non-zero on any failure.
 import assert from 'node:assert/strict';
@@ -44,6 +45,7 @@ const requireTests = createRequire(path.join(testsDir, 'package.json'));
 const ENGINE_NAMES = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' };
 const ENGINES = (process.env.SLICE_SEAL_NPM_BROWSERS || 'chromium firefox webkit').split(/\s+/).filter(Boolean);
 const FILE_MIB = Number(process.env.SLICE_SEAL_NPM_FILE_MIB || '100');
+const FILE_BIG_MIB = Number(process.env.SLICE_SEAL_NPM_FILE_BIG_MIB || '640');
 for (const e of ENGINES) {
   if (!ENGINE_NAMES[e]) {
     console.error(`unknown engine ${e} in SLICE_SEAL_NPM_BROWSERS (chromium firefox webkit)`);
@@ -544,8 +546,15 @@ for (const engine of ENGINES) {
   await test(`sealed files: round trips, tamper codes, WebCrypto and wasm chunks, in ${ENGINE_NAMES[engine]}`, async () => {
     const dir = await filesApp();
     const mounts = { '/pkg': path.join(dir, 'node_modules', 'slice-seal'), '/app': dir, '/': dir };
-    await runIn(engine, mounts, '/index.html', 180_000, (p) => {
+    // Chromium: also a Blob larger than its Blob storage here (about 500 MiB).
+    const big = engine === 'chromium' ? FILE_BIG_MIB : 0;
+    await runIn(engine, mounts, `/index.html?big=${big}`, 180_000, (p) => {
       checkFileCases(p.result);
+      if (big > 0) {
+        const b = p.result.big;
+        console.log(`  sealFile of a ${b.mib} MiB Blob in ${ENGINE_NAMES[engine]}: ${b.outcome}${b.outcome === 'sealed' ? `, readable: ${b.readable}` : ''}`);
+        assert.ok(b.outcome === 'STORAGE_FAILED' || (b.outcome === 'sealed' && b.readable === true), `a big sealed Blob is readable or STORAGE_FAILED: ${JSON.stringify(b)}`);
+      }
       assert.deepEqual(p.errors, [], 'page errors');
       assert.deepEqual(p.offHost, [], 'requests to other hosts');
     });

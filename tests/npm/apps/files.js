@@ -284,6 +284,33 @@ export async function fileCases(m, { sizes } = {}) {
   return r;
 }
 
+/**
+ * Seal a big Blob (mib MiB: one random 16 MiB block repeated): sealFile must
+ * hand back a Blob the browser can read to its last byte, or reject with
+ * STORAGE_FAILED (a browser that cannot store that much) — never a Blob
+ * whose reads fail.
+ */
+export async function bigBlobCase(m, mib) {
+  const kp = m.generateKeyPair();
+  const block = new Blob(Array.from({ length: 256 }, () => crypto.getRandomValues(new Uint8Array(CHUNK))));
+  const blob = new Blob(Array.from({ length: Math.ceil(mib / 16) }, (_, i) => (i < Math.floor(mib / 16) ? block : block.slice(0, (mib % 16) << 20))));
+  let sealed;
+  try {
+    sealed = await m.sealFile(kp.publicKey, blob, { form: 'big', field: 'file' });
+  } catch (e) {
+    return { mib, outcome: e.code };
+  }
+  let readable;
+  try {
+    const head = new Uint8Array(await sealed.slice(0, 4).arrayBuffer());
+    const tail = new Uint8Array(await sealed.slice(sealed.size - 16).arrayBuffer());
+    readable = equal(head, MAGIC) && tail.length === 16;
+  } catch (e) {
+    readable = `${e && e.name}`;
+  }
+  return { mib, outcome: 'sealed', readable };
+}
+
 /** What every caller expects of fileCases' result (sizes as given). */
 export function expectedFileCases(sizes) {
   return {
