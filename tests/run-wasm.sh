@@ -4,7 +4,7 @@
 #      Firefox and WebKit (WebKitGTK's MiniBrowser under Xvfb) — the same
 #      suite, the environment chosen here by env vars;
 #   2. .ci/build-pkg, then the npm consumer tests (tests/npm/run.mjs: Vite,
-#      webpack, plain module page, each in Chromium and in WebKit; Node
+#      webpack, plain module page, each in Chromium, Firefox and WebKit; Node
 #      import/require, @hpke/core, npm pack).
 # A run counts only if it printed `test result: ok. N passed` with N > 0 and
 # no "skipping" line (the runner exits 0 and skips when misconfigured).
@@ -111,7 +111,7 @@ for e in $ENVS; do
             echo "=== npm package: .ci/build-pkg + tests/npm/run.mjs"
             log="$LOGS/npm.log"
             if bash .ci/build-pkg >"$LOGS/build-pkg.log" 2>&1; then
-                SLICE_SEAL_NPM_BROWSERS="chromium webkit" node tests/npm/run.mjs 2>&1 | tee "$log"
+                SLICE_SEAL_NPM_BROWSERS="chromium firefox webkit" node tests/npm/run.mjs 2>&1 | tee "$log"
                 rc=${PIPESTATUS[0]}
                 line="$(grep -E '^npm: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)"
                 if [[ -z "$line" ]]; then
