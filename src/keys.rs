@@ -7,20 +7,11 @@ use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-#[cfg(not(target_arch = "wasm32"))]
-use zeroize::Zeroize;
 use zeroize::Zeroizing;
 
-use hpke::Deserializable;
-
+use crate::dh::DecapKey;
 use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
-
-/// The HPKE KEM: DHKEM(P-256, HKDF-SHA256).
-pub(crate) type Kem = hpke::kem::DhP256HkdfSha256;
-type HpkePublic = <Kem as hpke::Kem>::PublicKey;
-#[cfg(not(target_arch = "wasm32"))]
-type HpkePrivate = <Kem as hpke::Kem>::PrivateKey;
 
 /// Length of a raw key id (SHA-256 output).
 pub const KID_LEN: usize = 32;
@@ -321,7 +312,6 @@ fn check_kty_crv(jwk: &Jwk) -> Result<()> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
     point: p256::PublicKey,
-    hpke: HpkePublic,
     kid: [u8; KID_LEN],
 }
 
@@ -334,12 +324,9 @@ impl fmt::Debug for PublicKey {
 }
 
 impl PublicKey {
-    fn from_point(point: p256::PublicKey) -> Result<Self> {
-        let uncompressed = point.as_affine().to_sec1_point(false);
-        let hpke = HpkePublic::from_bytes(uncompressed.as_bytes())
-            .map_err(|_| Error::key("not a valid P-256 point"))?;
+    fn from_point(point: p256::PublicKey) -> Self {
         let kid = thumbprint_of(&point);
-        Ok(PublicKey { point, hpke, kid })
+        PublicKey { point, kid }
     }
 
     /// Import a JWK (`kty` EC, `crv` P-256, `x`, `y`). A `d` member is
@@ -355,7 +342,7 @@ impl PublicKey {
         sec1[33..].copy_from_slice(y.as_ref());
         let point = p256::PublicKey::from_sec1_bytes(&sec1)
             .map_err(|_| Error::key("JWK x/y is not a point on the P-256 curve"))?;
-        let key = Self::from_point(point)?;
+        let key = Self::from_point(point);
         if let Some(kid) = &jwk.kid {
             key.check_kid(kid)?;
         }
@@ -383,21 +370,21 @@ impl PublicKey {
         }
         let point = p256::PublicKey::from_sec1_bytes(bytes)
             .map_err(|_| Error::key("SEC1 point is not on the P-256 curve"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import a DER SubjectPublicKeyInfo (id-ecPublicKey, prime256v1).
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let point = p256::PublicKey::from_public_key_der(der)
             .map_err(|_| Error::key("not a P-256 SubjectPublicKeyInfo (DER)"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import a PEM `PUBLIC KEY` (SPKI).
     pub fn from_spki_pem(pem: &str) -> Result<Self> {
         let point = p256::PublicKey::from_public_key_pem(pem.trim())
             .map_err(|_| Error::key("not a P-256 \"PUBLIC KEY\" PEM (SPKI)"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import from text, detecting the form: PEM (`-----BEGIN PUBLIC KEY-----`),
@@ -485,10 +472,6 @@ impl PublicKey {
         }
     }
 
-    pub(crate) fn hpke(&self) -> &HpkePublic {
-        &self.hpke
-    }
-
     pub(crate) fn point(&self) -> &p256::PublicKey {
         &self.point
     }
@@ -536,8 +519,8 @@ pub fn thumbprint(jwk: &Jwk) -> Result<String> {
 #[derive(Clone)]
 pub struct PrivateKey {
     secret: p256::SecretKey,
-    #[cfg(not(target_arch = "wasm32"))]
-    hpke: HpkePrivate,
+    /// The same scalar for opening's multiplication (`crate::dh`).
+    decap: DecapKey,
     public: PublicKey,
 }
 
@@ -575,23 +558,16 @@ impl PrivateKey {
     }
 
     fn from_secret(secret: p256::SecretKey) -> Result<Self> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let hpke = {
-            let mut bytes = secret.to_bytes();
-            let hpke = HpkePrivate::from_bytes(&bytes);
-            bytes.zeroize();
-            hpke.map_err(|_| Error::key("private scalar out of range"))?
-        };
+        let decap = DecapKey::new(Zeroizing::new(secret.to_bytes()).as_slice())?;
         // d·G with the crate's generator table (src/prepared.rs); d is
         // non-zero, so the point is never the identity.
         let point = crate::prepared::mul_by_generator(&secret.to_nonzero_scalar()).to_affine();
         let public = p256::PublicKey::from_affine(point)
             .map_err(|_| Error::key("private scalar gives the identity"))?;
-        let public = PublicKey::from_point(public)?;
+        let public = PublicKey::from_point(public);
         Ok(PrivateKey {
             secret,
-            #[cfg(not(target_arch = "wasm32"))]
-            hpke,
+            decap,
             public,
         })
     }
@@ -715,9 +691,8 @@ impl PrivateKey {
         self.public.kid()
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) fn hpke(&self) -> &HpkePrivate {
-        &self.hpke
+    pub(crate) fn decap(&self) -> &DecapKey {
+        &self.decap
     }
 
     pub(crate) fn secret(&self) -> &p256::SecretKey {

@@ -27,6 +27,7 @@ mod batch;
 mod context;
 #[doc(hidden)]
 pub mod danger;
+mod dh;
 mod envelope;
 mod error;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,7 +1,12 @@
-//! The Sealer fast path (per-recipient table, composed RFC 9180 key schedule)
-//! against the `hpke` crate, and the composed schedule against the RFC 9180
-//! vectors in ../shared/vectors.
+//! The crate's one RFC 9180 engine, with each source of its DH value (the
+//! Sealer's table, the one-shot variable-base multiplication, an ECDH done
+//! elsewhere), against the `hpke` crate, and its schedule against the RFC
+//! 9180 vectors in ../shared/vectors.
 
+mod common;
+
+use base64ct::Encoding;
+use common::reference;
 use slice_seal::{
     Context, Envelope, Opener, PrivateKey, PublicKey, Sealer, danger, open, seal,
     seal_with_agreement,
@@ -16,21 +21,93 @@ fn hx(v: &serde_json::Value) -> Vec<u8> {
     hex::decode(v.as_str().expect("hex string")).expect("valid hex")
 }
 
+/// The private scalar `skRm` (for the hpke crate).
+fn scalar(key: &PrivateKey) -> Vec<u8> {
+    let d = key.to_jwk().d.unwrap();
+    base64ct::Base64UrlUnpadded::decode_vec(d.expose()).unwrap()
+}
+
 #[test]
 fn sealer_fast_path_equals_hpke_crate_for_the_same_ephemeral_key() {
     let key = PrivateKey::generate().unwrap();
     let sealer = Sealer::new(key.public_key().clone());
+    let pk_rm = key.public_key().to_sec1(false);
     let ctx = Context::new("vetting-step-2", "date-of-birth")
         .unwrap()
         .with_submission("s-1")
         .unwrap();
+    let info = ctx.info().unwrap();
     for i in 0u8..64 {
         let ikm_e = [i; 32];
         let pt = vec![i; (i as usize) * 37];
-        let reference = danger::seal_deterministic(key.public_key(), &pt, &ctx, &ikm_e).unwrap();
+        let (enc, ct) = reference::seal(&pk_rm, &info, &pt, &ikm_e);
+        // The table (Sealer) and the variable-base multiplication (seal).
         let fast = danger::sealer_seal_deterministic(&sealer, &pt, &ctx, &ikm_e).unwrap();
-        assert_eq!(fast.to_string(), reference.to_string(), "ikm_e = [{i}; 32]");
+        let one_shot = danger::seal_deterministic(key.public_key(), &pt, &ctx, &ikm_e).unwrap();
+        for env in [&fast, &one_shot] {
+            assert_eq!(
+                (env.enc().to_vec(), env.ciphertext()),
+                (enc.clone(), &ct[..]),
+                "ikm_e = [{i}; 32]"
+            );
+            assert_eq!(env.info(), info);
+        }
+        assert_eq!(fast.to_string(), one_shot.to_string(), "ikm_e = [{i}; 32]");
+        // The hpke crate opens ours, and we open the hpke crate's.
+        let sk = scalar(&key);
+        assert_eq!(
+            reference::open(&sk, &enc, &info, fast.ciphertext()),
+            Some(pt.clone())
+        );
+        assert_eq!(
+            open(&key, &one_shot.to_string(), Some(&ctx))
+                .unwrap()
+                .plaintext,
+            pt
+        );
     }
+}
+
+/// `open` (and so `Opener`, `open_batch`) gives the hpke crate's result for
+/// every envelope addressed to the key: the plaintext, or a refusal.
+#[test]
+fn open_equals_hpke_crate() {
+    let key = PrivateKey::generate().unwrap();
+    let sk = scalar(&key);
+    let ctx = Context::new("f", "a")
+        .unwrap()
+        .with_submission("s")
+        .unwrap();
+    let other = Context::new("f", "b")
+        .unwrap()
+        .with_submission("s")
+        .unwrap();
+    let (mut opened, mut refused) = (0, 0);
+    for t in mixed(&key, &ctx, &other) {
+        let Ok(env) = Envelope::parse(&t) else {
+            continue;
+        };
+        if env.kid_bytes() != key.public_key().kid_bytes() {
+            continue;
+        }
+        let want = reference::open(&sk, env.enc(), env.info(), env.ciphertext());
+        let got = open(&key, &t, None);
+        assert_eq!(got.as_ref().ok().map(|o| o.plaintext.clone()), want, "{t}");
+        if want.is_some() {
+            opened += 1;
+        } else {
+            refused += 1;
+            let code = got.unwrap_err().code();
+            assert!(
+                ["DECRYPT_FAILED", "MALFORMED_ENVELOPE"].contains(&code),
+                "{code}"
+            );
+        }
+    }
+    assert!(
+        opened > 15 && refused >= 3,
+        "{opened} opened, {refused} refused"
+    );
 }
 
 #[test]
@@ -94,6 +171,69 @@ fn seal_with_agreement_matches_and_validates() {
         open(&key, &env.to_string(), Some(&ctx)).unwrap_err().code(),
         "DECRYPT_FAILED"
     );
+}
+
+/// One pool, whoever made the encapsulations: ones from an ECDH done
+/// elsewhere (WebCrypto's in the browser) sit beside the Sealer's own, each
+/// seals exactly the envelope `seal_with_agreement` makes from it, each is
+/// used once, a clone starts empty, and bad input is refused as
+/// `seal_with_agreement` refuses it, before anything enters the pool.
+#[test]
+fn prepared_with_agreement_share_the_sealers_pool() {
+    let key = PrivateKey::generate().unwrap();
+    let mut sealer = Sealer::new(key.public_key().clone());
+    let ctx = Context::new("f", "x").unwrap();
+    assert_eq!(sealer.prepare(2).unwrap(), 2);
+    let mut agreements = std::collections::HashMap::new();
+    for i in 0..3usize {
+        let eph = PrivateKey::generate().unwrap();
+        let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+        let enc = eph.public_key().to_sec1(false);
+        assert_eq!(
+            sealer.prepare_with_agreement(&enc, dh.as_ref()).unwrap(),
+            3 + i
+        );
+        agreements.insert(enc, dh);
+    }
+    assert_eq!(sealer.clone().prepared(), 0, "a clone starts empty");
+    assert_eq!(sealer.prepare(4).unwrap(), 5, "prepare counts both kinds");
+    let mut encs = std::collections::HashSet::new();
+    let mut agreed = 0;
+    for i in 0..5u8 {
+        let text = sealer.seal(&[i], &ctx).unwrap();
+        let env = Envelope::parse(&text).unwrap();
+        assert!(encs.insert(*env.enc()), "enc reused");
+        assert_eq!(open(&key, &text, Some(&ctx)).unwrap().plaintext, [i]);
+        // Last in, first out: the three agreed ones first, each sealing
+        // exactly what seal_with_agreement makes from its enc and ECDH.
+        if let Some(dh) = agreements.get(&env.enc()[..]) {
+            assert_eq!(i, agreed);
+            let want =
+                seal_with_agreement(key.public_key(), env.enc(), dh.as_ref(), &[i], &ctx).unwrap();
+            assert_eq!(text, want.to_string());
+            agreed += 1;
+        }
+    }
+    assert_eq!((agreed, sealer.prepared()), (3, 0));
+    let eph = PrivateKey::generate().unwrap();
+    let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+    let enc = eph.public_key().to_sec1(false);
+    let mut bad = enc.clone();
+    bad[64] ^= 1;
+    for (e, d) in [
+        (&bad[..], &dh[..]),
+        (&enc[..64], &dh[..]),
+        (&enc[..], &dh[..31]),
+    ] {
+        let a = seal_with_agreement(key.public_key(), e, d, b"x", &ctx).unwrap_err();
+        let b = sealer.prepare_with_agreement(e, d).unwrap_err();
+        assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()));
+    }
+    assert_eq!(sealer.prepared(), 0);
+    for _ in 0..slice_seal::MAX_PREPARED + 3 {
+        sealer.prepare_with_agreement(&enc, dh.as_ref()).unwrap();
+    }
+    assert_eq!(sealer.prepared(), slice_seal::MAX_PREPARED);
 }
 
 #[test]

@@ -23,7 +23,7 @@ use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
 use super::js_error;
-use super::subtle::{self, AsyncOpener, AsyncSealer};
+use super::webcrypto::{self, AsyncOpener, AsyncSealer};
 use crate::envelope::MAX_ENVELOPE_LEN;
 use crate::{
     AEAD_ID, Context, Envelope, Jwk, JwkSecret, Jwks, KDF_ID, KEM_ID, MAX_CONTEXT_LEN,
@@ -611,12 +611,12 @@ pub fn seal_async(
     if !sealer.uses_web_crypto() {
         // No WebCrypto: the one-shot wasm seal (no per-recipient table).
         let sealed = crate::seal(sealer.recipient(), &plaintext, &context);
-        return subtle::settled(sealed.map(JsValue::from).map_err(JsValue::from));
+        return webcrypto::settled(sealed.map(JsValue::from).map_err(JsValue::from));
     }
     sealer.seal_promise(plaintext, context)
 }
 
-fn opened_out(text: bool) -> subtle::OpenedOut {
+fn opened_out(text: bool) -> webcrypto::OpenedOut {
     if text { text_out } else { opened_bytes }
 }
 
@@ -686,7 +686,7 @@ fn web_crypto_option(options: &JsValue) -> JsResult<bool> {
         .ok_or_else(|| arg_error("options.webCrypto must be a boolean"))
 }
 
-fn backend_out(b: Option<subtle::Backend>) -> JsValue {
+fn backend_out(b: Option<webcrypto::Backend>) -> JsValue {
     b.map_or(JsValue::UNDEFINED, |b| JsValue::from_str(b.name()))
 }
 
@@ -920,7 +920,7 @@ impl JsOpener {
         &self,
         envelope: &JsValue,
         context: &JsValue,
-        out: subtle::OpenedOut,
+        out: webcrypto::OpenedOut,
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
         let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
