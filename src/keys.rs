@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::dh::DecapKey;
 use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
+use crate::json;
 
 /// Length of a raw key id (SHA-256 output).
 pub const KID_LEN: usize = 32;
@@ -88,27 +89,20 @@ pub const JWK_ALG: &str = "HPKE-P256-SHA256-A256GCM";
 impl Jwk {
     /// Parse a JWK from JSON text.
     pub fn from_json(json: &str) -> Result<Jwk> {
-        #[cfg(not(target_arch = "wasm32"))]
-        return serde_json::from_str(json).map_err(|e| json_error("JWK", &e));
-        #[cfg(target_arch = "wasm32")]
-        return crate::wasm::json::jwk_from_json(json);
+        json::jwk_from_json(json)
     }
 
     /// Serialize as compact JSON. For a private JWK the result holds the
     /// secret: it is returned zeroize-on-drop.
     pub fn to_json(&self) -> Zeroizing<String> {
-        // The public members go through serde_json; `d` is appended by hand
+        // The public members go through `crate::json`; `d` is appended by hand
         // into a buffer sized up front, so no reallocation ever frees an
         // unzeroized copy of the secret.
         let public = Jwk {
             d: None,
             ..self.clone()
         };
-        // Serializing plain strings cannot fail.
-        #[cfg(not(target_arch = "wasm32"))]
-        let json = serde_json::to_string(&public).unwrap_or_default();
-        #[cfg(target_arch = "wasm32")]
-        let json = public_jwk_json(&public);
+        let json = json::public_jwk_json(&public);
         let Some(d) = &self.d else {
             return Zeroizing::new(json);
         };
@@ -151,33 +145,6 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// The members of a JWK except `d`, as compact JSON in serde's order.
-#[cfg(target_arch = "wasm32")]
-fn public_jwk_json(jwk: &Jwk) -> String {
-    let mut out = String::from("{");
-    let members = [
-        ("kty", &jwk.kty),
-        ("crv", &jwk.crv),
-        ("x", &jwk.x),
-        ("y", &jwk.y),
-        ("kid", &jwk.kid),
-        ("use", &jwk.use_),
-        ("alg", &jwk.alg),
-    ];
-    for (name, value) in members {
-        if let Some(v) = value {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            push_json_str(&mut out, name);
-            out.push(':');
-            push_json_str(&mut out, v);
-        }
-    }
-    out.push('}');
-    out
-}
-
 /// A JWK Set (RFC 7517 §5).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Jwks {
@@ -188,28 +155,12 @@ pub struct Jwks {
 impl Jwks {
     /// Parse a JWKS from JSON text.
     pub fn from_json(json: &str) -> Result<Jwks> {
-        #[cfg(target_arch = "wasm32")]
-        return crate::wasm::json::jwks_from_json(json);
-        #[cfg(not(target_arch = "wasm32"))]
-        return jwks_from_json_serde(json);
+        json::jwks_from_json(json)
     }
 
     /// Compact JSON.
     pub fn to_json(&self) -> String {
-        #[cfg(not(target_arch = "wasm32"))]
-        return serde_json::to_string(self).unwrap_or_default();
-        #[cfg(target_arch = "wasm32")]
-        return {
-            let mut out = String::from("{\"keys\":[");
-            for (i, k) in self.keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&k.to_json());
-            }
-            out.push_str("]}");
-            out
-        };
+        json::jwks_to_json(self)
     }
 
     /// A set holding one public key.
@@ -247,38 +198,6 @@ impl Jwks {
             _ => Err(Error::key("JWKS holds several keys: choose one by kid")),
         }
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn jwks_from_json_serde(json: &str) -> Result<Jwks> {
-    #[derive(Deserialize)]
-    struct Raw {
-        keys: Option<Vec<serde_json::Value>>,
-    }
-    let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
-    let keys = raw
-        .keys
-        .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
-    }
-    Ok(Jwks { keys: out })
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> Error {
-    use serde_json::error::Category;
-    // The message names the position only: serde's own text may quote values.
-    let kind = match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => "is not valid JSON",
-        Category::Data => "has a member of the wrong type",
-    };
-    Error::key(format!(
-        "{what} {kind} (line {}, column {})",
-        e.line(),
-        e.column()
-    ))
 }
 
 fn b64_32(name: &str, value: Option<&str>) -> Result<Zeroizing<[u8; 32]>> {
@@ -394,7 +313,7 @@ impl PublicKey {
         if t.starts_with("-----BEGIN") {
             Self::from_spki_pem(t)
         } else if t.starts_with('{') {
-            if is_jwks(t) {
+            if json::is_jwks(t) {
                 Jwks::from_json(t)?.single()
             } else {
                 Self::from_jwk_json(t)
@@ -475,23 +394,6 @@ impl PublicKey {
     pub(crate) fn point(&self) -> &p256::PublicKey {
         &self.point
     }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn is_jwks(json: &str) -> bool {
-    crate::wasm::json::is_jwks(json)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_jwks(json: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Probe {
-        keys: Option<serde::de::IgnoredAny>,
-    }
-    matches!(
-        serde_json::from_str::<Probe>(json),
-        Ok(Probe { keys: Some(_) })
-    )
 }
 
 fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {

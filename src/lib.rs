@@ -30,6 +30,7 @@ pub mod danger;
 mod dh;
 mod envelope;
 mod error;
+mod json;
 #[cfg(not(target_arch = "wasm32"))]
 mod keyring;
 mod keys;

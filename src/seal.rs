@@ -169,7 +169,6 @@ impl Sealer {
     }
 
     /// As [`Sealer::new`], the table built on first use.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn lazy(recipient: PublicKey) -> Self {
         Sealer {
             pk_rm: recipient.uncompressed(),
@@ -238,7 +237,6 @@ impl Sealer {
     }
 
     /// A prepared encapsulation, if one is ready (it leaves the pool).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn take_prepared(&mut self) -> Option<Encapsulation> {
         self.pool.pop()
     }
@@ -263,7 +261,7 @@ impl Sealer {
     /// As [`Sealer::seal`], returning the parsed [`Envelope`].
     pub fn seal_envelope(&mut self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
         let info = check_inputs(plaintext.len(), context)?;
-        let encap = match self.pool.pop() {
+        let encap = match self.take_prepared() {
             Some(encap) => encap,
             None => self.encapsulate()?,
         };
@@ -363,7 +361,6 @@ impl Encapsulation {
     /// From the ephemeral public key `enc` and `dh` = x(skE·pkR) computed
     /// elsewhere ([`Source::WebCrypto`]), checked as [`seal_with_agreement`]
     /// checks them.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn from_agreement(recipient: &PublicKey, enc: &[u8], dh: &[u8]) -> Result<Self> {
         Self::agreed(&recipient.uncompressed(), enc, dh)
     }
@@ -596,10 +593,13 @@ impl Opener {
         let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
         schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32)
     }
+}
 
+/// For the async JS API (src/wasm/webcrypto.rs), after its WebCrypto ECDH.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl Opener {
     /// [`Opener::open_with_agreement`]'s plaintext only, for an envelope that
     /// already passed [`Opener::check`].
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn plaintext_checked_with_agreement(
         &self,
         envelope: &Envelope,
@@ -611,7 +611,6 @@ impl Opener {
     /// The AEAD key and nonce of a checked envelope, for an AES-GCM done
     /// elsewhere (WebCrypto, for large slices); [`aead_open`] is the same
     /// step in wasm.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn schedule_checked_with_agreement(
         &self,
         envelope: &Envelope,
