@@ -738,9 +738,10 @@ impl JsSealer {
         self.kid.clone()
     }
 
-    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time for
-    /// `seal`, in wasm, e.g. from `requestIdleCallback`. Each is used for one
-    /// answer only. Returns how many are ready (see `prepared`).
+    /// Make up to `count` (at most 256) encapsulations (ephemeral key pair
+    /// and ECDH) ahead of time, in wasm, e.g. from `requestIdleCallback`.
+    /// Each is used for one answer only. Returns how many are ready (see
+    /// `prepared`).
     pub fn prepare(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
@@ -753,7 +754,7 @@ impl JsSealer {
     /// Prepare up to `count` (at most 256) slices' P-256 work ahead of time
     /// for `sealAsync`. With WebCrypto: whole encapsulations (a
     /// non-extractable key pair and its ECDH with the recipient; `sealAsync`
-    /// then makes no WebCrypto call and settles at once). Without: key pairs
+    /// then makes no WebCrypto call and settles at once). Without: the same
     /// in wasm. Resolves to how many are ready.
     #[wasm_bindgen(js_name = prepareAsync, unchecked_return_type = "Promise<number>")]
     pub fn prepare_async(
@@ -768,8 +769,8 @@ impl JsSealer {
         future_to_promise(async move { Ok((inner.prepare(count).await? as u32).into()) })
     }
 
-    /// How many slices are prepared: encapsulations (WebCrypto's) and key
-    /// pairs (wasm's).
+    /// How many slices are prepared: encapsulations, WebCrypto's and wasm's
+    /// (one pool; `seal` and `sealAsync` both use it).
     #[wasm_bindgen(getter)]
     pub fn prepared(&self) -> u32 {
         self.inner.prepared() as u32
