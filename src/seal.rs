@@ -654,7 +654,8 @@ mod tests {
 
     /// An encapsulation made ahead of time seals to the same bytes as
     /// `seal_with_agreement` with the same `enc` and ECDH (so the hpke-crate
-    /// and RFC-vector proofs of that path cover it), refuses what it refuses,
+    /// and RFC-vector proofs of that path cover it), refuses what it refuses
+    /// (as `Sealer::prepare_with_agreement` does, adding nothing to the pool),
     /// and checks the plaintext size at sealing time.
     #[test]
     fn encapsulation_equals_seal_with_agreement() {
@@ -693,6 +694,10 @@ mod tests {
                 .err()
                 .unwrap();
             assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()));
+            let mut sealer = Sealer::new(recipient.clone());
+            let c = sealer.prepare_with_agreement(e, d).unwrap_err();
+            assert_eq!((a.code(), a.to_string()), (c.code(), c.to_string()));
+            assert_eq!(sealer.prepared(), 0);
         }
         let fresh = || Encapsulation::from_agreement(recipient, &enc, &*dh).unwrap();
         let big = vec![0u8; MAX_PLAINTEXT + 1];
