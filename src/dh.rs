@@ -62,7 +62,7 @@ fn encap_points(
 }
 
 // The p256 whose variable-base multiplication opens envelopes. Natively
-// 0.13: its 64-bit field measured 1.39x faster than 0.14's for `skR·pkE`
+// 0.13: its 64-bit field measured 1.40x faster than 0.14's for `skR·pkE`
 // (benches/README.md), and opening is ~95% that multiplication. wasm32
 // has 0.14 only (the async API opens with WebCrypto where it can).
 #[cfg(target_arch = "wasm32")]
