@@ -352,8 +352,8 @@ impl AsyncSealer {
         self.with_sync(|s| s.seal(plaintext, context))
     }
 
-    /// Seal with a prepared encapsulation, if there is one (the P-256 work
-    /// was WebCrypto's). The caller has checked the inputs.
+    /// Seal with a prepared encapsulation, if there is one (its P-256 work
+    /// was done when it was made). The caller has checked the inputs.
     fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
         let encap = self.take_prepared()?;
         Some(
@@ -549,7 +549,7 @@ impl AsyncSealer {
 
     /// Prepare until `count` (at most [`crate::MAX_PREPARED`]) are ready:
     /// encapsulations made with WebCrypto (concurrently, off the main thread
-    /// in browsers) if possible, else key pairs in wasm.
+    /// in browsers) if possible, else in wasm; all go into the one pool.
     pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> crate::Result<usize> {
         let want = count.min(crate::MAX_PREPARED);
         if let Some(subtle) = self.subtle() {
