@@ -27,9 +27,11 @@ mod batch;
 mod context;
 #[doc(hidden)]
 pub mod danger;
+mod dh;
 mod envelope;
 mod error;
 mod file;
+mod json;
 #[cfg(not(target_arch = "wasm32"))]
 mod keyring;
 mod keys;
