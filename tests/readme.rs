@@ -89,6 +89,11 @@ fn readme_cli_example_runs() {
     );
     assert!(dir.read("envelopes.txt").starts_with("ss1."));
     let sealed = std::fs::read(dir.file("scan.ssf")).unwrap();
-    assert!(sealed.starts_with(b"ssf1") && !sealed.windows(64).any(|w| scan.windows(64).next() == Some(w)));
+    assert!(
+        sealed.starts_with(b"ssf1")
+            && !sealed
+                .windows(64)
+                .any(|w| scan.windows(64).next() == Some(w))
+    );
     assert_eq!(std::fs::read(dir.file("opened.pdf")).unwrap(), scan);
 }
