@@ -7,6 +7,8 @@ export type SliceSealFormErrorCode =
   | SliceSealErrorCode
   | SliceSealFileErrorCode
   | 'FORM_CONFIG'
+  /** An answer or a file selection changed while the form was being sealed: nothing sent, the new one kept. */
+  | 'FORM_CHANGED'
   | 'FILE_TOO_LARGE'
   | 'NETWORK_ERROR'
   | 'NOT_READY'

@@ -249,7 +249,8 @@ function readConfig(form, options) {
     let from = `options.${key}`;
     if ((v === undefined || v === null) && spec.attribute) {
       const a = p.getAttribute(form, spec.attribute);
-      if (a !== null && a.trim() !== '') {
+      // A blank size limit is an error, not "no limit" (a template's empty value).
+      if (a !== null && (a.trim() !== '' || spec.type === 'bytes')) {
         v = a;
         from = spec.attribute;
       }
@@ -420,6 +421,19 @@ function plaintextOf(field) {
   if (field.multi) return JSON.stringify(values);
   if (values.length > 1) throw configError(`several controls are named ${q(field.name)}: give them distinct names`);
   return values[0] ?? '';
+}
+
+/** Each field's answer (plaintext) or selected files (an array), read now. */
+function snapshot(fields) {
+  return new Map(fields.map((f) => [f, f.file ? selectedFiles(f) : plaintextOf(f)]));
+}
+
+/** Whether field `f` still holds what `snap` read (the same answer; the same File objects). */
+function unchanged(f, snap) {
+  const was = snap.get(f);
+  if (!f.file) return plaintextOf(f) === was;
+  const now = selectedFiles(f);
+  return now.length === was.length && now.every((x, i) => x === was[i]);
 }
 
 function clearControl(el) {
@@ -942,6 +956,30 @@ export class SliceSealForm {
     for (const undo of this.fileErrors.splice(0)) undo();
   }
 
+  /**
+   * Fail closed (FORM_CONFIG) if the protection was undone by another
+   * script: a marked control with a name again (taken away again here), or a
+   * marked control added after the start, which the component would
+   * otherwise send as typed (named) or drop silently (nameless).
+   */
+  #checkProtected() {
+    const p = prototypes();
+    for (const c of this.controls) {
+      if (p.hasAttribute(c.el, 'name')) {
+        p.removeAttribute(c.el, 'name');
+        throw configError(`marked field ${q(c.name)} was given a name again by another script: nothing was sent`);
+      }
+    }
+    const known = new Set(this.controls.map((c) => c.el));
+    for (const el of listed(this.$root)) {
+      if (known.has(el) || !p.closest(el, `[${MARK_ATTR}]`)) continue;
+      if (el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ||
+          (el instanceof HTMLInputElement && !['submit', 'image', 'button', 'reset'].includes(p.inputType(el)))) {
+        throw configError(`marked field ${q(fieldName(el))} was added after the form was protected: protect the form once it is complete`);
+      }
+    }
+  }
+
   /** How and where the form (with this submitter) is sent. */
   #route(submitter) {
     const p = prototypes();
@@ -1026,9 +1064,12 @@ export class SliceSealForm {
     if (this.keyError) throw this.keyError;
     if (!this.sealers) throw new SliceSealFormError('NOT_READY', 'the form\'s keys are not ready');
     this.#clearFileErrors();
+    this.#checkProtected();
     const route = this.#route(submitter);
     const fileFields = this.fields.filter((f) => f.file);
-    const selected = fileFields.map((f) => ({ field: f, files: selectedFiles(f) }));
+    // What is sealed: each field's answer or selected files, read once, now.
+    const snap = snapshot(this.fields);
+    const selected = fileFields.map((f) => ({ field: f, files: snap.get(f) }));
     if (fileFields.length) checkFileRoute(route, this.config.submit);
     // Sizes first: a file over its limit is reported at its input, before anything is sealed.
     const tooLarge = oversized(selected, this.config.maxFileBytes);
@@ -1050,7 +1091,7 @@ export class SliceSealForm {
     const sealed = new Map();
     const jobs = [];
     for (const [kid, fields] of byKid) {
-      const items = fields.map((f) => ({ plaintext: plaintextOf(f), context: { form: this.formId, field: f.name, submission } }));
+      const items = fields.map((f) => ({ plaintext: snap.get(f), context: { form: this.formId, field: f.name, submission } }));
       jobs.push(this.sealers.get(kid).sealMany(items).then((envs) => fields.map((f, i) => [f.name, envs[i]])));
     }
     const results = await Promise.all(jobs);
@@ -1060,6 +1101,13 @@ export class SliceSealForm {
     for (const { field, files } of selected) {
       const ctx = { form: this.formId, field: field.name, submission };
       sealed.set(field.name, await sealFiles(this.sealers.get(field.kid || this.pin), field, files, ctx));
+    }
+    // Sealing took time: another script may have undone the protection, and
+    // the user may have changed an answer or a selection, which would be
+    // lost unsent (cleared below). Either: nothing is sent.
+    this.#checkProtected();
+    if (this.fields.some((f) => !unchanged(f, snap))) {
+      throw new SliceSealFormError('FORM_CHANGED', 'an answer or a file selection changed while the form was being sealed: nothing was sent');
     }
     const body = this.#body(submitter, sealed);
     body.push([SUBMISSION_FIELD, submission]);
@@ -1082,7 +1130,9 @@ export class SliceSealForm {
       const self = route.target === '' || route.target.toLowerCase() === '_self';
       if (self) this.sent = true; // until the page navigates away (or pageshow)
     }
-    this.clear();
+    // Cleared: what was sent (an answer changed during the upload stays).
+    for (const f of this.fields) if (unchanged(f, snap)) for (const el of f.controls) clearControl(el);
+    this.refreshRadios();
     const detail = { formId: this.formId, submission, fields, response };
     dispatch(this.$root, 'slice-seal:sent', detail);
     if (this.config.onSealed) {

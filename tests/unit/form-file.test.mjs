@@ -6,70 +6,8 @@
 //   node --test tests/unit/        (needs pkg/: bash .ci/build-pkg; tests/node_modules)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { m, api, keys, sent, form, attrs, code, errorsOf, window, NodeFormData } from './form-setup.mjs';
-
-const idl = createRequire(import.meta.url)('jsdom/lib/jsdom/living/generated/utils.js');
-
-/**
- * Select `files` in a file input, as a user would. jsdom cannot read a
- * Blob's bytes, so Node's File objects are put in the input's FileList
- * (jsdom hands them out as they are); the component only reads the list.
- */
-function select(input, files) {
-  const list = idl.implForWrapper(input.files);
-  list.length = 0;
-  list.push(...files);
-}
-const selected = (input) => Array.from(input.files, (f) => [f.name, f.size]);
-const tick = (ms = 50) => new Promise((ok) => setTimeout(ok, ms));
-
-/** Submit `f` as a click would and wait until the component is done (sent or error). */
-async function submitAndSettle(f) {
-  const done = new Promise((ok) => {
-    f.addEventListener('slice-seal:sent', () => ok('sent'), { once: true });
-    f.addEventListener('slice-seal:error', () => ok('error'), { once: true });
-  });
-  const orig = console.error;
-  console.error = () => {};
-  try {
-    f.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true }));
-    return await Promise.race([done, tick(20_000).then(() => 'timeout')]);
-  } finally {
-    console.error = orig;
-  }
-}
-
-/**
- * Run `fn` with a FormData that holds Node's Blobs for the body the
- * component builds (jsdom's FormData takes only jsdom's Blobs); FormData
- * of a form stays jsdom's. The stubbed fetch then sees a Node FormData.
- */
-async function withNodeFormData(fn) {
-  const Dom = window.FormData;
-  globalThis.FormData = function FormData(formEl, submitter) {
-    if (formEl) return submitter ? new Dom(formEl, submitter) : new Dom(formEl);
-    return new NodeFormData();
-  };
-  globalThis.FormData.prototype = Dom.prototype;
-  try {
-    return await fn();
-  } finally {
-    globalThis.FormData = Dom;
-  }
-}
-
-/** Submit `f` (its files sealed for real); it must be sent once, with POST: returns the slice-seal:sent detail. */
-async function sendOnce(f) {
-  sent.length = 0;
-  const details = [];
-  f.addEventListener('slice-seal:sent', (e) => details.push(e.detail), { once: true });
-  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
-  assert.equal(sent.length, 1);
-  assert.equal(sent[0].method, 'POST');
-  return details[0];
-}
+import { m, api, keys, sent, form, attrs, code, errorsOf, NodeFormData, select, selected, tick, submitAndSettle, withNodeFormData, sendOnce } from './form-setup.mjs';
 
 test('a marked file input (single and multiple) is a sealable control: no FORM_CONFIG; it loses its name at once like any marked control', () => {
   const f = form(`<input type="file" id="doc" name="doc" data-slice-seal>
