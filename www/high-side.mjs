@@ -47,6 +47,7 @@ import { pathToFileURL } from 'node:url';
 
 import { STEPS, markedNames, fileFields } from './lib/steps.mjs';
 import { parseSealedFile } from './lib/envelope.mjs';
+import { safeType, disposition } from './lib/download.mjs';
 import { WWW, esc, page, send, serveStatic, args, SECURITY_HEADERS } from './lib/layout.mjs';
 
 const SERVICE = 'Vetting casework (high side)';
@@ -464,30 +465,6 @@ ${entries.length ? `<table class="govuk-table app-audit">
 ${rows}
 </tbody></table>` : '<p class="govuk-body">No slices opened yet.</p>'}`,
   });
-}
-
-/** Media types served as they are; any other (HTML, SVG, scripts…) goes as application/octet-stream. */
-const SAFE_TYPES = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'text/plain', 'text/csv',
-  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.oasis.opendocument.text']);
-
-function safeType(type) {
-  const t = String(type ?? '').trim().toLowerCase();
-  return SAFE_TYPES.has(t) ? t : 'application/octet-stream';
-}
-
-/**
- * A Content-Disposition for `name` (untrusted text from the sealed header):
- * attachment, its last path segment without control characters, as an
- * ASCII fallback (other characters as "_") and as RFC 8187 UTF-8.
- */
-function disposition(name, fallback) {
-  // eslint-disable-next-line no-control-regex
-  let base = String(name ?? '').split(/[/\\]/).pop().replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().replace(/^\.+/, '');
-  if ([...base].length > 200) base = [...base].slice(-200).join('');
-  if (!base) base = fallback;
-  const ascii = base.replace(/[^A-Za-z0-9._ ()-]/g, '_');
-  const utf8 = encodeURIComponent(base).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 /** GET /applicant/REF/document/STEP/FIELD/K: the opened document as an attachment, or why it was refused. */
