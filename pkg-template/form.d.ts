@@ -38,7 +38,8 @@ export interface SealedDetail {
    * The server's response (fetch mode), or null (native mode: the page
    * navigates). A native-mode form with a marked file input is sent with
    * fetch too: the component follows the server's redirect (response null);
-   * a 2xx answer without a redirect is given here and the page stays.
+   * a 2xx answer without a redirect is given here and the page stays (the
+   * form then sends nothing more until the page is left or shown again).
    */
   response: Response | null;
 }

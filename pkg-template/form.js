@@ -973,8 +973,10 @@ export class SliceSealForm {
     const known = new Set(this.controls.map((c) => c.el));
     for (const el of listed(this.$root)) {
       if (known.has(el) || !p.closest(el, `[${MARK_ATTR}]`)) continue;
-      if (el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement ||
-          (el instanceof HTMLInputElement && !['submit', 'image', 'button', 'reset'].includes(p.inputType(el)))) {
+      // As markControls: buttons, fieldsets, <output>, <object> carry no answer.
+      const noValue = el instanceof HTMLButtonElement || el instanceof HTMLFieldSetElement || el instanceof HTMLOutputElement ||
+        el instanceof HTMLObjectElement || (el instanceof HTMLInputElement && ['submit', 'image', 'button', 'reset'].includes(p.inputType(el)));
+      if (!noValue) {
         throw configError(`marked field ${q(fieldName(el))} was added after the form was protected: protect the form once it is complete`);
       }
     }
@@ -1118,10 +1120,14 @@ export class SliceSealForm {
       // Binary parts need fetch (multipart/form-data), in native mode too;
       // native mode then follows the server's redirect (Post/Redirect/Get).
       response = await postFetch({ ...route, method: 'post', enctype: 'multipart/form-data' }, body);
-      if (this.config.submit !== 'fetch' && response.redirected) {
-        navigate = response.url;
-        response = null;
-        this.sent = true; // until the page navigates away (or pageshow)
+      if (this.config.submit !== 'fetch') {
+        // Sent, as a native send: further submits do nothing until the page
+        // navigates away (or pageshow), even if the answer is no redirect.
+        this.sent = true;
+        if (response.redirected) {
+          navigate = response.url;
+          response = null;
+        }
       }
     } else if (this.config.submit === 'fetch') {
       response = await postFetch(route, body);

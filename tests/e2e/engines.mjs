@@ -917,7 +917,9 @@ test('n: documents: files sealed in the browser (a small one; 1 MiB in chunks ov
     ['supporting-documents', 'supporting-documents-1.ssf', 'application/vnd.slice-seal.file'],
     ['supporting-documents', 'supporting-documents-2.ssf', 'application/vnd.slice-seal.file'],
     ['slice-seal-submission', null, null]], 'the parts');
-  for (const needle of [scan.buffer.subarray(100, 164), letter.buffer.subarray(0, 64), letter.buffer.subarray(700_000, 700_064), page2.buffer,
+  // A 32-byte run every 4 KiB of each file and its last 32 bytes: no chunk of any file went in clear.
+  const runs = (b) => [...Array.from({ length: Math.ceil(b.length / 4096) }, (_, i) => b.subarray(i * 4096, i * 4096 + 32)), b.subarray(b.length - 32)];
+  for (const needle of [...runs(scan.buffer), ...runs(letter.buffer), page2.buffer,
     ...[scan.name, letter.name, page2.name, 'passport photo page', 'employer letter', 'notes.html'].flatMap((n) => encodings(n).map((e) => Buffer.from(e)))]) {
     assertEq(body.indexOf(needle), -1, `no plaintext or original file name in the body: ${needle.toString('utf8', 0, 20)}`);
   }
@@ -992,6 +994,58 @@ test('n: documents: files sealed in the browser (a small one; 1 MiB in chunks ov
     const resp = await fetch(`${L.url}${path}`, { method: 'POST', body: fd, redirect: 'manual' });
     assertEq([resp.status, readStore(dataDir).length], [400, before], `${what} refused, nothing stored`);
   }
+});
+
+test('n: documents changed while sealing: a selection replaced (DataTransfer) while the files are sealed sends nothing (FORM_CHANGED) and keeps the new one; the low side refuses crafted bodies (a text part for a file field, a file part for another field, a repeated part, a cut body), nothing stored', async (s, t) => {
+  const r = await newApplicant();
+  const path = `/apply/${r}/identity-documents`;
+  const dir = join(dataDir, `changed-${t.engine}`);
+  mkdirSync(dir, { recursive: true });
+  const first = join(dir, 'first.png');
+  writeFileSync(first, randomBytes(1024 * 1024)); // over the progress threshold: sealing takes a while
+  const storedFor = () => readStore(dataDir).filter((x) => x.applicant === r);
+  await gotoReady(s, `${L.url}${path}`);
+  await s.upload('#passport-scan', first);
+  // When the progress appears (sealing has started), another selection replaces it.
+  await s.execute(`const input = document.getElementById('passport-scan');
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector('[data-slice-seal-progress]')) return;
+      obs.disconnect();
+      const dt = new DataTransfer();
+      dt.items.add(new File(['second choice'], 'second.png', { type: 'image/png' }));
+      input.files = dt.files;
+    }).observe(document.body, { subtree: true, childList: true });
+    document.querySelector(arguments[0]).click();`, [SAVE]);
+  await until(() => s.execute('return !!document.querySelector(".govuk-error-summary")'), 'the error summary');
+  assert((await rec(s)).errors.some((e) => /FORM_CHANGED/.test(e)), 'console names FORM_CHANGED');
+  assertEq(await s.execute('return [...document.getElementById("passport-scan").files].map((f) => [f.name, f.size])'), [['second.png', 13]], 'the new selection stays');
+  assertEq([L.posts.filter((x) => x.path === path).length, storedFor()], [0, []], 'nothing sent, nothing stored');
+  // Submitted again: the new selection goes.
+  await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
+  await waitUrl(s, `${L.url}/apply/${r}`, 'the task list', 60_000);
+  const sent = L.posts.filter((x) => x.path === path);
+  assertEq(sent.length, 1, 'one send');
+  if (!t.first) return;
+  const { parseMultipart } = await import(join(ROOT, 'www', 'lib', 'multipart.mjs'));
+  const parts = parseMultipart(sent[0].raw, sent[0].type);
+  const sealed = parts.find((x) => x.name === 'passport-scan');
+  const sub = parts.find((x) => x.name === 'slice-seal-submission').data.toString();
+  const crafted = [
+    ['a text part named like the file field', (fd) => { fd.append('passport-scan', 'ssf1'); }],
+    ['a file part named like the submission field', (fd) => { fd.append('slice-seal-submission', new Blob([sealed.data], { type: sealed.type }), 'passport-scan.ssf'); }],
+    ['the file part twice', (fd) => { for (let i = 0; i < 2; i++) fd.append('passport-scan', new Blob([sealed.data], { type: sealed.type }), 'passport-scan.ssf'); }],
+  ];
+  for (const [what, add] of crafted) {
+    const fd = new FormData();
+    add(fd);
+    fd.append('slice-seal-submission', sub.replace(/.$/, (c) => (c === '0' ? '1' : '0'))); // a fresh id: not refused as a replay
+    const before = readStore(dataDir).length;
+    const resp = await fetch(`${L.url}${path}`, { method: 'POST', body: fd, redirect: 'manual' });
+    assertEq([resp.status, readStore(dataDir).length], [400, before], `${what}: refused, nothing stored`);
+  }
+  const before = readStore(dataDir).length;
+  const resp = await fetch(`${L.url}${path}`, { method: 'POST', body: sent[0].raw.subarray(0, sent[0].raw.length - 20), headers: { 'content-type': sent[0].type }, redirect: 'manual' });
+  assertEq([resp.status, readStore(dataDir).length], [400, before], 'a cut body: refused, nothing stored');
 });
 
 // ---------------------------------------------------------------- pages: accessibility, screenshots, CSP

@@ -74,3 +74,37 @@ test('sealed-file metadata: the header envelope\'s kid and context, read without
     Buffer.concat([sealed.subarray(0, 4), Buffer.from([0xff, 0xff]), sealed.subarray(6, 100)]), Buffer.concat([sealed.subarray(0, 6), Buffer.from('xx1.'), sealed.subarray(10)])];
   for (const b of bad) assert.equal(code(() => parseSealedFile(b)), 'MALFORMED_FILE', b.toString('latin1', 0, 12));
 });
+
+test('multipart: every cut and 3000 random byte changes of a body are parsed or MALFORMED_MULTIPART, never another exception; boundary tricks and huge headers are coded', async () => {
+  const fd = new FormData();
+  fd.append('typed', 'envelope');
+  fd.append('doc', new Blob([randomBytes(300)], { type: 'application/vnd.slice-seal.file' }), 'doc.ssf');
+  fd.append('slice-seal-submission', 'x');
+  const { body, type } = await encode(fd);
+  const outcome = (buf, t = type) => {
+    try {
+      parseMultipart(buf, t);
+      return 'parsed';
+    } catch (e) {
+      assert.equal(e.code, 'MALFORMED_MULTIPART', `${e.name}: ${e.message}`);
+      return 'refused';
+    }
+  };
+  for (let i = 0; i < body.length; i++) outcome(body.subarray(0, i));
+  for (let i = 0; i < 3000; i++) {
+    const b = Buffer.from(body);
+    for (let k = 0; k < 1 + (i % 4); k++) b[(i * 7919 + k * 104729) % b.length] = randomBytes(1)[0];
+    outcome(b);
+  }
+  const b = type.split('boundary=')[1];
+  const big = Buffer.concat([Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="a"\r\n`), Buffer.alloc(8 << 20, 0x41)]); // no end of headers in 8 MiB
+  assert.equal(outcome(big), 'refused');
+  for (const t of ['multipart/form-data; boundary=', `multipart/form-data; boundary="${'x'.repeat(71)}"`, 'multipart/form-data; boundary="a', `multipart/form-data; xboundary=${b}`]) {
+    assert.equal(outcome(body, t), 'refused', t);
+  }
+  // A delimiter inside a part that is not at a line start, or not followed by CRLF or "--", is data of the part.
+  const inner = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx--${b}\r\n\r\n--${b}X\r\n--${b}--\r\n`);
+  assert.equal(outcome(inner), 'refused', 'a delimiter followed by junk');
+  const ok = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx--${b}\r\n--${b}--\r\n`);
+  assert.deepEqual(parseMultipart(ok, type).map((p) => p.data.toString()), [`x--${b}`]);
+});

@@ -192,3 +192,33 @@ test('data-slice-seal-max-bytes present but blank on the form is FORM_CONFIG, as
       'SliceSealError:FORM_CONFIG', v);
   }
 });
+
+test('native mode with files, a 2xx answer without a redirect: sent once; a second click does not send the cleared fields as blank answers', async () => {
+  const f = form('<input name="typed" data-slice-seal value="x"><input type="file" id="doc" name="doc" data-slice-seal>', attrs());
+  const c = new m.SliceSealForm(f, { jwks: keys.jwks });
+  await c.ready;
+  select(f.querySelector('#doc'), [new File(['scan'], 'scan.pdf')]);
+  sent.length = 0;
+  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
+  assert.equal(f.querySelector('[data-slice-seal-name=typed]').value, '', 'cleared');
+  f.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true }));
+  await new Promise((ok) => setTimeout(ok, 200));
+  assert.equal(sent.length, 1, 'sent once');
+});
+
+test('a marked file input outside the form (form=) is sealed and sent like one inside; one removed from the page while sealing is sent sealed, as selected', async () => {
+  const f = form('<input name="typed" data-slice-seal value="x">', attrs('data-slice-seal-submit="fetch"'));
+  f.insertAdjacentHTML('afterend', `<input type="file" id="out" name="out" form="${f.id}" data-slice-seal>`);
+  const out = document.getElementById('out');
+  const c = new m.SliceSealForm(f, { jwks: keys.jwks });
+  await c.ready;
+  assert.equal(out.hasAttribute('name'), false, 'nameless at once');
+  const bytes = randomBytes(5000);
+  select(out, [new HookFile([bytes], 'scan.pdf', () => out.remove())]);
+  sent.length = 0;
+  assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
+  const body = sent[0].body;
+  assert.deepEqual([...body.keys()], ['typed', 'out', 'slice-seal-submission']);
+  assert.equal(body.get('out').type, 'application/vnd.slice-seal.file');
+  assert.equal((await sentText()).indexOf(bytes.subarray(100, 132).toString('latin1')), -1, 'no run of the file');
+});
