@@ -1048,6 +1048,27 @@ test('n: documents changed while sealing: a selection replaced (DataTransfer) wh
   assertEq([resp.status, readStore(dataDir).length], [400, before], 'a cut body: refused, nothing stored');
 });
 
+test('n: documents, a redirect to another origin after the send (native mode): the fetch cannot follow it (CORS, CSP connect-src): NETWORK_ERROR although the server got the body; selection kept, the page stays', async (s) => {
+  const r = await newApplicant();
+  const path = `/apply/${r}/identity-documents`;
+  const file = join(dataDir, 'redirect-scan.png');
+  writeFileSync(file, randomBytes(2000));
+  await gotoReady(s, `${L.url}${path}`);
+  await s.upload('#passport-scan', file);
+  L.posts.length = 0;
+  L.route('POST', new RegExp(`^${path}$`), (req, res) => res.writeHead(303, { location: `${H.url}/` }).end());
+  try {
+    await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
+    await until(() => s.execute('return !!document.querySelector(".govuk-error-summary")'), 'the error summary');
+  } finally {
+    L.routes.length = 0;
+  }
+  assert((await rec(s)).errors.some((e) => /NETWORK_ERROR/.test(e)), 'console names NETWORK_ERROR');
+  assertEq(L.posts.filter((x) => x.path === path && x.method === 'POST').length, 1, 'the body reached the server once');
+  assertEq([await s.execute('return location.href'), await s.execute('return [...document.getElementById("passport-scan").files].map((f) => f.name)')],
+    [`${L.url}${path}`, ['redirect-scan.png']], 'the page and the selection stay');
+});
+
 // ---------------------------------------------------------------- pages: accessibility, screenshots, CSP
 test('e: axe-core finds no accessibility violations (form steps, the documents step and its file error, task list, error summary, refusal, high side)', async (s, t) => {
   const results = [];
