@@ -47,7 +47,7 @@ import { pathToFileURL } from 'node:url';
 
 import { STEPS, markedNames, fileFields } from './lib/steps.mjs';
 import { parseSealedFile } from './lib/envelope.mjs';
-import { safeType, disposition } from './lib/download.mjs';
+import { safeType, disposition, safeName } from './lib/download.mjs';
 import { WWW, esc, page, send, serveStatic, args, SECURITY_HEADERS } from './lib/layout.mjs';
 
 const SERVICE = 'Vetting casework (high side)';
@@ -353,7 +353,7 @@ function documentsHtml(list) {
       return `<li><strong class="govuk-tag govuk-tag--red">Rejected</strong>
 <p class="govuk-body-s app-rejected-reason">${esc(v.code)}: ${esc(v.reason)}</p></li>`;
     }
-    return `<li><a class="govuk-link app-document" href="${esc(v.href)}" download>${esc(v.name || 'Unnamed file')}</a>
+    return `<li><a class="govuk-link app-document" href="${esc(v.href)}" download>${esc(safeName(v.name, 'Unnamed file'))}</a>
 <span class="govuk-body-s">(${esc(v.type || 'unknown type')}, ${sizeText(v.size)})</span></li>`;
   }).join('\n')}</ul>`;
 }

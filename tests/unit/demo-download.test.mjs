@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const { safeType, disposition } = await import(pathToFileURL(join(ROOT, 'www', 'lib', 'download.mjs')).href);
+const { safeType, disposition, safeName } = await import(pathToFileURL(join(ROOT, 'www', 'lib', 'download.mjs')).href);
 
 /** The filename and filename* Node's HTTP layer would accept, and what they decode to. */
 function parse(header) {
@@ -46,7 +46,10 @@ test('download name: quotes, CR/LF, control and bidi/format characters, paths an
     ['...', 'doc-1', 'doc-1'],
     [`a${'.'.repeat(300)}`, 'doc-1', 'doc-1'],
   ];
-  for (const [name, ascii, utf8] of cases) assert.deepEqual(parse(disposition(name, 'doc-1')), { ascii, name: utf8 }, JSON.stringify(name));
+  for (const [name, ascii, utf8] of cases) {
+    assert.deepEqual(parse(disposition(name, 'doc-1')), { ascii, name: utf8 }, JSON.stringify(name));
+    assert.equal(safeName(name, 'doc-1'), utf8, 'the name the high side lists');
+  }
   const long = parse(disposition(`${'é'.repeat(300)}.pdf`, 'doc-1'));
   assert.equal([...long.name].length, 200);
   assert.ok(long.name.endsWith('.pdf'), 'the extension kept');

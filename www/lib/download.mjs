@@ -11,17 +11,22 @@ export function safeType(type) {
 }
 
 /**
- * A Content-Disposition for `name` (untrusted text from the sealed header):
- * attachment, its last path segment without control or format characters, as an
- * ASCII fallback (other characters as "_") and as RFC 8187 UTF-8.
+ * A document's name as shown and offered for download (untrusted text from
+ * the sealed header): its last path segment without control, format (bidi
+ * overrides such as U+202E, which make "x\u202Efdp.exe" show as "xexe.pdf";
+ * zero widths) or line/paragraph separator characters, at most 200
+ * characters (the end kept), no leading dots; `fallback` if nothing is left.
  */
-export function disposition(name, fallback) {
-  // Control, format (bidi overrides such as U+202E, which make "x\u202Efdp.exe"
-  // show as "xexe.pdf"; zero widths) and line/paragraph separator characters go.
+export function safeName(name, fallback) {
   let base = String(name ?? '').split(/[/\\]/).pop().replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
   if ([...base].length > 200) base = [...base].slice(-200).join('');
   base = base.trim().replace(/^\.+/, '').trim();
-  if (!base) base = fallback;
+  return base || fallback;
+}
+
+/** A Content-Disposition for `name`: attachment, safeName as an ASCII fallback (other characters as "_") and as RFC 8187 UTF-8. */
+export function disposition(name, fallback) {
+  const base = safeName(name, fallback);
   const ascii = base.replace(/[^A-Za-z0-9._ ()-]/g, '_');
   const utf8 = encodeURIComponent(base).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
