@@ -1038,10 +1038,11 @@ test('n: documents changed while sealing: a selection replaced (DataTransfer) wh
   for (const [what, add] of crafted) {
     const fd = new FormData();
     add(fd);
-    fd.append('slice-seal-submission', sub.replace(/.$/, (c) => (c === '0' ? '1' : '0'))); // a fresh id: not refused as a replay
+    const fresh = sub.replace(/.$/, (c) => (c === '0' ? '1' : '0')); // a fresh id: not refused as a replay
+    fd.append('slice-seal-submission', fresh);
     const before = readStore(dataDir).length;
     const resp = await fetch(`${L.url}${path}`, { method: 'POST', body: fd, redirect: 'manual' });
-    assertEq([resp.status, readStore(dataDir).length], [400, before], `${what}: refused, nothing stored`);
+    assertEq([resp.status, readStore(dataDir).length, existsSync(join(dataDir, 'files', r, fresh.split(':')[1]))], [400, before, false], `${what}: refused, nothing stored, no file written`);
   }
   const before = readStore(dataDir).length;
   const resp = await fetch(`${L.url}${path}`, { method: 'POST', body: sent[0].raw.subarray(0, sent[0].raw.length - 20), headers: { 'content-type': sent[0].type }, redirect: 'manual' });
