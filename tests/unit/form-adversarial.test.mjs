@@ -222,3 +222,24 @@ test('a marked file input outside the form (form=) is sealed and sent like one i
   assert.equal(body.get('out').type, 'application/vnd.slice-seal.file');
   assert.equal((await sentText()).indexOf(bytes.subarray(100, 132).toString('latin1')), -1, 'no run of the file');
 });
+
+test('an answer changed while the sealed body is being uploaded: sent as sealed, and the new answer is not cleared after the send (what was sent is)', async () => {
+  const f = form('<input id="typed" name="typed" data-slice-seal value="sent answer"><input type="file" id="doc" name="doc" data-slice-seal>', attrs('data-slice-seal-submit="fetch"'));
+  const c = new m.SliceSealForm(f, { jwks: keys.jwks });
+  await c.ready;
+  select(f.querySelector('#doc'), [new File(['scan'], 'scan.pdf')]);
+  const ok = globalThis.fetch;
+  sent.length = 0;
+  globalThis.fetch = async (url, init) => {
+    f.querySelector('#typed').value = 'typed during the upload';
+    return ok(url, init);
+  };
+  try {
+    assert.equal(await withNodeFormData(() => submitAndSettle(f)), 'sent');
+  } finally {
+    globalThis.fetch = ok;
+  }
+  assert.equal(sent.length, 1);
+  assert.equal(f.querySelector('#typed').value, 'typed during the upload', 'kept');
+  assert.equal(f.querySelector('#doc').files.length, 0, 'the sent file is cleared');
+});
