@@ -21,11 +21,10 @@
 //! # Ok::<(), slice_seal::Error>(())
 //! ```
 #![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
-#![warn(missing_docs)]
 
 mod batch;
 mod context;
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-helpers"))]
 pub mod danger;
 mod envelope;
 mod error;
@@ -34,6 +33,8 @@ mod file;
 mod keyring;
 mod keys;
 mod prepared;
+// The wasm bindings (still in this crate) export `primitives`.
+#[cfg(any(feature = "hazmat", target_arch = "wasm32"))]
 pub mod primitives;
 mod rng;
 mod schedule;

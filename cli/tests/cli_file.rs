@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 use slice_seal::{Context, FileMeta, FileSealer, Keyring, PrivateKey, open_file};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 

@@ -13,7 +13,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir};
 

@@ -7,11 +7,11 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::Command;
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, stderr, stdout};
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The fenced blocks of `lang` in the README section under `## heading`.
 fn blocks(heading: &str, lang: &str) -> Vec<String> {
@@ -89,6 +89,11 @@ fn readme_cli_example_runs() {
     );
     assert!(dir.read("envelopes.txt").starts_with("ss1."));
     let sealed = std::fs::read(dir.file("scan.ssf")).unwrap();
-    assert!(sealed.starts_with(b"ssf1") && !sealed.windows(64).any(|w| scan.windows(64).next() == Some(w)));
+    assert!(
+        sealed.starts_with(b"ssf1")
+            && !sealed
+                .windows(64)
+                .any(|w| scan.windows(64).next() == Some(w))
+    );
     assert_eq!(std::fs::read(dir.file("opened.pdf")).unwrap(), scan);
 }
