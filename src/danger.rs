@@ -5,37 +5,8 @@
 use crate::context::Context;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::keys::PublicKey;
-
-/// Serves a fixed byte string as "randomness", then zeros with a flag set.
-pub(crate) struct FixedRng<'a> {
-    bytes: &'a [u8],
-    exhausted: bool,
-}
-
-impl<'a> FixedRng<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        FixedRng {
-            bytes,
-            exhausted: false,
-        }
-    }
-}
-
-impl FixedRng<'_> {
-    fn fill_or_flag(&mut self, dst: &mut [u8]) {
-        if dst.len() > self.bytes.len() {
-            self.exhausted = true;
-            dst.fill(0);
-        } else {
-            let (head, tail) = self.bytes.split_at(dst.len());
-            dst.copy_from_slice(head);
-            self.bytes = tail;
-        }
-    }
-}
-
-crate::rng::impl_flagging_rng!(FixedRng<'_>);
+use crate::keys::{PrivateKey, PublicKey};
+use crate::seal::Encapsulation;
 
 fn check_ikm_e(ikm_e: &[u8]) -> Result<()> {
     if ikm_e.len() != 32 {
@@ -45,7 +16,8 @@ fn check_ikm_e(ikm_e: &[u8]) -> Result<()> {
 }
 
 /// Seal with the ephemeral key derived from `ikm_e` (32 bytes, RFC 9180
-/// `DeriveKeyPair`), so the envelope is reproducible.
+/// `DeriveKeyPair`), so the envelope is reproducible: the one-shot [`crate::seal`]
+/// path (variable-base ECDH) with that key.
 pub fn seal_deterministic(
     recipient: &PublicKey,
     plaintext: &[u8],
@@ -53,12 +25,7 @@ pub fn seal_deterministic(
     ikm_e: &[u8],
 ) -> Result<Envelope> {
     check_ikm_e(ikm_e)?;
-    let mut rng = FixedRng::new(ikm_e);
-    let env = crate::seal::seal_with(recipient, plaintext, context, &mut rng)?;
-    if rng.exhausted {
-        return Err(Error::RandomFailed);
-    }
-    Ok(env)
+    crate::seal::seal_derived(recipient, None, plaintext, context, ikm_e)
 }
 
 /// The [`crate::Sealer`] fast path with the ephemeral key of
@@ -89,6 +56,25 @@ pub fn file_sealer_deterministic(
     crate::file::FileSealer::from_parts(key, meta, |hp| {
         seal_deterministic(recipient, hp, context, ikm_e)
     })
+}
+
+/// RFC 9180 §4.1 `Encap(pkR)` through the crate's engine with the ephemeral
+/// key of `DeriveKeyPair(ikm_e)` (`ikm_e` of any length, as in the RFC 9180
+/// vectors): `(enc, shared_secret)`.
+pub fn encap_deterministic(recipient: &PublicKey, ikm_e: &[u8]) -> Result<([u8; 65], [u8; 32])> {
+    let (enc, shared) = Encapsulation::derived(recipient, ikm_e)?.into_parts();
+    Ok((enc, *shared))
+}
+
+/// RFC 9180 §4.1 `Decap(enc, skR)` through the crate's engine (the opening
+/// ECDH of [`crate::Opener`], then `ExtractAndExpand`): the KEM shared secret.
+pub fn decap(key: &PrivateKey, enc: &[u8; 65]) -> Result<[u8; 32]> {
+    let dh = key.decap().dh(enc)?;
+    Ok(*crate::schedule::extract_and_expand(
+        &dh,
+        enc,
+        &key.public_key().uncompressed(),
+    ))
 }
 
 /// RFC 9180 §4.1 DHKEM(P-256) `ExtractAndExpand(dh, enc || pkRm)`, as composed

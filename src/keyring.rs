@@ -15,7 +15,8 @@ use crate::batch::map_batch;
 use crate::context::Context;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
-use crate::keys::{Jwk, JwkSecret, Jwks, PrivateKey, json_error};
+use crate::json::json_error;
+use crate::keys::{Jwk, JwkSecret, Jwks, PrivateKey};
 use crate::seal::{Opened, Opener};
 
 /// At most this many keys in one keyring (bounds the per-envelope lookup).

@@ -7,20 +7,12 @@ use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey, LineEnding};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-#[cfg(not(target_arch = "wasm32"))]
-use zeroize::Zeroize;
 use zeroize::Zeroizing;
 
-use hpke::Deserializable;
-
+use crate::dh::DecapKey;
 use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
-
-/// The HPKE KEM: DHKEM(P-256, HKDF-SHA256).
-pub(crate) type Kem = hpke::kem::DhP256HkdfSha256;
-type HpkePublic = <Kem as hpke::Kem>::PublicKey;
-#[cfg(not(target_arch = "wasm32"))]
-type HpkePrivate = <Kem as hpke::Kem>::PrivateKey;
+use crate::json;
 
 /// Length of a raw key id (SHA-256 output).
 pub const KID_LEN: usize = 32;
@@ -97,27 +89,20 @@ pub const JWK_ALG: &str = "HPKE-P256-SHA256-A256GCM";
 impl Jwk {
     /// Parse a JWK from JSON text.
     pub fn from_json(json: &str) -> Result<Jwk> {
-        #[cfg(not(target_arch = "wasm32"))]
-        return serde_json::from_str(json).map_err(|e| json_error("JWK", &e));
-        #[cfg(target_arch = "wasm32")]
-        return crate::wasm::json::jwk_from_json(json);
+        json::jwk_from_json(json)
     }
 
     /// Serialize as compact JSON. For a private JWK the result holds the
     /// secret: it is returned zeroize-on-drop.
     pub fn to_json(&self) -> Zeroizing<String> {
-        // The public members go through serde_json; `d` is appended by hand
+        // The public members go through `crate::json`; `d` is appended by hand
         // into a buffer sized up front, so no reallocation ever frees an
         // unzeroized copy of the secret.
         let public = Jwk {
             d: None,
             ..self.clone()
         };
-        // Serializing plain strings cannot fail.
-        #[cfg(not(target_arch = "wasm32"))]
-        let json = serde_json::to_string(&public).unwrap_or_default();
-        #[cfg(target_arch = "wasm32")]
-        let json = public_jwk_json(&public);
+        let json = json::public_jwk_json(&public);
         let Some(d) = &self.d else {
             return Zeroizing::new(json);
         };
@@ -160,33 +145,6 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// The members of a JWK except `d`, as compact JSON in serde's order.
-#[cfg(target_arch = "wasm32")]
-fn public_jwk_json(jwk: &Jwk) -> String {
-    let mut out = String::from("{");
-    let members = [
-        ("kty", &jwk.kty),
-        ("crv", &jwk.crv),
-        ("x", &jwk.x),
-        ("y", &jwk.y),
-        ("kid", &jwk.kid),
-        ("use", &jwk.use_),
-        ("alg", &jwk.alg),
-    ];
-    for (name, value) in members {
-        if let Some(v) = value {
-            if out.len() > 1 {
-                out.push(',');
-            }
-            push_json_str(&mut out, name);
-            out.push(':');
-            push_json_str(&mut out, v);
-        }
-    }
-    out.push('}');
-    out
-}
-
 /// A JWK Set (RFC 7517 §5).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Jwks {
@@ -197,28 +155,12 @@ pub struct Jwks {
 impl Jwks {
     /// Parse a JWKS from JSON text.
     pub fn from_json(json: &str) -> Result<Jwks> {
-        #[cfg(target_arch = "wasm32")]
-        return crate::wasm::json::jwks_from_json(json);
-        #[cfg(not(target_arch = "wasm32"))]
-        return jwks_from_json_serde(json);
+        json::jwks_from_json(json)
     }
 
     /// Compact JSON.
     pub fn to_json(&self) -> String {
-        #[cfg(not(target_arch = "wasm32"))]
-        return serde_json::to_string(self).unwrap_or_default();
-        #[cfg(target_arch = "wasm32")]
-        return {
-            let mut out = String::from("{\"keys\":[");
-            for (i, k) in self.keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&k.to_json());
-            }
-            out.push_str("]}");
-            out
-        };
+        json::jwks_to_json(self)
     }
 
     /// A set holding one public key.
@@ -258,38 +200,6 @@ impl Jwks {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn jwks_from_json_serde(json: &str) -> Result<Jwks> {
-    #[derive(Deserialize)]
-    struct Raw {
-        keys: Option<Vec<serde_json::Value>>,
-    }
-    let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
-    let keys = raw
-        .keys
-        .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
-    }
-    Ok(Jwks { keys: out })
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> Error {
-    use serde_json::error::Category;
-    // The message names the position only: serde's own text may quote values.
-    let kind = match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => "is not valid JSON",
-        Category::Data => "has a member of the wrong type",
-    };
-    Error::key(format!(
-        "{what} {kind} (line {}, column {})",
-        e.line(),
-        e.column()
-    ))
-}
-
 fn b64_32(name: &str, value: Option<&str>) -> Result<Zeroizing<[u8; 32]>> {
     let text = value.ok_or_else(|| Error::key(format!("JWK has no \"{name}\"")))?;
     let mut out = Zeroizing::new([0u8; 32]);
@@ -321,7 +231,6 @@ fn check_kty_crv(jwk: &Jwk) -> Result<()> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
     point: p256::PublicKey,
-    hpke: HpkePublic,
     kid: [u8; KID_LEN],
 }
 
@@ -334,12 +243,9 @@ impl fmt::Debug for PublicKey {
 }
 
 impl PublicKey {
-    fn from_point(point: p256::PublicKey) -> Result<Self> {
-        let uncompressed = point.as_affine().to_sec1_point(false);
-        let hpke = HpkePublic::from_bytes(uncompressed.as_bytes())
-            .map_err(|_| Error::key("not a valid P-256 point"))?;
+    fn from_point(point: p256::PublicKey) -> Self {
         let kid = thumbprint_of(&point);
-        Ok(PublicKey { point, hpke, kid })
+        PublicKey { point, kid }
     }
 
     /// Import a JWK (`kty` EC, `crv` P-256, `x`, `y`). A `d` member is
@@ -355,7 +261,7 @@ impl PublicKey {
         sec1[33..].copy_from_slice(y.as_ref());
         let point = p256::PublicKey::from_sec1_bytes(&sec1)
             .map_err(|_| Error::key("JWK x/y is not a point on the P-256 curve"))?;
-        let key = Self::from_point(point)?;
+        let key = Self::from_point(point);
         if let Some(kid) = &jwk.kid {
             key.check_kid(kid)?;
         }
@@ -383,21 +289,21 @@ impl PublicKey {
         }
         let point = p256::PublicKey::from_sec1_bytes(bytes)
             .map_err(|_| Error::key("SEC1 point is not on the P-256 curve"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import a DER SubjectPublicKeyInfo (id-ecPublicKey, prime256v1).
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let point = p256::PublicKey::from_public_key_der(der)
             .map_err(|_| Error::key("not a P-256 SubjectPublicKeyInfo (DER)"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import a PEM `PUBLIC KEY` (SPKI).
     pub fn from_spki_pem(pem: &str) -> Result<Self> {
         let point = p256::PublicKey::from_public_key_pem(pem.trim())
             .map_err(|_| Error::key("not a P-256 \"PUBLIC KEY\" PEM (SPKI)"))?;
-        Self::from_point(point)
+        Ok(Self::from_point(point))
     }
 
     /// Import from text, detecting the form: PEM (`-----BEGIN PUBLIC KEY-----`),
@@ -407,7 +313,7 @@ impl PublicKey {
         if t.starts_with("-----BEGIN") {
             Self::from_spki_pem(t)
         } else if t.starts_with('{') {
-            if is_jwks(t) {
+            if json::is_jwks(t) {
                 Jwks::from_json(t)?.single()
             } else {
                 Self::from_jwk_json(t)
@@ -485,30 +391,9 @@ impl PublicKey {
         }
     }
 
-    pub(crate) fn hpke(&self) -> &HpkePublic {
-        &self.hpke
-    }
-
     pub(crate) fn point(&self) -> &p256::PublicKey {
         &self.point
     }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn is_jwks(json: &str) -> bool {
-    crate::wasm::json::is_jwks(json)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_jwks(json: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Probe {
-        keys: Option<serde::de::IgnoredAny>,
-    }
-    matches!(
-        serde_json::from_str::<Probe>(json),
-        Ok(Probe { keys: Some(_) })
-    )
 }
 
 fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {
@@ -536,8 +421,8 @@ pub fn thumbprint(jwk: &Jwk) -> Result<String> {
 #[derive(Clone)]
 pub struct PrivateKey {
     secret: p256::SecretKey,
-    #[cfg(not(target_arch = "wasm32"))]
-    hpke: HpkePrivate,
+    /// The same scalar for opening's multiplication (`crate::dh`).
+    decap: DecapKey,
     public: PublicKey,
 }
 
@@ -575,23 +460,16 @@ impl PrivateKey {
     }
 
     fn from_secret(secret: p256::SecretKey) -> Result<Self> {
-        #[cfg(not(target_arch = "wasm32"))]
-        let hpke = {
-            let mut bytes = secret.to_bytes();
-            let hpke = HpkePrivate::from_bytes(&bytes);
-            bytes.zeroize();
-            hpke.map_err(|_| Error::key("private scalar out of range"))?
-        };
+        let decap = DecapKey::new(Zeroizing::new(secret.to_bytes()).as_slice())?;
         // d·G with the crate's generator table (src/prepared.rs); d is
         // non-zero, so the point is never the identity.
         let point = crate::prepared::mul_by_generator(&secret.to_nonzero_scalar()).to_affine();
         let public = p256::PublicKey::from_affine(point)
             .map_err(|_| Error::key("private scalar gives the identity"))?;
-        let public = PublicKey::from_point(public)?;
+        let public = PublicKey::from_point(public);
         Ok(PrivateKey {
             secret,
-            #[cfg(not(target_arch = "wasm32"))]
-            hpke,
+            decap,
             public,
         })
     }
@@ -715,9 +593,8 @@ impl PrivateKey {
         self.public.kid()
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) fn hpke(&self) -> &HpkePrivate {
-        &self.hpke
+    pub(crate) fn decap(&self) -> &DecapKey {
+        &self.decap
     }
 
     pub(crate) fn secret(&self) -> &p256::SecretKey {

@@ -26,9 +26,11 @@ mod batch;
 mod context;
 #[cfg(any(test, feature = "test-helpers"))]
 pub mod danger;
+mod dh;
 mod envelope;
 mod error;
 mod file;
+mod json;
 #[cfg(not(target_arch = "wasm32"))]
 mod keyring;
 mod keys;

@@ -10,17 +10,16 @@
 //! the two results of a seal share one field inversion. No field or point formula is
 //! written here: all arithmetic is p256/primeorder's.
 //!
-//! The DH value then goes through the RFC 9180 steps in [`crate::schedule`].
-//! Tests prove the envelopes equal the `hpke` crate's for the same ephemeral key.
+//! The table is the [`crate::dh`] source `FixedBase`; the DH value then goes
+//! through the RFC 9180 steps in [`crate::schedule`].
 
 use p256::elliptic_curve::group::Group;
-use p256::elliptic_curve::point::AffineCoordinates;
 use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::elliptic_curve::{BatchNormalize, CurveAffine};
 use p256::{AffinePoint, NistP256, NonZeroScalar, ProjectivePoint, Scalar};
 use primeorder::{LookupTable, Radix16Decomposition, Radix16Digits};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -110,19 +109,6 @@ pub(crate) fn mul_by_generator(k: &Scalar) -> ProjectivePoint {
     GENERATOR.mul(k)
 }
 
-/// An ephemeral key pair for one slice: used once, zeroized on drop. Not
-/// `Clone`: a copy would let two slices share `enc`, key and nonce.
-pub(crate) struct Ephemeral {
-    pub(crate) scalar: NonZeroScalar,
-    pub(crate) enc: [u8; 65],
-}
-
-impl Drop for Ephemeral {
-    fn drop(&mut self) {
-        self.scalar.zeroize();
-    }
-}
-
 /// A uniformly random non-zero scalar by rejection sampling (bounded).
 pub(crate) fn random_scalar() -> Result<NonZeroScalar> {
     let mut bytes = Zeroizing::new(p256::FieldBytes::default());
@@ -135,59 +121,11 @@ pub(crate) fn random_scalar() -> Result<NonZeroScalar> {
     Err(Error::RandomFailed)
 }
 
-impl Ephemeral {
-    /// A fresh random ephemeral key pair (generator table).
-    pub(crate) fn generate() -> Result<Self> {
-        Ok(Self::from_scalar(random_scalar()?))
-    }
-
-    pub(crate) fn from_scalar(scalar: NonZeroScalar) -> Self {
-        let point = mul_by_generator(&scalar).to_affine();
-        Ephemeral {
-            scalar,
-            enc: encode(&point),
-        }
-    }
-}
-
+/// The uncompressed SEC1 encoding (65 bytes): `enc` and `pkRm` in RFC 9180.
 pub(crate) fn encode(point: &AffinePoint) -> [u8; 65] {
     let mut enc = [0u8; 65];
     enc.copy_from_slice(point.to_sec1_point(false).as_bytes());
     enc
-}
-
-/// The DH value (x-coordinate of `k·pkR`) for an ephemeral key prepared earlier.
-pub(crate) fn dh_prepared(table: &FixedBaseTable, eph: &Ephemeral) -> Zeroizing<[u8; 32]> {
-    let shared = table.mul(&eph.scalar).to_affine();
-    x_coordinate(&shared)
-}
-
-/// A fresh ephemeral key and its DH value, sharing one inversion.
-pub(crate) fn ephemeral_and_dh(table: &FixedBaseTable) -> Result<([u8; 65], Zeroizing<[u8; 32]>)> {
-    let k = Zeroizing::new(*random_scalar()?);
-    let epk = mul_by_generator(&k);
-    let shared = table.mul(&k);
-    let [epk, shared] = ProjectivePoint::batch_normalize(&[epk, shared]);
-    Ok((encode(&epk), x_coordinate(&shared)))
-}
-
-/// A fresh ephemeral key and its DH value with `pk` (variable-base, no
-/// table), sharing one inversion: the one-shot `seal` path on wasm32.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn ephemeral_and_dh_to(pk: &AffinePoint) -> Result<([u8; 65], Zeroizing<[u8; 32]>)> {
-    let k = Zeroizing::new(*random_scalar()?);
-    let epk = mul_by_generator(&k);
-    let shared = pk.to_curve() * *k;
-    let [epk, shared] = ProjectivePoint::batch_normalize(&[epk, shared]);
-    Ok((encode(&epk), x_coordinate(&shared)))
-}
-
-fn x_coordinate(p: &AffinePoint) -> Zeroizing<[u8; 32]> {
-    // k is non-zero and pkR has prime order, so k·pkR is never the identity.
-    debug_assert!(!bool::from(p.is_identity()));
-    let mut out = Zeroizing::new([0u8; 32]);
-    out.copy_from_slice(&p.x());
-    out
 }
 
 #[cfg(test)]

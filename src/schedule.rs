@@ -1,13 +1,15 @@
-//! RFC 9180 steps that the `hpke` crate does not expose, composed from `hkdf`
-//! exactly as the RFC writes them, for the fast sealing paths: the DH value may
-//! come from a per-recipient table ([`crate::Sealer`]) or from WebCrypto, so
-//! the KEM's `ExtractAndExpand` and the base-mode `KeySchedule` are needed
-//! separately. The RFC 9180 vectors prove them (`tests/schedule.rs`), and every
-//! envelope they produce is the one the `hpke` crate produces for the same
-//! ephemeral key (tests in `seal.rs` users' suites).
+//! The RFC 9180 steps of the crate's one HPKE engine, composed from `hkdf`
+//! exactly as the RFC writes them: the DH value comes from one of the sources
+//! in [`crate::dh`] (a per-recipient table, p256's multiplication, or
+//! WebCrypto), so the KEM's `ExtractAndExpand` and the base-mode
+//! `KeySchedule` are separate steps here. The RFC 9180 vectors prove them
+//! (tests/vectors.rs, tests/fast_path.rs), and the tests compare every
+//! envelope with the `hpke` crate's (a dev-dependency) for the same
+//! ephemeral key.
 //!
 //! Mirrors RFC 9180 §4 (`LabeledExtract`, `LabeledExpand`), §4.1
-//! (`ExtractAndExpand` of DHKEM) and §5.1 (`KeySchedule`, mode_base).
+//! (`ExtractAndExpand` of DHKEM), §7.1.3 (`DeriveKeyPair`, deterministic
+//! sealing only) and §5.1 (`KeySchedule`, mode_base).
 
 use hkdf::{Hkdf, HkdfExtract};
 use sha2::Sha256;
@@ -68,6 +70,26 @@ pub(crate) fn extract_and_expand(
         shared.as_mut(),
     );
     shared
+}
+
+/// §7.1.3 DHKEM(P-256) `DeriveKeyPair(ikm)`: the private scalar (bitmask
+/// 0xff, `Nsk` = 32), or `None` if 256 candidates were all out of range.
+pub(crate) fn derive_scalar(ikm: &[u8]) -> Option<p256::NonZeroScalar> {
+    let (_, dkp_prk) = labeled_extract(KEM_SUITE_ID, b"", b"dkp_prk", ikm);
+    let mut bytes = Zeroizing::new(p256::FieldBytes::default());
+    for counter in 0..=255u8 {
+        labeled_expand(
+            KEM_SUITE_ID,
+            &dkp_prk,
+            b"candidate",
+            &[counter],
+            bytes.as_mut(),
+        );
+        if let Some(sk) = p256::NonZeroScalar::from_repr(*bytes).into() {
+            return Some(sk);
+        }
+    }
+    None
 }
 
 /// The outputs of §5.1 `KeySchedule` that sealing and opening use.

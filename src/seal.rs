@@ -1,23 +1,17 @@
-//! Sealing and opening slices: HPKE base mode, one encapsulation per slice.
+//! Sealing and opening slices: HPKE base mode, one encapsulation per slice,
+//! all through one RFC 9180 engine (the DH value from a [`crate::dh`]
+//! source, then [`crate::schedule`], AES-256-GCM and the envelope).
 
-use hpke::aead::AesGcm256;
-use hpke::kdf::HkdfSha256;
-#[cfg(not(target_arch = "wasm32"))]
-use hpke::{Deserializable, OpModeR};
-use hpke::{OpModeS, Serializable};
-
-use crate::context::Context;
-use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
-use crate::error::{Error, Result};
-use crate::keys::{Kem, PrivateKey, PublicKey};
-use crate::prepared::{self, Ephemeral, FixedBaseTable};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::rng::CheckedRng;
-use crate::schedule;
+use p256::Scalar;
 use zeroize::Zeroizing;
 
-#[cfg(not(target_arch = "wasm32"))]
-type EncappedKey = <Kem as hpke::Kem>::EncappedKey;
+use crate::context::Context;
+use crate::dh::{self, Source};
+use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
+use crate::error::{Error, Result};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::prepared::{FixedBaseTable, random_scalar};
+use crate::schedule;
 
 /// Seal `plaintext` to `recipient` under `context`; returns envelope text.
 ///
@@ -44,59 +38,36 @@ pub fn seal_envelope(
     plaintext: &[u8],
     context: &Context,
 ) -> Result<Envelope> {
-    check_plaintext(plaintext.len())?;
-    // wasm32: the composed RFC 9180 path (as `Sealer`, without a table), so
-    // the `hpke` crate's KEM/AEAD code is not in the module. Natively: `hpke`.
-    #[cfg(target_arch = "wasm32")]
-    return {
-        let info = context.info()?;
-        let (enc, dh) = prepared::ephemeral_and_dh_to(recipient.point().as_affine())?;
-        finish_seal(
-            recipient,
-            &recipient.uncompressed(),
-            &enc,
-            &dh,
-            context,
-            info,
-            plaintext,
-        )
-    };
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let mut rng = CheckedRng::new();
-        let sealed = seal_with(recipient, plaintext, context, &mut rng);
-        rng.finish()?;
-        sealed
-    }
+    let info = check_inputs(plaintext.len(), context)?;
+    let k = Zeroizing::new(*random_scalar()?);
+    Encapsulation::variable_base(recipient, &k).seal_checked(recipient, info, plaintext, context)
 }
 
-/// Seal with the given source of the 32 bytes of ephemeral-key material.
-pub(crate) fn seal_with(
+/// As [`seal_envelope`] with the ephemeral key of RFC 9180
+/// `DeriveKeyPair(ikm_e)` and, given a table, its DH source: reproducible
+/// envelopes for the tests and docs/FORMAT.md (`danger`), never real data.
+pub(crate) fn seal_derived(
     recipient: &PublicKey,
+    table: Option<&FixedBaseTable>,
     plaintext: &[u8],
     context: &Context,
-    rng: &mut impl hpke::rand_core::CryptoRng,
+    ikm_e: &[u8],
 ) -> Result<Envelope> {
-    check_plaintext(plaintext.len())?;
-    let info = context.info()?;
-    let (encapped, ct) = hpke::single_shot_seal_with_rng::<AesGcm256, HkdfSha256, Kem>(
-        &OpModeS::Base,
-        recipient.hpke(),
-        &info,
-        plaintext,
-        &[],
-        rng,
-    )
-    .map_err(|_| Error::EncryptFailed)?;
-    let mut enc = [0u8; ENC_LEN];
-    enc.copy_from_slice(&encapped.to_bytes());
-    Ok(Envelope::new(
-        *recipient.kid_bytes(),
-        context.clone(),
-        info,
-        enc,
-        ct,
-    ))
+    let info = check_inputs(plaintext.len(), context)?;
+    let k = derived_scalar(ikm_e)?;
+    let pk_rm = recipient.uncompressed();
+    let encap = match table {
+        Some(table) => Encapsulation::new(&pk_rm, dh::fixed_base(table, &k), Source::FixedBase),
+        None => Encapsulation::variable_base(recipient, &k),
+    };
+    encap.seal_checked(recipient, info, plaintext, context)
+}
+
+/// RFC 9180 `DeriveKeyPair(ikm_e)`'s scalar (`danger` only).
+pub(crate) fn derived_scalar(ikm_e: &[u8]) -> Result<Zeroizing<Scalar>> {
+    schedule::derive_scalar(ikm_e)
+        .map(|k| Zeroizing::new(*k))
+        .ok_or(Error::RandomFailed)
 }
 
 /// An opened slice. Its kid and context are authenticated.
@@ -120,47 +91,13 @@ pub fn open(key: &PrivateKey, envelope: &str, expected: Option<&Context>) -> Res
     open_envelope(key, &Envelope::parse(envelope)?, expected)
 }
 
-/// As [`open`], for a parsed [`Envelope`].
+/// As [`open`], for a parsed [`Envelope`]: [`Opener::open_envelope`].
 pub fn open_envelope(
     key: &PrivateKey,
     envelope: &Envelope,
     expected: Option<&Context>,
 ) -> Result<Opened> {
-    // wasm32: the composed recipient side of `Opener` (same checks, order and
-    // errors), so the `hpke` crate is not in the module. Natively: `hpke`.
-    #[cfg(target_arch = "wasm32")]
-    return Opener::new(key.clone()).open_envelope(envelope, expected);
-    #[cfg(not(target_arch = "wasm32"))]
-    open_envelope_hpke(key, envelope, expected)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn open_envelope_hpke(
-    key: &PrivateKey,
-    envelope: &Envelope,
-    expected: Option<&Context>,
-) -> Result<Opened> {
-    key.public_key().check_kid(&envelope.kid())?;
-    if let Some(want) = expected {
-        want.validate()?;
-        envelope.context().check_expected(want)?;
-    }
-    let encapped = EncappedKey::from_bytes(envelope.enc())
-        .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))?;
-    let plaintext = hpke::single_shot_open::<AesGcm256, HkdfSha256, Kem>(
-        &OpModeR::Base,
-        key.hpke(),
-        &encapped,
-        envelope.info(),
-        envelope.ciphertext(),
-        &[],
-    )
-    .map_err(|_| Error::DecryptFailed)?;
-    Ok(Opened {
-        kid: envelope.kid(),
-        context: envelope.context().clone(),
-        plaintext,
-    })
+    Opener::new(key.clone()).open_envelope(envelope, expected)
 }
 
 /// A validated recipient key, optionally pinned to a kid, that seals many slices.
@@ -168,9 +105,11 @@ fn open_envelope_hpke(
 /// A `Sealer` prepares the recipient once: besides parsing and validating the
 /// key, it builds a table of multiples of it, so each slice's ECDH is a
 /// fixed-base multiplication (several times faster than the one-shot
-/// [`seal`]). Ephemeral key pairs can also be made ahead of time with
-/// [`Sealer::prepare`] (e.g. while the browser is idle); each is used for one
-/// slice only and zeroized. Envelopes are identical in format to [`seal`]'s.
+/// [`seal`]). Whole encapsulations (ephemeral key pair and ECDH) can also be
+/// made ahead of time with [`Sealer::prepare`] (e.g. while the browser is
+/// idle), or with an ECDH computed elsewhere ([`Sealer::prepare_with_agreement`]);
+/// each is used for one slice only and zeroized. Envelopes are identical in
+/// format to [`seal`]'s.
 ///
 /// ```
 /// use slice_seal::{open, Context, PrivateKey, Sealer};
@@ -186,13 +125,16 @@ fn open_envelope_hpke(
 /// # Ok::<(), slice_seal::Error>(())
 /// ```
 ///
-/// A clone shares the recipient and its table but starts with no prepared
-/// key pairs: each prepared secret can be taken by one `Sealer` only.
+/// A clone shares the recipient and its table but starts with nothing
+/// prepared: each prepared secret can be taken by one `Sealer` only.
 pub struct Sealer {
     recipient: PublicKey,
     pk_rm: [u8; ENC_LEN],
-    table: FixedBaseTable,
-    pool: Vec<Ephemeral>,
+    /// Built by [`Sealer::new`]; on first use for the async JS API's sealer,
+    /// which may never need it (WebCrypto does its P-256 work).
+    table: Option<FixedBaseTable>,
+    /// Prepared encapsulations, whoever made them; each used once.
+    pool: Vec<Encapsulation>,
 }
 
 impl Clone for Sealer {
@@ -215,20 +157,31 @@ impl core::fmt::Debug for Sealer {
     }
 }
 
-/// Most ephemeral key pairs a [`Sealer`] keeps prepared.
+/// Most encapsulations a [`Sealer`] keeps prepared.
 pub const MAX_PREPARED: usize = 256;
 
 impl Sealer {
     /// Seal to `recipient`.
     pub fn new(recipient: PublicKey) -> Self {
-        let pk_rm = recipient.uncompressed();
-        let table = FixedBaseTable::new(recipient.point().as_affine());
+        let mut sealer = Self::lazy(recipient);
+        sealer.table();
+        sealer
+    }
+
+    /// As [`Sealer::new`], the table built on first use.
+    pub(crate) fn lazy(recipient: PublicKey) -> Self {
         Sealer {
+            pk_rm: recipient.uncompressed(),
             recipient,
-            pk_rm,
-            table,
+            table: None,
             pool: Vec::new(),
         }
+    }
+
+    fn table(&mut self) -> &FixedBaseTable {
+        let point = self.recipient.point();
+        self.table
+            .get_or_insert_with(|| FixedBaseTable::new(point.as_affine()))
     }
 
     /// Seal to `recipient` only if its thumbprint is `kid`.
@@ -242,35 +195,77 @@ impl Sealer {
         &self.recipient
     }
 
-    /// Make ephemeral key pairs ahead of time until `count` (at most
+    /// Make encapsulations ahead of time until `count` (at most
     /// [`MAX_PREPARED`]) are ready; returns how many are ready.
     pub fn prepare(&mut self, count: usize) -> Result<usize> {
         let want = count.min(MAX_PREPARED);
         while self.pool.len() < want {
-            self.pool.push(Ephemeral::generate()?);
+            let encap = self.encapsulate()?;
+            self.pool.push(encap);
         }
         Ok(self.pool.len())
     }
 
-    /// How many prepared ephemeral key pairs are ready.
+    /// Prepare one encapsulation from an ECDH computed elsewhere (e.g. by
+    /// WebCrypto at idle time), checked as [`seal_with_agreement`] checks
+    /// it; returns how many are ready. Beyond [`MAX_PREPARED`] it is dropped.
+    ///
+    /// ```
+    /// use slice_seal::{open, Context, PrivateKey, Sealer};
+    /// let key = PrivateKey::generate()?;
+    /// let eph = PrivateKey::generate()?; // stands in for WebCrypto's key pair
+    /// let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+    /// let mut sealer = Sealer::new(key.public_key().clone());
+    /// assert_eq!(sealer.prepare_with_agreement(&eph.public_key().to_sec1(false), &*dh)?, 1);
+    /// let ctx = Context::new("f", "a")?;
+    /// let env = sealer.seal(b"x", &ctx)?;
+    /// assert_eq!(sealer.prepared(), 0);
+    /// assert_eq!(open(&key, &env, Some(&ctx))?.plaintext, b"x");
+    /// # Ok::<(), slice_seal::Error>(())
+    /// ```
+    pub fn prepare_with_agreement(&mut self, enc: &[u8], dh: &[u8]) -> Result<usize> {
+        let encap = Encapsulation::agreed(&self.pk_rm, enc, dh)?;
+        self.add_prepared([encap]);
+        Ok(self.pool.len())
+    }
+
+    /// Add encapsulations made for this recipient (by
+    /// [`Encapsulation::from_agreement`]), up to [`MAX_PREPARED`].
+    pub(crate) fn add_prepared(&mut self, made: impl IntoIterator<Item = Encapsulation>) {
+        let room = MAX_PREPARED.saturating_sub(self.pool.len());
+        self.pool.extend(made.into_iter().take(room));
+    }
+
+    /// A prepared encapsulation, if one is ready (it leaves the pool).
+    pub(crate) fn take_prepared(&mut self) -> Option<Encapsulation> {
+        self.pool.pop()
+    }
+
+    /// How many prepared encapsulations are ready.
     pub fn prepared(&self) -> usize {
         self.pool.len()
     }
 
-    /// Seal one slice, with a prepared ephemeral key pair if one is ready.
+    /// A fresh encapsulation with the table ([`Source::FixedBase`]).
+    fn encapsulate(&mut self) -> Result<Encapsulation> {
+        let k = Zeroizing::new(*random_scalar()?);
+        let made = dh::fixed_base(self.table(), &k);
+        Ok(Encapsulation::new(&self.pk_rm, made, Source::FixedBase))
+    }
+
+    /// Seal one slice, with a prepared encapsulation if one is ready.
     pub fn seal(&mut self, plaintext: &[u8], context: &Context) -> Result<String> {
         Ok(self.seal_envelope(plaintext, context)?.to_string())
     }
 
     /// As [`Sealer::seal`], returning the parsed [`Envelope`].
     pub fn seal_envelope(&mut self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
-        check_plaintext(plaintext.len())?;
-        let info = context.info()?;
-        let (enc, dh) = match self.pool.pop() {
-            Some(eph) => (eph.enc, prepared::dh_prepared(&self.table, &eph)),
-            None => prepared::ephemeral_and_dh(&self.table)?,
+        let info = check_inputs(plaintext.len(), context)?;
+        let encap = match self.take_prepared() {
+            Some(encap) => encap,
+            None => self.encapsulate()?,
         };
-        self.finish(&enc, &dh, context, info, plaintext)
+        encap.seal_checked(&self.recipient, info, plaintext, context)
     }
 
     /// As [`seal_with_agreement`], for this sealer's recipient.
@@ -281,46 +276,25 @@ impl Sealer {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
-        seal_agreed(&self.recipient, &self.pk_rm, enc, dh, plaintext, context)
+        Encapsulation::agreed(&self.pk_rm, enc, dh)?.seal(&self.recipient, plaintext, context)
     }
 
-    fn finish(
-        &self,
-        enc: &[u8; ENC_LEN],
-        dh: &[u8; 32],
-        context: &Context,
-        info: Vec<u8>,
-        plaintext: &[u8],
-    ) -> Result<Envelope> {
-        finish_seal(
-            &self.recipient,
-            &self.pk_rm,
-            enc,
-            dh,
-            context,
-            info,
-            plaintext,
-        )
-    }
-
-    /// Seal with the ephemeral scalar of RFC 9180 `DeriveKeyPair(ikm_e)` —
-    /// for tests that compare this path with the `hpke` crate's.
+    /// [`seal_derived`] with this sealer's table (`danger` only).
     pub(crate) fn seal_derived(
         &self,
         plaintext: &[u8],
         context: &Context,
         ikm_e: &[u8],
     ) -> Result<Envelope> {
-        use hpke::Serializable;
-        let (sk, _) = <Kem as hpke::Kem>::derive_keypair(ikm_e);
-        let mut bytes = Zeroizing::new(p256::FieldBytes::default());
-        bytes.copy_from_slice(&sk.to_bytes());
-        let scalar = Option::<p256::NonZeroScalar>::from(p256::NonZeroScalar::from_repr(*bytes))
-            .ok_or_else(|| Error::input("derived scalar out of range"))?;
-        let eph = Ephemeral::from_scalar(scalar);
-        check_plaintext(plaintext.len())?;
-        let dh = prepared::dh_prepared(&self.table, &eph);
-        self.finish(&eph.enc, &dh, context, context.info()?, plaintext)
+        let built;
+        let table = match &self.table {
+            Some(t) => t,
+            None => {
+                built = FixedBaseTable::new(self.recipient.point().as_affine());
+                &built
+            }
+        };
+        seal_derived(&self.recipient, Some(table), plaintext, context, ikm_e)
     }
 }
 
@@ -348,51 +322,59 @@ pub fn seal_with_agreement(
     plaintext: &[u8],
     context: &Context,
 ) -> Result<Envelope> {
-    seal_agreed(
-        recipient,
-        &recipient.uncompressed(),
-        enc,
-        dh,
-        plaintext,
-        context,
-    )
+    Encapsulation::from_agreement(recipient, enc, dh)?.seal(recipient, plaintext, context)
 }
 
-/// Both `seal_with_agreement`s: check the inputs, then finish the seal.
-fn seal_agreed(
-    recipient: &PublicKey,
-    pk_rm: &[u8; ENC_LEN],
-    enc: &[u8],
-    dh: &[u8],
-    plaintext: &[u8],
-    context: &Context,
-) -> Result<Envelope> {
-    let (enc, dh) = agreement(enc, dh)?;
-    check_plaintext(plaintext.len())?;
-    let info = context.info()?;
-    finish_seal(recipient, pk_rm, &enc, dh, context, info, plaintext)
-}
-
-/// An RFC 9180 `Encap(pkR)` made ahead of time, for one slice: `enc` and the
-/// KEM shared secret (`ExtractAndExpand` of the ECDH computed elsewhere, e.g.
-/// by WebCrypto at idle time). Sealing with it is `KeySchedule` + AES-GCM
-/// only, so no P-256 work is left for the moment of sealing. Used once
-/// (sealing consumes it); the secret is zeroized on drop. The envelope is
-/// the one [`seal_with_agreement`] makes from the same `enc` and ECDH.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// RFC 9180 `Encap(pkR)` for one slice: `enc` and the KEM shared secret
+/// (`ExtractAndExpand` of the DH value, whichever [`Source`] computed it).
+/// Every sealing path goes through one; made ahead of time, it sits in a
+/// [`Sealer`]'s pool, and sealing with it is `KeySchedule` + AES-GCM only.
+/// Not `Clone` and consumed by sealing, so it serves one slice; the secret
+/// is zeroized on drop.
 pub(crate) struct Encapsulation {
     enc: [u8; ENC_LEN],
     shared: Zeroizing<[u8; 32]>,
+    source: Source,
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl Encapsulation {
-    /// From the ephemeral public key `enc` and `dh` = x(skE·pkR), checked as
-    /// [`seal_with_agreement`] checks them.
+    /// `ExtractAndExpand(dh, enc || pkRm)` of a DH value from `source`.
+    fn new(
+        pk_rm: &[u8; ENC_LEN],
+        (enc, dh): ([u8; ENC_LEN], Zeroizing<[u8; 32]>),
+        source: Source,
+    ) -> Self {
+        let shared = schedule::extract_and_expand(&dh, &enc, pk_rm);
+        Encapsulation {
+            enc,
+            shared,
+            source,
+        }
+    }
+
+    /// With ephemeral scalar `k` and p256's variable-base multiplication.
+    fn variable_base(recipient: &PublicKey, k: &Scalar) -> Self {
+        let made = dh::variable_base(recipient.point().as_affine(), k);
+        Self::new(&recipient.uncompressed(), made, Source::VariableBase)
+    }
+
+    /// From the ephemeral public key `enc` and `dh` = x(skE·pkR) computed
+    /// elsewhere ([`Source::WebCrypto`]), checked as [`seal_with_agreement`]
+    /// checks them.
     pub(crate) fn from_agreement(recipient: &PublicKey, enc: &[u8], dh: &[u8]) -> Result<Self> {
+        Self::agreed(&recipient.uncompressed(), enc, dh)
+    }
+
+    fn agreed(pk_rm: &[u8; ENC_LEN], enc: &[u8], dh: &[u8]) -> Result<Self> {
         let (enc, dh) = agreement(enc, dh)?;
-        let shared = schedule::extract_and_expand(dh, &enc, &recipient.uncompressed());
-        Ok(Encapsulation { enc, shared })
+        let dh = Zeroizing::new(*dh);
+        Ok(Self::new(pk_rm, (enc, dh), Source::WebCrypto))
+    }
+
+    /// The implementation that made its DH value.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn source(&self) -> Source {
+        self.source
     }
 
     /// Seal one slice to `recipient` (the key the encapsulation was made for).
@@ -406,16 +388,36 @@ impl Encapsulation {
             .seal(recipient, plaintext, context)
     }
 
+    /// [`Encapsulation::seal`] after [`check_inputs`] gave `info`.
+    fn seal_checked(
+        self,
+        recipient: &PublicKey,
+        info: Vec<u8>,
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Result<Envelope> {
+        Sealing::new(&self.shared, self.enc, info).seal(recipient, plaintext, context)
+    }
+
     /// The checks and RFC 9180 `KeySchedule` of [`Encapsulation::seal`], for
     /// an AES-GCM done elsewhere (WebCrypto, for large slices).
     pub(crate) fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
-        check_plaintext(plaintext_len)?;
-        Ok(Sealing::new(&self.shared, self.enc, context.info()?))
+        let info = check_inputs(plaintext_len, context)?;
+        Ok(Sealing::new(&self.shared, self.enc, info))
+    }
+
+    /// `enc` and the KEM shared secret (`danger`, for the RFC 9180 vectors).
+    pub(crate) fn into_parts(self) -> ([u8; ENC_LEN], Zeroizing<[u8; 32]>) {
+        (self.enc, self.shared)
+    }
+
+    /// `Encap(pkR)` with the scalar of `DeriveKeyPair(ikm_e)` (`danger`).
+    pub(crate) fn derived(recipient: &PublicKey, ikm_e: &[u8]) -> Result<Self> {
+        Ok(Self::variable_base(recipient, &*derived_scalar(ikm_e)?))
     }
 }
 
-/// One slice between `KeySchedule` and the envelope, for every composed
-/// sealing path: after a DH ([`finish_seal`]) or an [`Encapsulation`].
+/// One slice between `KeySchedule` and the envelope, for every sealing path.
 pub(crate) struct Sealing {
     enc: [u8; ENC_LEN],
     info: Vec<u8>,
@@ -465,34 +467,19 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
     let enc: [u8; ENC_LEN] = enc
         .try_into()
         .map_err(|_| Error::input("ephemeral public key must be 65 bytes (uncompressed SEC1)"))?;
-    // The point check only (no thumbprint, no `hpke` key): this is per slice.
+    // The point check only (no thumbprint): this is per slice.
     p256::PublicKey::from_sec1_bytes(&enc)
         .map_err(|_| Error::input("ephemeral public key is not a P-256 point"))?;
     Ok((enc, agreed(dh)?))
-}
-
-/// RFC 9180 `Encap`'s `ExtractAndExpand` after the DH, then [`Sealing`].
-fn finish_seal(
-    recipient: &PublicKey,
-    pk_rm: &[u8; ENC_LEN],
-    enc: &[u8; ENC_LEN],
-    dh: &[u8; 32],
-    context: &Context,
-    info: Vec<u8>,
-    plaintext: &[u8],
-) -> Result<Envelope> {
-    let shared = schedule::extract_and_expand(dh, enc, pk_rm);
-    Sealing::new(&shared, *enc, info).seal(recipient, plaintext, context)
 }
 
 /// A private key made ready to open many slices, by itself or with an ECDH
 /// computed elsewhere (e.g. WebCrypto's `deriveBits` with a non-extractable
 /// key).
 ///
-/// [`Opener::open`] gives exactly the results of [`open`] (same checks, same
-/// order, same errors) but composes the recipient side of RFC 9180 from the
-/// crate's key schedule, so it costs one scalar multiplication (`skR·pkE`)
-/// instead of two.
+/// [`open`] is an `Opener` used once: one scalar multiplication (`skR·pkE`,
+/// the [`crate::dh`] source `VariableBase`, or WebCrypto's), then the crate's
+/// RFC 9180 key schedule and AES-GCM.
 ///
 /// ```
 /// use slice_seal::{seal, Context, Envelope, Opener, PrivateKey};
@@ -513,10 +500,6 @@ fn finish_seal(
 pub struct Opener {
     key: PrivateKey,
     pk_rm: [u8; ENC_LEN],
-    /// The same scalar for p256 0.13's multiplication (native only; see
-    /// [`Opener::dh`]). Zeroized on drop.
-    #[cfg(not(target_arch = "wasm32"))]
-    fast: Option<p256_v013::SecretKey>,
 }
 
 impl core::fmt::Debug for Opener {
@@ -531,17 +514,7 @@ impl Opener {
     /// Open with `key`.
     pub fn new(key: PrivateKey) -> Self {
         let pk_rm = key.public_key().uncompressed();
-        #[cfg(not(target_arch = "wasm32"))]
-        let fast = {
-            let bytes = Zeroizing::new(key.secret().to_bytes());
-            p256_v013::SecretKey::from_slice(bytes.as_slice()).ok()
-        };
-        Opener {
-            key,
-            pk_rm,
-            #[cfg(not(target_arch = "wasm32"))]
-            fast,
-        }
+        Opener { key, pk_rm }
     }
 
     /// The private key.
@@ -557,31 +530,8 @@ impl Opener {
     /// As [`open_envelope`].
     pub fn open_envelope(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<Opened> {
         self.check(envelope, expected)?;
-        let dh = self.dh(envelope.enc())?;
+        let dh = self.key.decap().dh(envelope.enc())?;
         self.finish(envelope, &dh)
-    }
-
-    /// `skR·pkE` (its x-coordinate), constant-time in `skR`. Natively with
-    /// p256 0.13, whose variable-base multiplication measured 1.75x faster
-    /// than 0.14's (opening is ~95% this multiplication); in wasm with 0.14
-    /// (the async API does it in WebCrypto instead). Both are proven equal
-    /// to the `hpke` crate's `open` by the tests.
-    fn dh(&self, enc: &[u8; ENC_LEN]) -> Result<Zeroizing<[u8; 32]>> {
-        let bad = || Error::envelope("enc is not an uncompressed P-256 point");
-        let mut dh = Zeroizing::new([0u8; 32]);
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(fast) = &self.fast {
-            let pk_e = p256_v013::PublicKey::from_sec1_bytes(enc).map_err(|_| bad())?;
-            let shared =
-                p256_v013::ecdh::diffie_hellman(fast.to_nonzero_scalar(), pk_e.as_affine());
-            dh.copy_from_slice(&shared.raw_secret_bytes()[..]);
-            return Ok(dh);
-        }
-        let pk_e = p256::PublicKey::from_sec1_bytes(enc).map_err(|_| bad())?;
-        let shared =
-            p256::ecdh::diffie_hellman(self.key.secret().to_nonzero_scalar(), pk_e.as_affine());
-        dh.copy_from_slice(shared.raw_secret_bytes());
-        Ok(dh)
     }
 
     /// Every check [`open`] makes before its ECDH, in the same order: the
@@ -643,10 +593,13 @@ impl Opener {
         let kem_secret = schedule::extract_and_expand(dh, envelope.enc(), &self.pk_rm);
         schedule::key_schedule_base(&kem_secret, envelope.info(), AEAD_ID, 32)
     }
+}
 
+/// For the async JS API (src/wasm/webcrypto.rs), after its WebCrypto ECDH.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl Opener {
     /// [`Opener::open_with_agreement`]'s plaintext only, for an envelope that
     /// already passed [`Opener::check`].
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn plaintext_checked_with_agreement(
         &self,
         envelope: &Envelope,
@@ -658,7 +611,6 @@ impl Opener {
     /// The AEAD key and nonce of a checked envelope, for an AES-GCM done
     /// elsewhere (WebCrypto, for large slices); [`aead_open`] is the same
     /// step in wasm.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn schedule_checked_with_agreement(
         &self,
         envelope: &Envelope,
@@ -689,32 +641,21 @@ pub(crate) fn check_plaintext(len: usize) -> Result<()> {
     Ok(())
 }
 
+/// The checks every sealing path makes before any P-256 work, in this
+/// order: the plaintext size, then the context; gives the HPKE `info`.
+pub(crate) fn check_inputs(plaintext_len: usize, context: &Context) -> Result<Vec<u8>> {
+    check_plaintext(plaintext_len)?;
+    context.info()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The opening ECDH (natively p256 0.13) equals p256 0.14's
-    /// (`primitives::ecdh`) for random key pairs, and refuses what 0.14 refuses.
-    #[test]
-    fn opener_dh_equals_p256_0_14() {
-        for _ in 0..100 {
-            let key = PrivateKey::generate().unwrap();
-            let eph = PrivateKey::generate().unwrap();
-            let opener = Opener::new(key.clone());
-            #[cfg(not(target_arch = "wasm32"))]
-            assert!(opener.fast.is_some());
-            let mut enc = [0u8; ENC_LEN];
-            enc.copy_from_slice(&eph.public_key().to_sec1(false));
-            let want = crate::primitives::ecdh(&key, eph.public_key());
-            assert_eq!(*opener.dh(&enc).unwrap(), *want);
-            enc[64] ^= 1;
-            assert_eq!(opener.dh(&enc).unwrap_err().code(), "MALFORMED_ENVELOPE");
-        }
-    }
-
     /// An encapsulation made ahead of time seals to the same bytes as
     /// `seal_with_agreement` with the same `enc` and ECDH (so the hpke-crate
-    /// and RFC-vector proofs of that path cover it), refuses what it refuses,
+    /// and RFC-vector proofs of that path cover it), refuses what it refuses
+    /// (as `Sealer::prepare_with_agreement` does, adding nothing to the pool),
     /// and checks the plaintext size at sealing time.
     #[test]
     fn encapsulation_equals_seal_with_agreement() {
@@ -753,6 +694,10 @@ mod tests {
                 .err()
                 .unwrap();
             assert_eq!((a.code(), a.to_string()), (b.code(), b.to_string()));
+            let mut sealer = Sealer::new(recipient.clone());
+            let c = sealer.prepare_with_agreement(e, d).unwrap_err();
+            assert_eq!((a.code(), a.to_string()), (c.code(), c.to_string()));
+            assert_eq!(sealer.prepared(), 0);
         }
         let fresh = || Encapsulation::from_agreement(recipient, &enc, &*dh).unwrap();
         let big = vec![0u8; MAX_PLAINTEXT + 1];

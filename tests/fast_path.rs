@@ -1,7 +1,12 @@
-//! The Sealer fast path (per-recipient table, composed RFC 9180 key schedule)
-//! against the `hpke` crate, and the composed schedule against the RFC 9180
-//! vectors in ../shared/vectors.
+//! The crate's one RFC 9180 engine, with each source of its DH value (the
+//! Sealer's table, the one-shot variable-base multiplication, an ECDH done
+//! elsewhere), against the `hpke` crate, and its schedule against the RFC
+//! 9180 vectors in ../shared/vectors.
 
+mod common;
+
+use base64ct::Encoding;
+use common::reference;
 use slice_seal::{
     Context, Envelope, Opener, PrivateKey, PublicKey, Sealer, danger, open, seal,
     seal_with_agreement,
@@ -16,21 +21,86 @@ fn hx(v: &serde_json::Value) -> Vec<u8> {
     hex::decode(v.as_str().expect("hex string")).expect("valid hex")
 }
 
+/// The private scalar `skRm` (for the hpke crate).
+fn scalar(key: &PrivateKey) -> Vec<u8> {
+    let d = key.to_jwk().d.unwrap();
+    base64ct::Base64UrlUnpadded::decode_vec(d.expose()).unwrap()
+}
+
 #[test]
 fn sealer_fast_path_equals_hpke_crate_for_the_same_ephemeral_key() {
     let key = PrivateKey::generate().unwrap();
     let sealer = Sealer::new(key.public_key().clone());
+    let pk_rm = key.public_key().to_sec1(false);
     let ctx = Context::new("vetting-step-2", "date-of-birth")
         .unwrap()
         .with_submission("s-1")
         .unwrap();
+    let info = ctx.info().unwrap();
     for i in 0u8..64 {
         let ikm_e = [i; 32];
         let pt = vec![i; (i as usize) * 37];
-        let reference = danger::seal_deterministic(key.public_key(), &pt, &ctx, &ikm_e).unwrap();
+        let (enc, ct) = reference::seal(&pk_rm, &info, &pt, &ikm_e);
+        // The table (Sealer) and the variable-base multiplication (seal).
         let fast = danger::sealer_seal_deterministic(&sealer, &pt, &ctx, &ikm_e).unwrap();
-        assert_eq!(fast.to_string(), reference.to_string(), "ikm_e = [{i}; 32]");
+        let one_shot = danger::seal_deterministic(key.public_key(), &pt, &ctx, &ikm_e).unwrap();
+        for env in [&fast, &one_shot] {
+            assert_eq!(
+                (env.enc().to_vec(), env.ciphertext()),
+                (enc.clone(), &ct[..]),
+                "ikm_e = [{i}; 32]"
+            );
+            assert_eq!(env.info(), info);
+        }
+        assert_eq!(fast.to_string(), one_shot.to_string(), "ikm_e = [{i}; 32]");
+        // The hpke crate opens ours, and we open the hpke crate's.
+        let sk = scalar(&key);
+        assert_eq!(
+            reference::open(&sk, &enc, &info, fast.ciphertext()),
+            Some(pt.clone())
+        );
+        assert_eq!(
+            open(&key, &one_shot.to_string(), Some(&ctx))
+                .unwrap()
+                .plaintext,
+            pt
+        );
     }
+}
+
+/// `open` (and so `Opener`, `open_batch`) gives the hpke crate's result for
+/// every envelope addressed to the key: the plaintext, or a refusal.
+#[test]
+fn open_equals_hpke_crate() {
+    let key = PrivateKey::generate().unwrap();
+    let sk = scalar(&key);
+    let (ctx, other) = contexts();
+    let (mut opened, mut refused) = (0, 0);
+    for t in mixed(&key, &ctx, &other) {
+        let Ok(env) = Envelope::parse(&t) else {
+            continue;
+        };
+        if env.kid_bytes() != key.public_key().kid_bytes() {
+            continue;
+        }
+        let want = reference::open(&sk, env.enc(), env.info(), env.ciphertext());
+        let got = open(&key, &t, None);
+        assert_eq!(got.as_ref().ok().map(|o| o.plaintext.clone()), want, "{t}");
+        if want.is_some() {
+            opened += 1;
+        } else {
+            refused += 1;
+            let code = got.unwrap_err().code();
+            assert!(
+                ["DECRYPT_FAILED", "MALFORMED_ENVELOPE"].contains(&code),
+                "{code}"
+            );
+        }
+    }
+    assert!(
+        opened > 15 && refused >= 3,
+        "{opened} opened, {refused} refused"
+    );
 }
 
 #[test]
@@ -96,6 +166,64 @@ fn seal_with_agreement_matches_and_validates() {
     );
 }
 
+/// One pool, whoever made the encapsulations: ones from an ECDH done
+/// elsewhere (WebCrypto's in the browser) sit beside the Sealer's own, each
+/// seals exactly the envelope `seal_with_agreement` makes from it, each is
+/// used once, a clone starts empty, and bad input never enters the pool.
+#[test]
+fn prepared_with_agreement_share_the_sealers_pool() {
+    let key = PrivateKey::generate().unwrap();
+    let mut sealer = Sealer::new(key.public_key().clone());
+    let ctx = Context::new("f", "x").unwrap();
+    assert_eq!(sealer.prepare(2).unwrap(), 2);
+    let mut agreements = std::collections::HashMap::new();
+    for i in 0..3usize {
+        let eph = PrivateKey::generate().unwrap();
+        let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+        let enc = eph.public_key().to_sec1(false);
+        assert_eq!(
+            sealer.prepare_with_agreement(&enc, dh.as_ref()).unwrap(),
+            3 + i
+        );
+        agreements.insert(enc, dh);
+    }
+    assert_eq!(sealer.clone().prepared(), 0, "a clone starts empty");
+    assert_eq!(sealer.prepare(4).unwrap(), 5, "prepare counts both kinds");
+    let mut encs = std::collections::HashSet::new();
+    let mut agreed = 0;
+    for i in 0..5u8 {
+        let text = sealer.seal(&[i], &ctx).unwrap();
+        let env = Envelope::parse(&text).unwrap();
+        assert!(encs.insert(*env.enc()), "enc reused");
+        assert_eq!(open(&key, &text, Some(&ctx)).unwrap().plaintext, [i]);
+        // Last in, first out: the three agreed ones first, each sealing
+        // exactly what seal_with_agreement makes from its enc and ECDH.
+        if let Some(dh) = agreements.get(&env.enc()[..]) {
+            assert_eq!(i, agreed);
+            let want =
+                seal_with_agreement(key.public_key(), env.enc(), dh.as_ref(), &[i], &ctx).unwrap();
+            assert_eq!(text, want.to_string());
+            agreed += 1;
+        }
+    }
+    assert_eq!((agreed, sealer.prepared()), (3, 0));
+    // Bad input is refused as seal_with_agreement refuses it (src/seal.rs
+    // `encapsulation_equals_seal_with_agreement`), before the pool.
+    let eph = PrivateKey::generate().unwrap();
+    let dh = slice_seal::primitives::ecdh(&eph, key.public_key());
+    let enc = eph.public_key().to_sec1(false);
+    assert!(
+        sealer
+            .prepare_with_agreement(&enc[1..], dh.as_ref())
+            .is_err()
+    );
+    assert_eq!(sealer.prepared(), 0);
+    for _ in 0..slice_seal::MAX_PREPARED + 3 {
+        sealer.prepare_with_agreement(&enc, dh.as_ref()).unwrap();
+    }
+    assert_eq!(sealer.prepared(), slice_seal::MAX_PREPARED);
+}
+
 #[test]
 fn free_seal_with_agreement_equals_the_sealers() {
     let key = PrivateKey::generate().unwrap();
@@ -139,6 +267,17 @@ fn free_seal_with_agreement_equals_the_sealers() {
     );
 }
 
+/// Two contexts of one form and submission, for [`mixed`].
+fn contexts() -> (Context, Context) {
+    let c = |field| {
+        Context::new("f", field)
+            .unwrap()
+            .with_submission("s")
+            .unwrap()
+    };
+    (c("a"), c("b"))
+}
+
 /// Valid, foreign, tampered, moved and malformed envelopes for `key`.
 fn mixed(key: &PrivateKey, ctx: &Context, other: &Context) -> Vec<String> {
     let edit = |text: &str, f: &dyn Fn(&mut Vec<u8>)| {
@@ -179,14 +318,7 @@ fn mixed(key: &PrivateKey, ctx: &Context, other: &Context) -> Vec<String> {
 fn opener_equals_open_by_itself_and_with_an_agreement_done_elsewhere() {
     let key = PrivateKey::generate().unwrap();
     let opener = Opener::new(key.clone());
-    let ctx = Context::new("f", "a")
-        .unwrap()
-        .with_submission("s")
-        .unwrap();
-    let other = Context::new("f", "b")
-        .unwrap()
-        .with_submission("s")
-        .unwrap();
+    let (ctx, other) = contexts();
     let texts = mixed(&key, &ctx, &other);
     let mut codes = std::collections::BTreeSet::new();
     let mut opened = 0;

@@ -218,41 +218,12 @@ fn wycheproof_hkdf_sha256() {
 
 mod rfc9180 {
     use super::*;
-    use core::convert::Infallible;
+    use common::reference::{FixedRng, Kem};
     use hpke::kdf::HkdfSha256;
-    use hpke::rand_core::{TryCryptoRng, TryRng};
     use hpke::{Deserializable, Kem as KemTrait, OpModeR, OpModeS, PskBundle, Serializable};
+    use slice_seal::danger;
 
-    type Kem = hpke::kem::DhP256HkdfSha256;
     type EncappedKey = <Kem as KemTrait>::EncappedKey;
-
-    /// Serves exactly the given bytes; asking for more fails the test.
-    struct FixedRng {
-        bytes: Vec<u8>,
-        pos: usize,
-    }
-
-    impl TryRng for FixedRng {
-        type Error = Infallible;
-        fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-            let mut b = [0u8; 4];
-            self.try_fill_bytes(&mut b)?;
-            Ok(u32::from_le_bytes(b))
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-            let mut b = [0u8; 8];
-            self.try_fill_bytes(&mut b)?;
-            Ok(u64::from_le_bytes(b))
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-            let end = self.pos + dst.len();
-            assert!(end <= self.bytes.len(), "HPKE asked for more than ikmE");
-            dst.copy_from_slice(&self.bytes[self.pos..end]);
-            self.pos = end;
-            Ok(())
-        }
-    }
-    impl TryCryptoRng for FixedRng {}
 
     // RFC 9180 §4 LabeledExtract / LabeledExpand, composed from our own
     // HKDF building blocks as an independent check of the key schedule.
@@ -295,6 +266,10 @@ mod rfc9180 {
         pub entries: usize,
         pub encryptions: usize,
         pub exports: usize,
+        /// Base-mode entries run through the crate's engine, and their
+        /// AES-256-GCM encryptions.
+        pub engine: usize,
+        pub engine_encryptions: usize,
     }
 
     pub(super) fn run_entry<A: hpke::aead::Aead>(e: &serde_json::Value, n: &mut Counts) {
@@ -400,6 +375,32 @@ mod rfc9180 {
             "{what}: exporter_secret"
         );
 
+        // The crate's own engine, for the base mode it implements: Encap with
+        // the vector's ephemeral key (DeriveKeyPair(ikmE), the variable-base
+        // ECDH, ExtractAndExpand), Decap with skR (the opening ECDH),
+        // KeySchedule; the encryptions below use its key and nonce.
+        let ours = (mode == 0).then(|| {
+            let (our_enc, our_ss) =
+                danger::encap_deterministic(our_r.public_key(), &ikm_e).expect("our Encap");
+            assert_eq!(our_enc.to_vec(), enc, "{what}: our Encap enc");
+            assert_eq!(our_ss.to_vec(), shared_secret, "{what}: our Encap secret");
+            let enc65: [u8; 65] = enc.clone().try_into().expect("65-byte enc");
+            let decapped = danger::decap(&our_r, &enc65).expect("our Decap");
+            assert_eq!(decapped.to_vec(), shared_secret, "{what}: our Decap");
+            let ks = danger::key_schedule_base(&our_ss, &info, aead_id as u16, nk);
+            assert_eq!(ks.key_schedule_context, ksc, "{what}: our context");
+            assert_eq!(ks.secret.to_vec(), secret, "{what}: our secret");
+            assert_eq!(ks.key, key, "{what}: our key");
+            assert_eq!(ks.base_nonce.to_vec(), base_nonce, "{what}: our base_nonce");
+            assert_eq!(
+                ks.exporter_secret.to_vec(),
+                exporter_secret,
+                "{what}: our exporter_secret"
+            );
+            n.engine += 1;
+            ks
+        });
+
         // The hpke crate, end to end, with the vector's ephemeral key material.
         let bundle = PskBundle::new(&psk, &psk_id).expect("psk bundle");
         let mode_s: OpModeS<Kem> = match mode {
@@ -457,6 +458,16 @@ mod rfc9180 {
                 pt,
                 "{what}: AES {seq}"
             );
+            if let Some(ks) = ours.as_ref().filter(|_| aead_id == 2) {
+                let ct_ours = primitives::aes_gcm_seal(&ks.key, &nonce, &aad, &pt).expect("seal");
+                assert_eq!(ct_ours, ct, "{what}: our ct {seq}");
+                assert_eq!(
+                    primitives::aes_gcm_open(&ks.key, &nonce, &aad, &ct).expect("open"),
+                    pt,
+                    "{what}: our open {seq}"
+                );
+                n.engine_encryptions += 1;
+            }
             n.encryptions += 1;
         }
         for x in arrf(e, "exports") {
@@ -499,6 +510,11 @@ fn rfc9180_p256_hkdfsha256_aesgcm() {
         (n.entries, n.encryptions, n.exports),
         (8, 2056, 24),
         "HPKE counts"
+    );
+    assert_eq!(
+        (n.engine, n.engine_encryptions),
+        (2, 257),
+        "base-mode entries through the crate's engine"
     );
     eprintln!(
         "RFC 9180: {} entries, {} encryptions, {} exports checked",

@@ -815,6 +815,56 @@ async fn code_async(p: Promise) -> String {
     code(settle(p).await)
 }
 
+/// One pool, whoever made the encapsulations: those made in wasm
+/// (`prepare`) and by WebCrypto (`prepareAsync`) are counted together, and
+/// `seal` and `sealAsync` both take from it (last made, first used), with no
+/// P-256 call left; `backend` names who made the one a `sealAsync` used.
+#[wasm_bindgen_test]
+async fn sealer_has_one_pool_for_wasm_and_webcrypto_encapsulations() {
+    let p = pair();
+    let c = ctx_sub("f", "a", "s-1");
+    let mut sealer = JsSealer::new(p.public.clone(), JsValue::UNDEFINED).unwrap();
+    let web = subtle_object().is_some();
+    assert_eq!(sealer.prepare(JsValue::from_f64(2.0)).unwrap(), 2);
+    let ready = settle(sealer.prepare_async(JsValue::from_f64(4.0)))
+        .await
+        .unwrap();
+    assert_eq!(ready.as_f64(), Some(4.0));
+    assert_eq!(sealer.prepared(), 4, "both kinds in one count");
+    let spy = spy_subtle();
+    let first = settle_str(sealer.seal_async(s("one"), c.clone())).await;
+    let made_last = if web { "webcrypto" } else { "wasm" };
+    assert_eq!(sealer.backend().as_string().unwrap(), made_last);
+    let second = sealer.seal(s("two"), c.clone()).unwrap();
+    assert_eq!(
+        sealer.prepared(),
+        2,
+        "the sync seal takes from the same pool"
+    );
+    let third = settle_str(sealer.seal_async(s("three"), c.clone())).await;
+    assert_eq!(sealer.backend().as_string().unwrap(), "wasm");
+    let fourth = settle_str(sealer.seal_async(s("four"), c.clone())).await;
+    assert_eq!(sealer.prepared(), 0);
+    if let Some((log, undo)) = spy {
+        undo.call0(&JsValue::NULL).unwrap();
+        assert_eq!(log.length(), 0, "P-256 work left at sealing: {log:?}");
+    }
+    let mut encs = std::collections::HashSet::new();
+    for (env, want) in [
+        (first, "one"),
+        (second, "two"),
+        (third, "three"),
+        (fourth, "four"),
+    ] {
+        let enc = slice_seal::Envelope::parse(&env).unwrap().enc().to_vec();
+        assert!(encs.insert(enc), "ephemeral key reused");
+        assert_eq!(
+            open_text(p.private.clone(), s(&env), c.clone()).unwrap(),
+            s(want)
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 async fn sealer_seal_async_uses_webcrypto_and_prepared_keys() {
     let p = pair();

@@ -1,6 +1,7 @@
 //! The properties the fuzz targets check, shared with `tests/regressions.rs`
 //! (which replays the committed seed corpora and every crash input through the
-//! same functions on stable Rust). Uses only `slice_seal` and `std`.
+//! same functions on stable Rust). Uses `slice_seal`, `std`, and the `hpke`
+//! crate as the reference opener (with `base64ct` to read the key's scalar).
 //!
 //! Every function must return normally for every input: a panic here is a
 //! finding (either a panic inside slice-seal or a broken property).
@@ -352,6 +353,30 @@ pub fn context_struct(form: String, field: String, submission: Option<String>) {
 
 // ---------------------------------------------------------------------- seal
 
+/// The `hpke` crate's single-shot open (base mode, AES-256-GCM, empty aad)
+/// with [`FUZZ_KEY`]: the reference slice-seal's own RFC 9180 engine is
+/// checked against. `None` if it refuses.
+pub fn hpke_open(env: &Envelope) -> Option<Vec<u8>> {
+    use base64ct::Encoding;
+    use hpke::Deserializable;
+    type Kem = hpke::kem::DhP256HkdfSha256;
+    static SK: LazyLock<<Kem as hpke::Kem>::PrivateKey> = LazyLock::new(|| {
+        let d = FUZZ_KEY.to_jwk().d.expect("private JWK");
+        let d = base64ct::Base64UrlUnpadded::decode_vec(d.expose()).expect("d");
+        <Kem as hpke::Kem>::PrivateKey::from_bytes(&d).expect("skR")
+    });
+    let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(env.enc()).ok()?;
+    hpke::single_shot_open::<hpke::aead::AesGcm256, hpke::kdf::HkdfSha256, Kem>(
+        &hpke::OpModeR::Base,
+        &SK,
+        &enc,
+        env.info(),
+        env.ciphertext(),
+        &[],
+    )
+    .ok()
+}
+
 /// A [`Sealer`] (the fast path: per-recipient table, prepared ephemerals,
 /// RFC 9180 schedule composed in slice-seal) for [`FUZZ_KEY`]'s public key.
 static SEALER: LazyLock<Mutex<Sealer>> = LazyLock::new(|| {
@@ -360,7 +385,7 @@ static SEALER: LazyLock<Mutex<Sealer>> = LazyLock::new(|| {
 
 /// Seal arbitrary plaintext under an arbitrary context with `seal` and with
 /// the [`Sealer`] fast path (a prepared or a fresh ephemeral key), then open
-/// with the `hpke` crate's path: invalid contexts are refused with
+/// with `open` and with the `hpke` crate: invalid contexts are refused with
 /// INVALID_CONTEXT; everything sealed opens to the same plaintext under the
 /// same context, and its envelope text is canonical.
 pub fn seal_round_trip(
@@ -395,6 +420,12 @@ pub fn seal_round_trip(
                     .unwrap_or_else(|e| panic!("{path} output does not open: {e}"));
                 assert_eq!(opened.plaintext, plaintext, "{path}: plaintext changed");
                 assert_eq!(opened.context, ctx, "{path}: context changed");
+                let env = Envelope::parse(&text).expect("parses");
+                assert_eq!(
+                    hpke_open(&env).as_deref(),
+                    Some(plaintext),
+                    "{path}: the hpke crate does not open it"
+                );
             }
             Err(e) => {
                 assert!(!valid, "{path} refused a valid context: {e}");
@@ -406,8 +437,9 @@ pub fn seal_round_trip(
 
 /// [`Sealer::seal_with_agreement`] (the WebCrypto path) with arbitrary `enc`,
 /// `dh` and plaintext: never panics; wrong lengths and points that are not on
-/// the curve are refused; what it returns is a canonical envelope that the
-/// `hpke` path opens, or refuses with DECRYPT_FAILED, without panicking.
+/// the curve are refused; what it returns is a canonical envelope that `open`
+/// and the `hpke` crate both open to the plaintext, or both refuse (`open`
+/// with DECRYPT_FAILED), without panicking.
 pub fn seal_with_agreement(enc: &[u8], dh: &[u8], plaintext: &[u8], form: &str) {
     let Ok(ctx) = Context::new(form, "field") else {
         return;
@@ -422,8 +454,14 @@ pub fn seal_with_agreement(enc: &[u8], dh: &[u8], plaintext: &[u8], form: &str) 
                 "enc off the curve accepted"
             );
             envelope_parse(env.to_string().as_bytes());
-            if let Err(e) = open_envelope(&FUZZ_KEY, &env, Some(&ctx)) {
+            let opened = open_envelope(&FUZZ_KEY, &env, Some(&ctx));
+            if let Err(e) = &opened {
                 assert_eq!(e.code(), "DECRYPT_FAILED");
+            }
+            let ours = opened.ok().map(|o| o.plaintext);
+            assert_eq!(ours, hpke_open(&env), "open and the hpke crate disagree");
+            if let Some(pt) = ours {
+                assert_eq!(pt, plaintext);
             }
         }
         Err(e) => assert_eq!(e.code(), "INVALID_INPUT"),

@@ -23,7 +23,7 @@ use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
 use super::js_error;
-use super::subtle::{self, AsyncOpener, AsyncSealer};
+use super::webcrypto::{self, AsyncOpener, AsyncSealer};
 use crate::envelope::MAX_ENVELOPE_LEN;
 use crate::{
     AEAD_ID, Context, Envelope, Jwk, JwkSecret, Jwks, KDF_ID, KEM_ID, MAX_CONTEXT_LEN,
@@ -611,12 +611,12 @@ pub fn seal_async(
     if !sealer.uses_web_crypto() {
         // No WebCrypto: the one-shot wasm seal (no per-recipient table).
         let sealed = crate::seal(sealer.recipient(), &plaintext, &context);
-        return subtle::settled(sealed.map(JsValue::from).map_err(JsValue::from));
+        return webcrypto::settled(sealed.map(JsValue::from).map_err(JsValue::from));
     }
     sealer.seal_promise(plaintext, context)
 }
 
-fn opened_out(text: bool) -> subtle::OpenedOut {
+fn opened_out(text: bool) -> webcrypto::OpenedOut {
     if text { text_out } else { opened_bytes }
 }
 
@@ -686,7 +686,7 @@ fn web_crypto_option(options: &JsValue) -> JsResult<bool> {
         .ok_or_else(|| arg_error("options.webCrypto must be a boolean"))
 }
 
-fn backend_out(b: Option<subtle::Backend>) -> JsValue {
+fn backend_out(b: Option<webcrypto::Backend>) -> JsValue {
     b.map_or(JsValue::UNDEFINED, |b| JsValue::from_str(b.name()))
 }
 
@@ -738,9 +738,10 @@ impl JsSealer {
         self.kid.clone()
     }
 
-    /// Make up to `count` (at most 256) ephemeral key pairs ahead of time for
-    /// `seal`, in wasm, e.g. from `requestIdleCallback`. Each is used for one
-    /// answer only. Returns how many are ready (see `prepared`).
+    /// Make up to `count` (at most 256) encapsulations (ephemeral key pair
+    /// and ECDH) ahead of time, in wasm, e.g. from `requestIdleCallback`.
+    /// Each is used for one answer only. Returns how many are ready (see
+    /// `prepared`).
     pub fn prepare(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
@@ -753,7 +754,7 @@ impl JsSealer {
     /// Prepare up to `count` (at most 256) slices' P-256 work ahead of time
     /// for `sealAsync`. With WebCrypto: whole encapsulations (a
     /// non-extractable key pair and its ECDH with the recipient; `sealAsync`
-    /// then makes no WebCrypto call and settles at once). Without: key pairs
+    /// then makes no WebCrypto call and settles at once). Without: the same
     /// in wasm. Resolves to how many are ready.
     #[wasm_bindgen(js_name = prepareAsync, unchecked_return_type = "Promise<number>")]
     pub fn prepare_async(
@@ -768,8 +769,8 @@ impl JsSealer {
         future_to_promise(async move { Ok((inner.prepare(count).await? as u32).into()) })
     }
 
-    /// How many slices are prepared: encapsulations (WebCrypto's) and key
-    /// pairs (wasm's).
+    /// How many slices are prepared: encapsulations, WebCrypto's and wasm's
+    /// (one pool; `seal` and `sealAsync` both use it).
     #[wasm_bindgen(getter)]
     pub fn prepared(&self) -> u32 {
         self.inner.prepared() as u32
@@ -920,7 +921,7 @@ impl JsOpener {
         &self,
         envelope: &JsValue,
         context: &JsValue,
-        out: subtle::OpenedOut,
+        out: webcrypto::OpenedOut,
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
         let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod api;
 pub(crate) mod json;
-mod subtle;
+mod webcrypto;
 
 /// A JS `Error` with `name` = `SliceSealError` and a stable `code` property.
 pub(crate) fn js_error(code: &str, message: &str) -> JsValue {

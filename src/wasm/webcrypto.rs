@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use zeroize::Zeroizing;
 
+use crate::dh::Source;
 use crate::schedule::Schedule;
 use crate::seal::{Encapsulation, Sealing};
 use crate::{Context, Envelope, Error, Opener, PrivateKey, PublicKey, Sealer};
@@ -284,27 +285,35 @@ impl From<Error> for Stop {
 /// preparation) makes whole encapsulations with WebCrypto: key pair, ECDH
 /// with the recipient, and `ExtractAndExpand` in wasm. Sealing with one is
 /// then `KeySchedule` + AES-GCM in wasm, with no WebCrypto call and no
-/// await.
+/// await. They go into the core [`Sealer`]'s pool, beside the ones it
+/// makes itself: one pool, whoever made them.
 pub(crate) struct AsyncSealer {
     recipient: PublicKey,
     web: Web,
-    sync: RefCell<Option<Sealer>>,
+    sealer: RefCell<Sealer>,
     /// `{name: "ECDH", public: recipient}`, the recipient key imported into
     /// WebCrypto once.
     peer: RefCell<Option<Object>>,
-    /// Encapsulations made by `prepare`, each used once.
-    pool: RefCell<Vec<Encapsulation>>,
     last: Cell<Option<Backend>>,
+}
+
+impl Backend {
+    /// Which implementation made an encapsulation's DH value.
+    fn of(encap: &Encapsulation) -> Self {
+        match encap.source() {
+            Source::WebCrypto => Backend::WebCrypto,
+            Source::FixedBase | Source::VariableBase => Backend::Wasm,
+        }
+    }
 }
 
 impl AsyncSealer {
     pub(crate) fn new(recipient: PublicKey, web_allowed: bool) -> Rc<Self> {
         Rc::new(AsyncSealer {
+            sealer: RefCell::new(Sealer::lazy(recipient.clone())),
             recipient,
             web: Web::new(web_allowed),
-            sync: RefCell::new(None),
             peer: RefCell::new(None),
-            pool: RefCell::new(Vec::new()),
             last: Cell::new(None),
         })
     }
@@ -328,18 +337,14 @@ impl AsyncSealer {
         self.web.subtle()
     }
 
-    /// Run `f` on the pure-wasm sealer, building it on first use.
+    /// Run `f` on the core sealer (its table is built on first use).
     pub(crate) fn with_sync<T>(&self, f: impl FnOnce(&mut Sealer) -> T) -> T {
-        let mut guard = self.sync.borrow_mut();
-        let sealer = guard.get_or_insert_with(|| Sealer::new(self.recipient.clone()));
-        f(sealer)
+        f(&mut self.sealer.borrow_mut())
     }
 
-    /// Prepared encapsulations (WebCrypto's) plus the wasm sealer's prepared
-    /// key pairs.
+    /// Prepared encapsulations, WebCrypto's and wasm's.
     pub(crate) fn prepared(&self) -> usize {
-        let wasm = self.sync.borrow().as_ref().map_or(0, Sealer::prepared);
-        self.pool.borrow().len() + wasm
+        self.sealer.borrow().prepared()
     }
 
     /// Seal synchronously, in wasm.
@@ -347,8 +352,8 @@ impl AsyncSealer {
         self.with_sync(|s| s.seal(plaintext, context))
     }
 
-    /// Seal with a prepared encapsulation, if there is one (the P-256 work
-    /// was WebCrypto's). The caller has checked the inputs.
+    /// Seal with a prepared encapsulation, if there is one (its P-256 work
+    /// was done when it was made). The caller has checked the inputs.
     fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
         let encap = self.take_prepared()?;
         Some(
@@ -358,11 +363,11 @@ impl AsyncSealer {
         )
     }
 
-    /// A prepared encapsulation, if one is ready; the call it serves is
-    /// then a WebCrypto one.
+    /// A prepared encapsulation, if one is ready; the call it serves used
+    /// the backend that made it.
     fn take_prepared(&self) -> Option<Encapsulation> {
-        let encap = self.pool.borrow_mut().pop()?;
-        self.last.set(Some(Backend::WebCrypto));
+        let encap = self.sealer.borrow_mut().take_prepared()?;
+        self.last.set(Some(Backend::of(&encap)));
         Some(encap)
     }
 
@@ -394,7 +399,7 @@ impl AsyncSealer {
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> Result<String, JsValue> {
-        let prepared = self.pool.borrow_mut().pop();
+        let prepared = self.take_prepared();
         let encap = match (prepared, self.subtle()) {
             (Some(encap), _) => Some(encap),
             (None, Some(subtle)) => match self.encapsulate(&subtle, 1).await {
@@ -411,7 +416,7 @@ impl AsyncSealer {
             self.last.set(Some(Backend::Wasm));
             return Ok(self.seal_sync(&plaintext, &context)?);
         };
-        self.last.set(Some(Backend::WebCrypto));
+        self.last.set(Some(Backend::of(&encap)));
         let env = JsFuture::from(self.seal_encap(encap, plaintext, context)).await?;
         env.as_string()
             .ok_or_else(|| JsValue::from_str("slice-seal: sealing gave no envelope text"))
@@ -544,20 +549,17 @@ impl AsyncSealer {
 
     /// Prepare until `count` (at most [`crate::MAX_PREPARED`]) are ready:
     /// encapsulations made with WebCrypto (concurrently, off the main thread
-    /// in browsers) if possible, else key pairs in wasm.
+    /// in browsers) if possible, else in wasm; all go into the one pool.
     pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> crate::Result<usize> {
         let want = count.min(crate::MAX_PREPARED);
         if let Some(subtle) = self.subtle() {
-            let have = self.pool.borrow().len();
+            let have = self.prepared();
             if have >= want {
-                return Ok(self.prepared());
+                return Ok(have);
             }
             match self.encapsulate(&subtle, want - have).await {
                 Ok(made) => {
-                    let mut pool = self.pool.borrow_mut();
-                    let room = crate::MAX_PREPARED.saturating_sub(pool.len());
-                    pool.extend(made.into_iter().take(room));
-                    drop(pool);
+                    self.with_sync(|s| s.add_prepared(made));
                     return Ok(self.prepared());
                 }
                 Err(Stop::Core(e)) => return Err(e),

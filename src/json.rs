@@ -1,0 +1,117 @@
+//! JSON text of JWKs and JWK Sets, and the one place that picks how: with
+//! serde_json natively; on wasm32 with the host's `JSON.parse`
+//! (src/wasm/json.rs) and a small writer, so serde_json is not in the `.wasm`.
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use host::*;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use native::*;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use serde::Deserialize;
+
+    use crate::error::{Error, Result};
+    use crate::keys::{Jwk, Jwks};
+
+    pub(crate) fn jwk_from_json(json: &str) -> Result<Jwk> {
+        serde_json::from_str(json).map_err(|e| json_error("JWK", &e))
+    }
+
+    pub(crate) fn jwks_from_json(json: &str) -> Result<Jwks> {
+        #[derive(Deserialize)]
+        struct Raw {
+            keys: Option<Vec<serde_json::Value>>,
+        }
+        let raw: Raw = serde_json::from_str(json).map_err(|e| json_error("JWKS", &e))?;
+        let keys = raw
+            .keys
+            .ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            out.push(serde_json::from_value(k).map_err(|e| json_error("JWK in JWKS", &e))?);
+        }
+        Ok(Jwks { keys: out })
+    }
+
+    /// Whether the object has a `keys` member (a JWKS rather than a JWK).
+    pub(crate) fn is_jwks(json: &str) -> bool {
+        #[derive(Deserialize)]
+        struct Probe {
+            keys: Option<serde::de::IgnoredAny>,
+        }
+        matches!(
+            serde_json::from_str::<Probe>(json),
+            Ok(Probe { keys: Some(_) })
+        )
+    }
+
+    /// The members of a JWK except `d`, as compact JSON.
+    pub(crate) fn public_jwk_json(jwk: &Jwk) -> String {
+        // Serializing plain strings cannot fail.
+        serde_json::to_string(jwk).unwrap_or_default()
+    }
+
+    pub(crate) fn jwks_to_json(jwks: &Jwks) -> String {
+        serde_json::to_string(jwks).unwrap_or_default()
+    }
+
+    pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> Error {
+        use serde_json::error::Category;
+        // The message names the position only: serde's own text may quote values.
+        let kind = match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => "is not valid JSON",
+            Category::Data => "has a member of the wrong type",
+        };
+        Error::key(format!(
+            "{what} {kind} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod host {
+    pub(crate) use crate::wasm::json::{is_jwks, jwk_from_json, jwks_from_json};
+
+    use crate::keys::{Jwk, Jwks, push_json_str};
+
+    /// The members of a JWK except `d`, as compact JSON in serde's order.
+    pub(crate) fn public_jwk_json(jwk: &Jwk) -> String {
+        let mut out = String::from("{");
+        let members = [
+            ("kty", &jwk.kty),
+            ("crv", &jwk.crv),
+            ("x", &jwk.x),
+            ("y", &jwk.y),
+            ("kid", &jwk.kid),
+            ("use", &jwk.use_),
+            ("alg", &jwk.alg),
+        ];
+        for (name, value) in members {
+            if let Some(v) = value {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                push_json_str(&mut out, name);
+                out.push(':');
+                push_json_str(&mut out, v);
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    pub(crate) fn jwks_to_json(jwks: &Jwks) -> String {
+        let mut out = String::from("{\"keys\":[");
+        for (i, k) in jwks.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&k.to_json());
+        }
+        out.push_str("]}");
+        out
+    }
+}
