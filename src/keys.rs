@@ -316,7 +316,7 @@ impl PublicKey {
         Self::parse_with(text, &json::SerdeJson)
     }
 
-    /// [`PublicKey::parse`] with JSON read by `json`.
+    /// `PublicKey::parse` (the `json` feature) with JSON read by `json`.
     pub fn parse_with(text: &str, json: &impl JsonReader) -> Result<Self> {
         let t = text.trim_start();
         if t.starts_with("-----BEGIN") {
@@ -534,7 +534,7 @@ impl PrivateKey {
         Self::parse_with(text, &json::SerdeJson)
     }
 
-    /// [`PrivateKey::parse`] with JSON read by `json`.
+    /// `PrivateKey::parse` (the `json` feature) with JSON read by `json`.
     pub fn parse_with(text: &str, json: &impl JsonReader) -> Result<Self> {
         let t = text.trim_start();
         if t.starts_with("-----BEGIN") {

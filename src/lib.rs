@@ -20,6 +20,11 @@
 //! assert_eq!(opened.plaintext, b"Ada Lovelace");
 //! # Ok::<(), slice_seal::Error>(())
 //! ```
+//!
+//! Features: `json` (default) reads and writes JWK/JWKS text with serde_json
+//! and adds `Keyring` natively; without it, key text is read through a
+//! [`JsonReader`] (`PublicKey::parse_with`). `hazmat`: the `primitives` and
+//! `hazmat` modules. `test-helpers`: `danger` (deterministic seals, tests only).
 #![forbid(unsafe_code)]
 
 mod batch;
