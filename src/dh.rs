@@ -18,7 +18,7 @@ use crate::prepared::{FixedBaseTable, encode, mul_by_generator};
 
 /// The implementation that computed a DH value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
+pub enum Source {
     /// `skE·pkR` with a table of multiples of `pkR` ([`FixedBaseTable`]):
     /// [`crate::Sealer`], whose slices all go to one recipient, so the
     /// table's cost (264 points, ~19 KiB) is paid once.

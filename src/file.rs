@@ -512,7 +512,7 @@ impl FileOpener {
 
     /// As [`FileOpener::new`], with the key of `ring` that the header's kid
     /// names (`KEY_NOT_FOUND` if none).
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(all(feature = "json", not(target_arch = "wasm32")))]
     pub fn with_keyring(
         ring: &crate::Keyring,
         input: &[u8],

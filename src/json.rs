@@ -1,13 +1,32 @@
-//! JSON text of JWKs and JWK Sets, and the one place that picks how: with
-//! serde_json natively; on wasm32 with the host's `JSON.parse`
-//! (src/wasm/json.rs) and a small writer, so serde_json is not in the `.wasm`.
+//! JSON text of JWKs and JWK Sets, and the one place that picks how. With
+//! the `json` feature, serde_json reads and writes it. Without it (the wasm
+//! crate, so serde_json is not in the `.wasm`), the caller's [`JsonReader`]
+//! reads it (the host's `JSON.parse`: wasm/src/json.rs) and a small writer
+//! writes it.
 
-#[cfg(target_arch = "wasm32")]
+use crate::error::Result;
+use crate::keys::{Jwk, Jwks};
+
+/// Reads the JSON text of a JWK or a JWK Set, for the key-text parsers
+/// ([`crate::PublicKey::parse_with`], [`crate::PrivateKey::parse_with`]).
+/// Same rules as the `json` feature's serde_json reader: unknown members
+/// ignored, `null` = absent, a member of the wrong type is a `KEY_INVALID`
+/// error.
+pub trait JsonReader {
+    /// Parse a JWK.
+    fn jwk(&self, json: &str) -> Result<Jwk>;
+    /// Parse a JWK Set (a `keys` array of JWKs).
+    fn jwks(&self, json: &str) -> Result<Jwks>;
+    /// Whether the text is an object with a `keys` member (a JWKS, not a JWK).
+    fn is_jwks(&self, json: &str) -> bool;
+}
+
+#[cfg(not(feature = "json"))]
 pub(crate) use host::*;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "json")]
 pub(crate) use native::*;
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "json")]
 mod native {
     use serde::Deserialize;
 
@@ -56,6 +75,21 @@ mod native {
         serde_json::to_string(jwks).unwrap_or_default()
     }
 
+    /// The `json` feature's reader: serde_json.
+    pub(crate) struct SerdeJson;
+
+    impl super::JsonReader for SerdeJson {
+        fn jwk(&self, json: &str) -> Result<Jwk> {
+            jwk_from_json(json)
+        }
+        fn jwks(&self, json: &str) -> Result<Jwks> {
+            jwks_from_json(json)
+        }
+        fn is_jwks(&self, json: &str) -> bool {
+            is_jwks(json)
+        }
+    }
+
     pub(crate) fn json_error(what: &str, e: &serde_json::Error) -> Error {
         use serde_json::error::Category;
         // The message names the position only: serde's own text may quote values.
@@ -71,10 +105,8 @@ mod native {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(not(feature = "json"))]
 mod host {
-    pub(crate) use crate::wasm::json::{is_jwks, jwk_from_json, jwks_from_json};
-
     use crate::keys::{Jwk, Jwks, push_json_str};
 
     /// The members of a JWK except `d`, as compact JSON in serde's order.

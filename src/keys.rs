@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::dh::DecapKey;
 use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
-use crate::json;
+use crate::json::{self, JsonReader};
 
 /// Length of a raw key id (SHA-256 output).
 pub const KID_LEN: usize = 32;
@@ -88,6 +88,7 @@ pub const JWK_ALG: &str = "HPKE-P256-SHA256-A256GCM";
 
 impl Jwk {
     /// Parse a JWK from JSON text.
+    #[cfg(feature = "json")]
     pub fn from_json(json: &str) -> Result<Jwk> {
         json::jwk_from_json(json)
     }
@@ -154,6 +155,7 @@ pub struct Jwks {
 
 impl Jwks {
     /// Parse a JWKS from JSON text.
+    #[cfg(feature = "json")]
     pub fn from_json(json: &str) -> Result<Jwks> {
         json::jwks_from_json(json)
     }
@@ -269,6 +271,7 @@ impl PublicKey {
     }
 
     /// Import a JWK from JSON text.
+    #[cfg(feature = "json")]
     pub fn from_jwk_json(json: &str) -> Result<Self> {
         Self::from_jwk(&Jwk::from_json(json)?)
     }
@@ -308,15 +311,21 @@ impl PublicKey {
 
     /// Import from text, detecting the form: PEM (`-----BEGIN PUBLIC KEY-----`),
     /// a JWKS holding exactly one key, or a JWK.
+    #[cfg(feature = "json")]
     pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with(text, &json::SerdeJson)
+    }
+
+    /// `PublicKey::parse` (the `json` feature) with JSON read by `json`.
+    pub fn parse_with(text: &str, json: &impl JsonReader) -> Result<Self> {
         let t = text.trim_start();
         if t.starts_with("-----BEGIN") {
             Self::from_spki_pem(t)
         } else if t.starts_with('{') {
-            if json::is_jwks(t) {
-                Jwks::from_json(t)?.single()
+            if json.is_jwks(t) {
+                json.jwks(t)?.single()
             } else {
-                Self::from_jwk_json(t)
+                Self::from_jwk(&json.jwk(t)?)
             }
         } else {
             Err(Error::key("expected a JWK, a JWKS or a PEM public key"))
@@ -494,6 +503,7 @@ impl PrivateKey {
     }
 
     /// Import a private JWK from JSON text.
+    #[cfg(feature = "json")]
     pub fn from_jwk_json(json: &str) -> Result<Self> {
         Self::from_jwk(&Jwk::from_json(json)?)
     }
@@ -519,12 +529,18 @@ impl PrivateKey {
     }
 
     /// Import from text: PEM, or a private JWK.
+    #[cfg(feature = "json")]
     pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_with(text, &json::SerdeJson)
+    }
+
+    /// `PrivateKey::parse` (the `json` feature) with JSON read by `json`.
+    pub fn parse_with(text: &str, json: &impl JsonReader) -> Result<Self> {
         let t = text.trim_start();
         if t.starts_with("-----BEGIN") {
             Self::from_pem(t)
         } else if t.starts_with('{') {
-            Self::from_jwk_json(t)
+            Self::from_jwk(&json.jwk(t)?)
         } else {
             Err(Error::key("expected a private JWK or a PEM private key"))
         }
@@ -546,7 +562,7 @@ impl PrivateKey {
     }
 
     /// PKCS#8 DER, zeroized on drop (for WebCrypto's `importKey("pkcs8", …)`).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
     pub(crate) fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
         self.pkcs8_document()
             .map(|doc| Zeroizing::new(doc.as_bytes().to_vec()))

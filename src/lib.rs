@@ -20,29 +20,41 @@
 //! assert_eq!(opened.plaintext, b"Ada Lovelace");
 //! # Ok::<(), slice_seal::Error>(())
 //! ```
-#![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
-#![warn(missing_docs)]
+//!
+//! Features: `json` (default) reads and writes JWK/JWKS text with serde_json
+//! and adds `Keyring` natively; without it, key text is read through a
+//! [`JsonReader`] (`PublicKey::parse_with`). `hazmat`: the `primitives` and
+//! `hazmat` modules. `test-helpers`: `danger` (deterministic seals, tests only).
+#![forbid(unsafe_code)]
 
 mod batch;
 mod context;
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-helpers"))]
 pub mod danger;
+// Compiled always (its internals are the engine's), public for tests only.
+#[cfg(not(any(test, feature = "test-helpers")))]
+#[allow(dead_code)]
+mod danger;
 mod dh;
 mod envelope;
 mod error;
 mod file;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 mod json;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "json", not(target_arch = "wasm32")))]
 mod keyring;
 mod keys;
 mod prepared;
+#[cfg(feature = "hazmat")]
 pub mod primitives;
+// The engine uses AES-GCM from here; public with `hazmat` only.
+#[cfg(not(feature = "hazmat"))]
+#[allow(dead_code)]
+mod primitives;
 mod rng;
 mod schedule;
 mod seal;
-#[cfg(target_arch = "wasm32")]
-#[doc(hidden)]
-pub mod wasm;
 
 pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
@@ -53,7 +65,8 @@ pub use file::{
     FileOpener, FileSealer, MAX_CHUNK_SIZE, MAX_FILE_NAME, MAX_FILE_SIZE, MAX_MEDIA_TYPE,
     MIN_CHUNK_SIZE, open_file, preamble_len, seal_file,
 };
-#[cfg(not(target_arch = "wasm32"))]
+pub use json::JsonReader;
+#[cfg(all(feature = "json", not(target_arch = "wasm32")))]
 pub use keyring::{Keyring, MAX_KEYRING_KEYS};
 pub use keys::{JWK_ALG, Jwk, JwkSecret, Jwks, KID_LEN, PrivateKey, PublicKey, thumbprint};
 pub use seal::{

@@ -93,11 +93,11 @@ pub(crate) fn derive_scalar(ikm: &[u8]) -> Option<p256::NonZeroScalar> {
 }
 
 /// The outputs of §5.1 `KeySchedule` that sealing and opening use.
-pub(crate) struct Schedule {
+pub struct Schedule {
     /// AEAD key (`Nk` bytes: 32 for AES-256-GCM).
-    pub(crate) key: Zeroizing<Vec<u8>>,
+    pub key: Zeroizing<Vec<u8>>,
     /// `base_nonce` (12 bytes); the nonce of sequence number 0.
-    pub(crate) base_nonce: Zeroizing<[u8; 12]>,
+    pub base_nonce: Zeroizing<[u8; 12]>,
     /// `key_schedule_context` (65 bytes), kept for the vector tests.
     pub(crate) context: [u8; 65],
     /// `secret` (32 bytes), kept for the vector tests.

@@ -331,7 +331,7 @@ pub fn seal_with_agreement(
 /// [`Sealer`]'s pool, and sealing with it is `KeySchedule` + AES-GCM only.
 /// Not `Clone` and consumed by sealing, so it serves one slice; the secret
 /// is zeroized on drop.
-pub(crate) struct Encapsulation {
+pub struct Encapsulation {
     enc: [u8; ENC_LEN],
     shared: Zeroizing<[u8; 32]>,
     source: Source,
@@ -361,7 +361,7 @@ impl Encapsulation {
     /// From the ephemeral public key `enc` and `dh` = x(skE·pkR) computed
     /// elsewhere ([`Source::WebCrypto`]), checked as [`seal_with_agreement`]
     /// checks them.
-    pub(crate) fn from_agreement(recipient: &PublicKey, enc: &[u8], dh: &[u8]) -> Result<Self> {
+    pub fn from_agreement(recipient: &PublicKey, enc: &[u8], dh: &[u8]) -> Result<Self> {
         Self::agreed(&recipient.uncompressed(), enc, dh)
     }
 
@@ -372,13 +372,13 @@ impl Encapsulation {
     }
 
     /// The implementation that made its DH value.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn source(&self) -> Source {
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
+    pub fn source(&self) -> Source {
         self.source
     }
 
     /// Seal one slice to `recipient` (the key the encapsulation was made for).
-    pub(crate) fn seal(
+    pub fn seal(
         self,
         recipient: &PublicKey,
         plaintext: &[u8],
@@ -401,7 +401,7 @@ impl Encapsulation {
 
     /// The checks and RFC 9180 `KeySchedule` of [`Encapsulation::seal`], for
     /// an AES-GCM done elsewhere (WebCrypto, for large slices).
-    pub(crate) fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
+    pub fn begin(self, plaintext_len: usize, context: &Context) -> Result<Sealing> {
         let info = check_inputs(plaintext_len, context)?;
         Ok(Sealing::new(&self.shared, self.enc, info))
     }
@@ -418,11 +418,11 @@ impl Encapsulation {
 }
 
 /// One slice between `KeySchedule` and the envelope, for every sealing path.
-pub(crate) struct Sealing {
+pub struct Sealing {
     enc: [u8; ENC_LEN],
     info: Vec<u8>,
     /// The AEAD key and base nonce.
-    pub(crate) ks: schedule::Schedule,
+    pub ks: schedule::Schedule,
 }
 
 impl Sealing {
@@ -435,7 +435,7 @@ impl Sealing {
     /// RFC 9180 `Seal` at sequence number 0 (empty aad) with the crate's
     /// AES-GCM, and the envelope (the async JS API may use WebCrypto's
     /// AES-GCM instead, then [`Sealing::finish`]).
-    pub(crate) fn seal(
+    pub fn seal(
         self,
         recipient: &PublicKey,
         plaintext: &[u8],
@@ -451,7 +451,7 @@ impl Sealing {
     }
 
     /// The envelope around `ct` (ciphertext and tag).
-    pub(crate) fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
+    pub fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
         Envelope::new(
             *recipient.kid_bytes(),
             context.clone(),
@@ -595,8 +595,9 @@ impl Opener {
     }
 }
 
-/// For the async JS API (src/wasm/webcrypto.rs), after its WebCrypto ECDH.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// For the async JS API (wasm/src/webcrypto.rs), after its WebCrypto ECDH
+/// (through [`crate::hazmat`]).
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
 impl Opener {
     /// [`Opener::open_with_agreement`]'s plaintext only, for an envelope that
     /// already passed [`Opener::check`].
@@ -628,13 +629,13 @@ fn agreed(dh: &[u8]) -> Result<&[u8; 32]> {
 
 /// RFC 9180 `Open` at sequence number 0 (empty aad) with the schedule's key
 /// and base nonce.
-pub(crate) fn aead_open(ks: &schedule::Schedule, envelope: &Envelope) -> Result<Vec<u8>> {
+pub fn aead_open(ks: &schedule::Schedule, envelope: &Envelope) -> Result<Vec<u8>> {
     crate::primitives::aes_gcm_open(&ks.key, ks.base_nonce.as_ref(), b"", envelope.ciphertext())
         .map_err(|_| Error::DecryptFailed)
 }
 
 /// The plaintext size limit, with the error every sealing path gives.
-pub(crate) fn check_plaintext(len: usize) -> Result<()> {
+pub fn check_plaintext(len: usize) -> Result<()> {
     if len > MAX_PLAINTEXT {
         return Err(Error::input("plaintext is larger than 4 MiB"));
     }

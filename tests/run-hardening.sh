@@ -12,10 +12,10 @@
 #      (tests/bad-inputs/run-js.mjs) and its form cases in headless Chromium
 #      (tests/bad-inputs/run-form.mjs), both against pkg/ (built with
 #      .ci/build-pkg if missing). Its CLI cases run in `cargo test`
-#      (tests/bad_inputs_cli.rs, part of tests/run-native.sh).
+#      (cli/tests/bad_inputs_cli.rs, part of tests/run-native.sh).
 #   5. Soak: `cargo test --release --test soak` (one million native seals with
 #      flat VmRSS; parallel open_batch of 10,000 equals sequential open).
-#   6. Large sealed file: `cargo test --release --test file_large` (100 MiB
+#   6. Large sealed file: `cargo test --release -p slice-seal-cli --test file_large` (100 MiB
 #      through seal-file and open-file, peak RSS under 32 MiB).
 # Prints "N passed, N failed" (steps) at the end; exits non-zero if any failed.
 #
@@ -55,7 +55,7 @@ deny() { # deny [--manifest-path PATH]
 
 step "cargo deny (slice-seal: licenses bans sources)" deny
 step "cargo deny (fuzz crate: licenses bans sources)" deny --manifest-path fuzz/Cargo.toml
-step "cargo test --test regressions" cargo test --locked --test regressions
+step "cargo test --test regressions" cargo test --locked -p slice-seal --test regressions
 step "fuzz smoke (${FUZZ_SECONDS} s per target)" bash .ci/fuzz
 
 with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
@@ -64,8 +64,8 @@ with_pkg() { # with_pkg <command...>: build pkg/ first if it is missing
 }
 step "bad-input catalogue: JS (Node, pkg/node.mjs)" with_pkg node tests/bad-inputs/run-js.mjs
 step "bad-input catalogue: form (headless Chromium)" with_pkg node tests/bad-inputs/run-form.mjs
-step "soak: cargo test --release --test soak" cargo test --locked --release --test soak -- --nocapture
-step "large file: cargo test --release --test file_large" cargo test --locked --release --test file_large
+step "soak: cargo test --release --test soak" cargo test --locked --release -p slice-seal --test soak -- --nocapture
+step "large file: cargo test --release -p slice-seal-cli --test file_large" cargo test --locked --release -p slice-seal-cli --test file_large
 
 echo
 [ "$failed" -gt 0 ] && echo "run-hardening failed steps: ${failures[*]}"

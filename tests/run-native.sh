@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Native test suite: every Rust target (unit, integration incl. the CLI tests
+# Native test suite: every Rust target of the workspace (unit, integration incl. the CLI tests
 # and the Python interop, benches compiled in test mode, examples) and the
 # doc tests. Exits non-zero on the first failure.
 #
@@ -19,10 +19,10 @@ step() { printf '\n== %s\n' "$*"; }
 step "python3 + cryptography HPKE"
 python3 tests/python/interop.py check
 
-step "cargo test --locked --all-targets"
-cargo test --locked --all-targets
+step "cargo test --locked --workspace --all-targets"
+cargo test --locked --workspace --all-targets
 
-step "cargo test --locked --doc"
-cargo test --locked --doc
+step "cargo test --locked --workspace --doc"
+cargo test --locked --workspace --doc
 
 printf '\nrun-native: all passed\n'

@@ -18,7 +18,7 @@ fail() { echo "prototype-kit: $*"; echo "0 passed, 1 failed"; exit 1; }
 for d in tests/prototype-kit tests; do
     [[ -d "$d/node_modules" ]] || fail "$d/node_modules missing (bash .ci/setup)"
 done
-cargo build --locked --quiet --bin slice-seal || fail "cargo build failed"
+cargo build --locked --quiet -p slice-seal-cli || fail "cargo build failed"
 PKG="$ROOT/target/prototype-kit/pkg"
 bash .ci/build-pkg "$PKG" >/dev/null || fail ".ci/build-pkg failed"
 # Optional argument: a regex of test names to run.

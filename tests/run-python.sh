@@ -31,8 +31,8 @@ step "python3 + test dependencies (tests/requirements.txt)"
 have_deps || { echo "run-python: tests/requirements.txt is not installed (bash .ci/setup installs it)" >&2; exit 1; }
 python3 -c 'import cryptography, pytest, mypy.version; print("cryptography", cryptography.__version__, "| pytest", pytest.__version__, "| mypy", mypy.version.__version__)'
 
-step "cargo build --locked --bin slice-seal"
-cargo build --locked --bin slice-seal
+step "cargo build --locked -p slice-seal-cli"
+cargo build --locked -p slice-seal-cli
 export SLICE_SEAL_BIN="$ROOT/target/debug/slice-seal"
 
 step "mypy --strict (python/src, python/tests)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every WebAssembly test of slice-seal:
-#   1. tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium, headless
+#   1. wasm/tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium, headless
 #      Firefox and WebKit (WebKitGTK's MiniBrowser under Xvfb) — the same
 #      suite, the environment chosen here by env vars;
 #   2. .ci/build-pkg, then the npm consumer tests (tests/npm/run.mjs: Vite,
@@ -30,7 +30,7 @@
 # the 100,000-seal memory test is too slow in
 # a debug build. Why not `wasm-pack test`: it passes `--tests` to cargo, which
 # compiles every native integration test for wasm32 too; this script runs the
-# same runner (wasm-bindgen-test-runner) on tests/wasm.rs only.
+# same runner (wasm-bindgen-test-runner) on wasm/tests/wasm.rs only.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 2
@@ -79,7 +79,7 @@ run_suite() { # run_suite <name> [VAR=value...]
     local name="$1"; shift
     local log="$LOGS/$name.log" rc
     echo "=== wasm-bindgen-test: $name"
-    env "$@" cargo test --locked --profile wasm-release --target wasm32-unknown-unknown --test wasm -- --nocapture \
+    env "$@" cargo test --locked --profile wasm-release --target wasm32-unknown-unknown -p slice-seal-wasm --test wasm -- --nocapture \
         >"$log" 2>&1
     rc=$?
     check_log "$name" "$log" "$rc"

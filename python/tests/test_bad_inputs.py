@@ -2,7 +2,7 @@
 parsing, checking, decrypting) gives the code the Rust side gives: for the
 wasm API's cases the catalogue's code; for the CLI's cases the code the
 `slice-seal` binary built from this tree prints for the same files, arguments
-and stdin (tests/bad_inputs_cli.rs checks those against the catalogue)."""
+and stdin (cli/tests/bad_inputs_cli.rs checks those against the catalogue)."""
 
 from __future__ import annotations
 

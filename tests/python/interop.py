@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent implementation of the slice-seal envelope v1 format
 (docs/FORMAT.md) over Python `cryptography`'s HPKE, used by
-tests/interop_python.rs.
+cli/tests/interop_python.rs.
 
 Everything about the format is re-implemented here from the specification:
 the envelope text and body layout, the `info` encoding, the RFC 7638 key id.

@@ -4,7 +4,7 @@
 // loads and submits; README.md ("GOV.UK forms") and www/README.md hold
 // verbatim copies of both. README.md stays within 8 KiB, its links resolve, its JavaScript
 // example runs against the built package, and its stated payload is what the
-// package weighs (its Rust and CLI examples: tests/readme.rs).
+// package weighs (its Rust and CLI examples: cli/tests/readme.rs).
 //
 //   node --test tests/unit/
 import { test } from 'node:test';

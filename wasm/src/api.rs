@@ -22,10 +22,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use zeroize::Zeroizing;
 
-use super::js_error;
+use super::json::{self, HostJson};
 use super::webcrypto::{self, AsyncOpener, AsyncSealer};
-use crate::envelope::MAX_ENVELOPE_LEN;
-use crate::{
+use super::{JsErr, core_error, js_error};
+use slice_seal::hazmat::{self, MAX_ENVELOPE_LEN};
+use slice_seal::{
     AEAD_ID, Context, Envelope, Jwk, JwkSecret, Jwks, KDF_ID, KEM_ID, MAX_CONTEXT_LEN,
     MAX_PLAINTEXT, PrivateKey, PublicKey, primitives,
 };
@@ -251,7 +252,7 @@ fn copy_bytes(a: &Uint8Array) -> Zeroizing<Vec<u8>> {
 fn bytes_arg(v: &JsValue, name: &str) -> JsResult<Zeroizing<Vec<u8>>> {
     let a = uint8_array_of(v).ok_or_else(|| arg_error(&format!("{name} must be a Uint8Array")))?;
     if a.length() > MAX_PRIMITIVE_INPUT {
-        return Err(crate::Error::input(format!("{name} is larger than 16 MiB")).into());
+        return Err(hazmat::input_error(format!("{name} is larger than 16 MiB")).js_err());
     }
     Ok(copy_bytes(&a))
 }
@@ -267,7 +268,7 @@ fn opt_bytes_arg(v: &JsValue, name: &str) -> JsResult<Zeroizing<Vec<u8>>> {
 
 /// A plaintext: a string (sealed as its UTF-8 bytes) or a `Uint8Array`.
 fn plaintext_arg(v: &JsValue) -> JsResult<Zeroizing<Vec<u8>>> {
-    let too_big = || JsValue::from(crate::Error::input("plaintext is larger than 4 MiB"));
+    let too_big = || core_error(hazmat::input_error("plaintext is larger than 4 MiB"));
     if let Some(a) = uint8_array_of(v) {
         if a.length() as usize > MAX_PLAINTEXT {
             return Err(too_big());
@@ -284,14 +285,14 @@ fn plaintext_arg(v: &JsValue) -> JsResult<Zeroizing<Vec<u8>>> {
 
 fn envelope_arg(v: &JsValue) -> JsResult<String> {
     string_of(v, MAX_ENVELOPE_LEN as u32, || {
-        crate::Error::envelope("longer than the largest slice").into()
+        hazmat::envelope_error("longer than the largest slice").js_err()
     })?
     .ok_or_else(|| arg_error("envelope must be a string"))
 }
 
 fn key_text_arg(v: &JsValue) -> JsResult<Option<Zeroizing<String>>> {
     Ok(string_of(v, MAX_KEY_TEXT, || {
-        crate::Error::key("key text is longer than 1 MiB").into()
+        hazmat::key_error("key text is longer than 1 MiB").js_err()
     })?
     .map(Zeroizing::new))
 }
@@ -303,10 +304,10 @@ fn jwk_member(obj: &JsValue, name: &str) -> JsResult<Option<String>> {
         return Ok(None);
     }
     string_of(&v, MAX_JWK_MEMBER, || {
-        crate::Error::key(format!("JWK \"{name}\" is too long")).into()
+        hazmat::key_error(format!("JWK \"{name}\" is too long")).js_err()
     })?
     .map(Some)
-    .ok_or_else(|| crate::Error::key(format!("JWK \"{name}\" must be a string")).into())
+    .ok_or_else(|| hazmat::key_error(format!("JWK \"{name}\" must be a string")).js_err())
 }
 
 /// Read a JWK object member by member (unknown members are ignored).
@@ -336,17 +337,17 @@ fn has_member(obj: &JsValue, key: &str) -> JsResult<bool> {
 fn jwks_from_object(obj: &JsValue) -> JsResult<Jwks> {
     let keys = get(obj, "keys", "JWKS")?;
     if !Array::is_array(&keys) {
-        return Err(crate::Error::key("JWKS \"keys\" must be an array").into());
+        return Err(hazmat::key_error("JWKS \"keys\" must be an array").js_err());
     }
     let keys: Array = keys.unchecked_into();
     if keys.length() > MAX_JWKS_KEYS {
-        return Err(crate::Error::key("JWKS holds more than 1024 keys").into());
+        return Err(hazmat::key_error("JWKS holds more than 1024 keys").js_err());
     }
     let mut out = Vec::with_capacity(keys.length() as usize);
     for i in 0..keys.length() {
         let k = keys.get(i);
         if !is_plain_object(&k) {
-            return Err(crate::Error::key("every JWKS key must be a JWK object").into());
+            return Err(hazmat::key_error("every JWKS key must be a JWK object").js_err());
         }
         out.push(jwk_from_object(&k)?);
     }
@@ -356,8 +357,8 @@ fn jwks_from_object(obj: &JsValue) -> JsResult<Jwks> {
 /// Choose a key from a set: by kid if given, else the only one.
 fn from_jwks(set: &Jwks, kid: Option<&str>) -> JsResult<PublicKey> {
     Ok(match kid {
-        Some(kid) => set.find(kid)?,
-        None => set.single()?,
+        Some(kid) => set.find(kid).js_err()?,
+        None => set.single().js_err()?,
     })
 }
 
@@ -366,39 +367,39 @@ fn from_jwks(set: &Jwks, kid: Option<&str>) -> JsResult<PublicKey> {
 fn public_key_arg(v: &JsValue, kid: Option<&str>) -> JsResult<PublicKey> {
     let key = if let Some(text) = key_text_arg(v)? {
         let t = text.trim_start();
-        match (t.starts_with('{'), Jwks::from_json(t)) {
+        match (t.starts_with('{'), json::jwks_from_json(t)) {
             (true, Ok(set)) => return from_jwks(&set, kid),
-            _ => PublicKey::parse(t)?,
+            _ => PublicKey::parse_with(t, &HostJson).js_err()?,
         }
     } else if let Some(a) = uint8_array_of(v) {
         if a.length() > MAX_SEC1 {
-            return Err(crate::Error::key(
+            return Err(hazmat::key_error(
                 "SEC1 point must be 33 bytes (compressed) or 65 bytes (uncompressed)",
             )
-            .into());
+            .js_err());
         }
-        PublicKey::from_sec1(&copy_bytes(&a))?
+        PublicKey::from_sec1(&copy_bytes(&a)).js_err()?
     } else if is_plain_object(v) {
         if has_member(v, "keys")? {
             return from_jwks(&jwks_from_object(v)?, kid);
         }
-        PublicKey::from_jwk(&jwk_from_object(v)?)?
+        PublicKey::from_jwk(&jwk_from_object(v)?).js_err()?
     } else {
         return Err(arg_error(
             "public key must be a JWK or JWKS object, a PEM/JSON string or a SEC1 Uint8Array",
         ));
     };
     if let Some(kid) = kid {
-        key.check_kid(kid)?;
+        key.check_kid(kid).js_err()?;
     }
     Ok(key)
 }
 
 fn private_key_arg(v: &JsValue) -> JsResult<PrivateKey> {
     if let Some(text) = key_text_arg(v)? {
-        Ok(PrivateKey::parse(&text)?)
+        Ok(PrivateKey::parse_with(&text, &HostJson).js_err()?)
     } else if is_plain_object(v) {
-        Ok(PrivateKey::from_jwk(&jwk_from_object(v)?)?)
+        Ok(PrivateKey::from_jwk(&jwk_from_object(v)?).js_err()?)
     } else {
         Err(arg_error(
             "private key must be a private JWK object or a PEM/JSON string",
@@ -432,7 +433,7 @@ fn context_member(obj: &JsValue, name: &str, what: &str) -> JsResult<Option<Stri
     }
     // Longer than 256 UTF-16 units means longer than 256 UTF-8 bytes.
     string_of(&v, MAX_CONTEXT_LEN as u32, || {
-        crate::Error::context(format!("{what} is longer than {MAX_CONTEXT_LEN} bytes")).into()
+        hazmat::context_error(format!("{what} is longer than {MAX_CONTEXT_LEN} bytes")).js_err()
     })?
     .map(Some)
     .ok_or_else(|| arg_error(&format!("context.{name} must be a string")))
@@ -455,22 +456,22 @@ fn context_arg(v: &JsValue) -> JsResult<Context> {
         field,
         submission,
     };
-    ctx.validate()?;
+    ctx.validate().js_err()?;
     Ok(ctx)
 }
 
 /// The items of `Sealer.sealMany`: an array of at most
-/// [`crate::MAX_PREPARED`] `{plaintext, context}` objects.
+/// [`slice_seal::MAX_PREPARED`] `{plaintext, context}` objects.
 fn seal_items_arg(v: &JsValue) -> JsResult<Vec<(Zeroizing<Vec<u8>>, Context)>> {
     if !Array::is_array(v) {
         return Err(arg_error("items must be an array of {plaintext, context}"));
     }
     let arr: &Array = v.unchecked_ref();
     let n = arr.length();
-    if n as usize > crate::MAX_PREPARED {
+    if n as usize > slice_seal::MAX_PREPARED {
         return Err(arg_error(&format!(
             "items holds {n} slices; at most {} per call",
-            crate::MAX_PREPARED
+            slice_seal::MAX_PREPARED
         )));
     }
     let mut out = Vec::with_capacity(n as usize);
@@ -516,7 +517,7 @@ fn bytes_out(b: &[u8]) -> Uint8Array {
 /// side. `privateKey` holds the secret `d`: keep it on the high side.
 #[wasm_bindgen(js_name = generateKeyPair, unchecked_return_type = "KeyPair")]
 pub fn generate_key_pair() -> JsResult<JsValue> {
-    let key = PrivateKey::generate()?;
+    let key = PrivateKey::generate().js_err()?;
     let obj = Object::new();
     set(&obj, "publicKey", &jwk_to_js(&key.public_key().to_jwk()));
     set(&obj, "privateKey", &jwk_to_js(&key.to_jwk()));
@@ -542,7 +543,7 @@ pub fn seal(
     let key = public_key_arg(&public_key, None)?;
     let plaintext = plaintext_arg(&plaintext)?;
     let context = context_arg(&context)?;
-    Ok(crate::seal(&key, &plaintext, &context)?)
+    slice_seal::seal(&key, &plaintext, &context).js_err()
 }
 
 fn open_bytes(
@@ -553,7 +554,7 @@ fn open_bytes(
     let key = private_key_arg(private_key)?;
     let envelope = envelope_arg(envelope)?;
     let expected = opt_context_arg(context)?;
-    let opened = crate::open(&key, &envelope, expected.as_ref())?;
+    let opened = slice_seal::open(&key, &envelope, expected.as_ref()).js_err()?;
     Ok(Zeroizing::new(opened.plaintext))
 }
 
@@ -610,8 +611,8 @@ pub fn seal_async(
     let sealer = AsyncSealer::new(key, true);
     if !sealer.uses_web_crypto() {
         // No WebCrypto: the one-shot wasm seal (no per-recipient table).
-        let sealed = crate::seal(sealer.recipient(), &plaintext, &context);
-        return webcrypto::settled(sealed.map(JsValue::from).map_err(JsValue::from));
+        let sealed = slice_seal::seal(sealer.recipient(), &plaintext, &context);
+        return webcrypto::settled(sealed.map(JsValue::from).map_err(core_error));
     }
     sealer.seal_promise(plaintext, context)
 }
@@ -692,7 +693,9 @@ fn backend_out(b: Option<webcrypto::Backend>) -> JsValue {
 
 fn count_arg(count: &JsValue) -> JsResult<usize> {
     match count.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n.min(crate::MAX_PREPARED as f64) as usize),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+            Ok(n.min(slice_seal::MAX_PREPARED as f64) as usize)
+        }
         _ => Err(arg_error("count must be a non-negative integer")),
     }
 }
@@ -747,7 +750,7 @@ impl JsSealer {
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
     ) -> JsResult<u32> {
         let count = count_arg(&count)?;
-        self.inner.with_sync(|s| s.prepare(count))?;
+        self.inner.with_sync(|s| s.prepare(count)).js_err()?;
         Ok(self.inner.prepared() as u32)
     }
 
@@ -766,7 +769,7 @@ impl JsSealer {
             Err(e) => return Promise::reject(&e),
         };
         let inner = self.inner.clone();
-        future_to_promise(async move { Ok((inner.prepare(count).await? as u32).into()) })
+        future_to_promise(async move { Ok((inner.prepare(count).await.js_err()? as u32).into()) })
     }
 
     /// How many slices are prepared: encapsulations, WebCrypto's and wasm's
@@ -791,7 +794,7 @@ impl JsSealer {
     ) -> JsResult<String> {
         let plaintext = plaintext_arg(&plaintext)?;
         let context = context_arg(&context)?;
-        Ok(self.inner.seal_sync(&plaintext, &context)?)
+        self.inner.seal_sync(&plaintext, &context).js_err()
     }
 
     /// Seal many answers at once: `items` is an array of
@@ -811,7 +814,7 @@ impl JsSealer {
         };
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let envelopes = inner.seal_many(items).await?;
+            let envelopes = inner.seal_many(items).await.js_err()?;
             Ok(envelopes
                 .into_iter()
                 .map(|e| JsValue::from_str(&e))
@@ -924,7 +927,13 @@ impl JsOpener {
         out: webcrypto::OpenedOut,
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
-        let pt = Zeroizing::new(self.inner.core().open(&env, expected.as_ref())?.plaintext);
+        let pt = Zeroizing::new(
+            self.inner
+                .core()
+                .open(&env, expected.as_ref())
+                .js_err()?
+                .plaintext,
+        );
         out(&pt)
     }
 
@@ -943,13 +952,13 @@ pub fn thumbprint(
     #[wasm_bindgen(unchecked_param_type = "Jwk | string")] jwk: JsValue,
 ) -> JsResult<String> {
     let jwk = if let Some(text) = key_text_arg(&jwk)? {
-        Jwk::from_json(&text)?
+        json::jwk_from_json(&text).js_err()?
     } else if is_plain_object(&jwk) {
         jwk_from_object(&jwk)?
     } else {
         return Err(arg_error("jwk must be a JWK object or its JSON text"));
     };
-    Ok(crate::thumbprint(&jwk)?)
+    slice_seal::thumbprint(&jwk).js_err()
 }
 
 /// Import and validate a public key, returning it as a normalised public JWK
@@ -1002,7 +1011,7 @@ pub fn inspect(
     #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
 ) -> JsResult<JsValue> {
     let text = envelope_arg(&envelope)?;
-    let env = Envelope::parse(&text)?;
+    let env = Envelope::parse(&text).js_err()?;
     let ctx = env.context();
     let obj = Object::new();
     set(&obj, "version", &JsValue::from(1u8));
@@ -1039,7 +1048,7 @@ fn length_arg(v: &JsValue) -> JsResult<usize> {
     match v.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 1e9 => Ok(n as usize),
         Some(n) if n > 1e9 && n.fract() == 0.0 => {
-            Err(crate::Error::input("HKDF-SHA256 output is limited to 8160 bytes").into())
+            Err(hazmat::input_error("HKDF-SHA256 output is limited to 8160 bytes").js_err())
         }
         _ => Err(arg_error("length must be a non-negative integer")),
     }
@@ -1058,7 +1067,7 @@ pub fn primitives_hkdf(
     let salt = bytes_arg(&salt, "salt")?;
     let info = bytes_arg(&info, "info")?;
     let len = length_arg(&length)?;
-    let okm = primitives::hkdf(&salt, &ikm, &info, len)?;
+    let okm = primitives::hkdf(&salt, &ikm, &info, len).js_err()?;
     Ok(bytes_out(&okm).into())
 }
 
@@ -1086,7 +1095,7 @@ pub fn primitives_hkdf_expand(
     let prk = bytes_arg(&prk, "prk")?;
     let info = bytes_arg(&info, "info")?;
     let len = length_arg(&length)?;
-    let okm = primitives::hkdf_expand(&prk, &info, len)?;
+    let okm = primitives::hkdf_expand(&prk, &info, len).js_err()?;
     Ok(bytes_out(&okm).into())
 }
 
@@ -1103,7 +1112,7 @@ pub fn primitives_aes_gcm_seal(
     let nonce = bytes_arg(&nonce, "nonce")?;
     let pt = bytes_arg(&plaintext, "plaintext")?;
     let aad = opt_bytes_arg(&aad, "aad")?;
-    let ct = primitives::aes_gcm_seal(&key, &nonce, &aad, &pt)?;
+    let ct = primitives::aes_gcm_seal(&key, &nonce, &aad, &pt).js_err()?;
     Ok(bytes_out(&ct).into())
 }
 
@@ -1120,6 +1129,6 @@ pub fn primitives_aes_gcm_open(
     let nonce = bytes_arg(&nonce, "nonce")?;
     let ct = bytes_arg(&ciphertext, "ciphertext")?;
     let aad = opt_bytes_arg(&aad, "aad")?;
-    let pt = Zeroizing::new(primitives::aes_gcm_open(&key, &nonce, &aad, &ct)?);
+    let pt = Zeroizing::new(primitives::aes_gcm_open(&key, &nonce, &aad, &ct).js_err()?);
     Ok(bytes_out(&pt).into())
 }

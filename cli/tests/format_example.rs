@@ -69,7 +69,7 @@ struct Vector {
 }
 
 fn vector_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/envelope-v1.json")
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/vectors/envelope-v1.json")
 }
 
 fn lp(out: &mut Vec<u8>, item: &str) {
@@ -320,7 +320,7 @@ fn the_example_opens_with_the_library_and_the_cli() {
 
 /// Section 6 of docs/FORMAT.md, from its heading to the next one.
 fn doc_section_6() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/FORMAT.md");
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/FORMAT.md");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let start = text.find("\n## 6. ").expect("FORMAT.md has a §6");

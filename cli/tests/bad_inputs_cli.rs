@@ -56,7 +56,7 @@ fn secrets_of(text: &[u8], out: &mut Vec<String>) {
     }
 }
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::TempDir;
 
@@ -175,7 +175,7 @@ fn run_case(case: &Value, dir: &Path) -> Result<(), String> {
 
 #[test]
 fn cli_bad_input_catalogue() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-inputs.json");
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("tests/bad-inputs.json");
     let catalogue: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let all = catalogue["cases"].as_array().unwrap();
     let cases: Vec<&Value> = all.iter().filter(|c| c["surface"] == "cli").collect();

@@ -3,7 +3,7 @@
 //! 32 MiB, a third of the file, so neither side holds it whole.
 //!
 //! Release only (debug AES-GCM takes about a minute per 100 MiB here): run
-//! by tests/run-hardening.sh as `cargo test --release --test file_large`;
+//! by tests/run-hardening.sh as `cargo test --release -p slice-seal-cli --test file_large`;
 //! excluded from `cargo test --all-targets` (Cargo.toml `test = false`).
 #![cfg(all(unix, not(target_arch = "wasm32")))]
 
@@ -13,7 +13,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir};
 

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use slice_seal::{Context, Envelope, Jwks, PrivateKey, PublicKey, Sealer};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 

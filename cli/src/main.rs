@@ -7,6 +7,7 @@
 //! reported), or stdout closed early;
 //! 2 bad invocation or input, argument parsing included (one
 //! `slice-seal: CODE: message` line on stderr, nothing on stdout).
+#![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}

@@ -2,7 +2,7 @@
 //! (files, redirected stdin, pipes), every tamper case with its code and exit
 //! status, nothing left on disk by a failed open (no output, no temporary
 //! file), batches into --out-dir with safe names, and the audit log.
-//! 100 MiB in bounded memory: tests/file_large.rs (release, run-hardening).
+//! 100 MiB in bounded memory: cli/tests/file_large.rs (release, run-hardening).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 use slice_seal::{Context, FileMeta, FileSealer, Keyring, PrivateKey, open_file};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 

@@ -1,4 +1,4 @@
-//! JSON on wasm32 without serde_json: the host's `JSON.parse`, then the
+//! JSON on wasm32 without serde_json (the core is built without its `json` feature): the host's `JSON.parse`, then the
 //! members read with `Reflect` (the same rules as the serde path natively:
 //! unknown members ignored, `null` = absent, a member of the wrong type or a
 //! top level that is not an object is an error). Messages carry no line and
@@ -7,11 +7,26 @@
 use js_sys::{Array, JSON, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::{Error, Result};
-use crate::{Jwk, JwkSecret, Jwks};
+use slice_seal::hazmat;
+use slice_seal::{Error, JsonReader, Jwk, JwkSecret, Jwks, Result};
+
+/// The core's key-text parsers read JSON with this: the host's `JSON.parse`.
+pub(crate) struct HostJson;
+
+impl JsonReader for HostJson {
+    fn jwk(&self, json: &str) -> Result<Jwk> {
+        jwk_from_json(json)
+    }
+    fn jwks(&self, json: &str) -> Result<Jwks> {
+        jwks_from_json(json)
+    }
+    fn is_jwks(&self, json: &str) -> bool {
+        is_jwks(json)
+    }
+}
 
 fn parse(json: &str, what: &str) -> Result<JsValue> {
-    JSON::parse(json).map_err(|_| Error::key(format!("{what} is not valid JSON")))
+    JSON::parse(json).map_err(|_| hazmat::key_error(format!("{what} is not valid JSON")))
 }
 
 fn is_object(v: &JsValue) -> bool {
@@ -19,7 +34,7 @@ fn is_object(v: &JsValue) -> bool {
 }
 
 fn wrong_type(what: &str) -> Error {
-    Error::key(format!("{what} has a member of the wrong type"))
+    hazmat::key_error(format!("{what} has a member of the wrong type"))
 }
 
 /// A member that is absent/null, or a string.
@@ -61,7 +76,7 @@ pub(crate) fn jwks_from_json(json: &str) -> Result<Jwks> {
     if !is_object(&v) {
         return Err(wrong_type("JWKS"));
     }
-    let keys = keys_of(&v).ok_or_else(|| Error::key("JWKS has no \"keys\" array"))?;
+    let keys = keys_of(&v).ok_or_else(|| hazmat::key_error("JWKS has no \"keys\" array"))?;
     let keys: Array = keys.dyn_into().map_err(|_| wrong_type("JWKS"))?;
     let mut out = Vec::with_capacity(keys.length() as usize);
     for k in keys.iter() {

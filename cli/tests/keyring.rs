@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use slice_seal::{Context, Jwks, PrivateKey, PublicKey, seal};
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
 

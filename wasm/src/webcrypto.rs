@@ -5,8 +5,8 @@
 //! `generateKey` (non-extractable private key) + `exportKey("raw")` for the
 //! ephemeral key pair, `deriveBits` for the shared secret. The rest of RFC
 //! 9180 — `ExtractAndExpand`, `KeySchedule`, AES-256-GCM — and the envelope
-//! are the core's ([`crate::seal_with_agreement`],
-//! [`crate::Opener::open_with_agreement`]), so the envelopes are the same as
+//! are the core's ([`slice_seal::seal_with_agreement`],
+//! [`slice_seal::Opener::open_with_agreement`]), so the envelopes are the same as
 //! the pure-wasm path's and are checked by the same tests.
 //!
 //! Where `crypto.subtle` is missing, or a P-256 WebCrypto call fails (e.g. a
@@ -25,10 +25,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use zeroize::Zeroizing;
 
-use crate::dh::Source;
-use crate::schedule::Schedule;
-use crate::seal::{Encapsulation, Sealing};
-use crate::{Context, Envelope, Error, Opener, PrivateKey, PublicKey, Sealer};
+use crate::JsErr;
+use slice_seal::hazmat::{self, Encapsulation, Schedule, Sealing, Source};
+use slice_seal::{Context, Envelope, Error, Opener, PrivateKey, PublicKey, Sealer};
 
 #[wasm_bindgen]
 extern "C" {
@@ -259,9 +258,9 @@ async fn import_public(subtle: &Subtle, sec1: &[u8]) -> Result<JsValue, JsValue>
 
 /// The core's checks of one slice's inputs, made before any WebCrypto call so
 /// that a bad input costs no key pair.
-fn check_inputs(plaintext: &[u8], context: &Context) -> crate::Result<()> {
+fn check_inputs(plaintext: &[u8], context: &Context) -> slice_seal::Result<()> {
     context.info()?;
-    crate::seal::check_plaintext(plaintext.len())
+    slice_seal::hazmat::check_plaintext(plaintext.len())
 }
 
 /// Why the WebCrypto path stopped: the platform (fall back to wasm) or the
@@ -310,7 +309,7 @@ impl Backend {
 impl AsyncSealer {
     pub(crate) fn new(recipient: PublicKey, web_allowed: bool) -> Rc<Self> {
         Rc::new(AsyncSealer {
-            sealer: RefCell::new(Sealer::lazy(recipient.clone())),
+            sealer: RefCell::new(hazmat::sealer_lazy(recipient.clone())),
             recipient,
             web: Web::new(web_allowed),
             peer: RefCell::new(None),
@@ -348,13 +347,21 @@ impl AsyncSealer {
     }
 
     /// Seal synchronously, in wasm.
-    pub(crate) fn seal_sync(&self, plaintext: &[u8], context: &Context) -> crate::Result<String> {
+    pub(crate) fn seal_sync(
+        &self,
+        plaintext: &[u8],
+        context: &Context,
+    ) -> slice_seal::Result<String> {
         self.with_sync(|s| s.seal(plaintext, context))
     }
 
     /// Seal with a prepared encapsulation, if there is one (its P-256 work
     /// was done when it was made). The caller has checked the inputs.
-    fn seal_prepared(&self, plaintext: &[u8], context: &Context) -> Option<crate::Result<String>> {
+    fn seal_prepared(
+        &self,
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Option<slice_seal::Result<String>> {
         let encap = self.take_prepared()?;
         Some(
             encap
@@ -366,7 +373,7 @@ impl AsyncSealer {
     /// A prepared encapsulation, if one is ready; the call it serves used
     /// the backend that made it.
     fn take_prepared(&self) -> Option<Encapsulation> {
-        let encap = self.sealer.borrow_mut().take_prepared()?;
+        let encap = hazmat::take_prepared(&mut self.sealer.borrow_mut())?;
         self.last.set(Some(Backend::of(&encap)));
         Some(encap)
     }
@@ -381,7 +388,7 @@ impl AsyncSealer {
         context: Context,
     ) -> Promise {
         if let Err(e) = check_inputs(&plaintext, &context) {
-            return Promise::reject(&e.into());
+            return Promise::reject(&e.js_err());
         }
         match self.take_prepared() {
             Some(encap) => self.seal_encap(encap, plaintext, context),
@@ -404,7 +411,7 @@ impl AsyncSealer {
             (Some(encap), _) => Some(encap),
             (None, Some(subtle)) => match self.encapsulate(&subtle, 1).await {
                 Ok(mut made) => made.pop(),
-                Err(Stop::Core(e)) => return Err(e.into()),
+                Err(Stop::Core(e)) => return Err(e.js_err()),
                 Err(Stop::Web(e)) => {
                     self.web.give_up(&e);
                     None
@@ -414,7 +421,7 @@ impl AsyncSealer {
         };
         let Some(encap) = encap else {
             self.last.set(Some(Backend::Wasm));
-            return Ok(self.seal_sync(&plaintext, &context)?);
+            return self.seal_sync(&plaintext, &context).js_err();
         };
         self.last.set(Some(Backend::of(&encap)));
         let env = JsFuture::from(self.seal_encap(encap, plaintext, context)).await?;
@@ -432,9 +439,9 @@ impl AsyncSealer {
     ) -> Promise {
         let sealing = match encap.begin(plaintext.len(), &context) {
             Ok(s) => s,
-            Err(e) => return Promise::reject(&e.into()),
+            Err(e) => return Promise::reject(&e.js_err()),
         };
-        let web = (plaintext.len() + crate::envelope::TAG_LEN >= WEB_AES_MIN)
+        let web = (plaintext.len() + slice_seal::hazmat::TAG_LEN >= WEB_AES_MIN)
             .then(|| self.subtle())
             .flatten();
         match web {
@@ -451,7 +458,7 @@ impl AsyncSealer {
     pub(crate) async fn seal_many(
         self: Rc<Self>,
         items: Vec<(Zeroizing<Vec<u8>>, Context)>,
-    ) -> crate::Result<Vec<String>> {
+    ) -> slice_seal::Result<Vec<String>> {
         for (plaintext, context) in &items {
             check_inputs(plaintext, context)?;
         }
@@ -541,17 +548,17 @@ impl AsyncSealer {
         if let Some(alg) = self.peer.borrow().as_ref() {
             return Ok(alg.clone());
         }
-        let key = import_public(subtle, &self.recipient.uncompressed()).await?;
+        let key = import_public(subtle, &hazmat::uncompressed(&self.recipient)).await?;
         let alg = derive_alg(&key);
         *self.peer.borrow_mut() = Some(alg.clone());
         Ok(alg)
     }
 
-    /// Prepare until `count` (at most [`crate::MAX_PREPARED`]) are ready:
+    /// Prepare until `count` (at most [`slice_seal::MAX_PREPARED`]) are ready:
     /// encapsulations made with WebCrypto (concurrently, off the main thread
     /// in browsers) if possible, else in wasm; all go into the one pool.
-    pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> crate::Result<usize> {
-        let want = count.min(crate::MAX_PREPARED);
+    pub(crate) async fn prepare(self: Rc<Self>, count: usize) -> slice_seal::Result<usize> {
+        let want = count.min(slice_seal::MAX_PREPARED);
         if let Some(subtle) = self.subtle() {
             let have = self.prepared();
             if have >= want {
@@ -559,7 +566,7 @@ impl AsyncSealer {
             }
             match self.encapsulate(&subtle, want - have).await {
                 Ok(made) => {
-                    self.with_sync(|s| s.add_prepared(made));
+                    self.with_sync(|s| hazmat::add_prepared(s, made));
                     return Ok(self.prepared());
                 }
                 Err(Stop::Core(e)) => return Err(e),
@@ -672,7 +679,7 @@ impl AsyncOpener {
             .and_then(|env| self.core.check(&env, expected.as_ref()).map(|()| env))
         {
             Ok(env) => env,
-            Err(e) => return Promise::reject(&e.into()),
+            Err(e) => return Promise::reject(&e.js_err()),
         };
         let Some(subtle) = self.web.subtle() else {
             return settled(self.open_wasm(&env, out));
@@ -685,12 +692,12 @@ impl AsyncOpener {
             Ok(dh) => {
                 me.last.set(Some(Backend::WebCrypto));
                 if env.ciphertext().len() >= WEB_AES_MIN {
-                    let ks = me.core.schedule_checked_with_agreement(&env, dh.as_ref())?;
+                    let ks = hazmat::schedule_checked_with_agreement(&me.core, &env, dh.as_ref())
+                        .js_err()?;
                     return Ok(web_aes_open(&aes, ks, env, out).into());
                 }
-                let pt = me
-                    .core
-                    .plaintext_checked_with_agreement(&env, dh.as_ref())?;
+                let pt = hazmat::plaintext_checked_with_agreement(&me.core, &env, dh.as_ref())
+                    .js_err()?;
                 out(&Zeroizing::new(pt))
             }
             Err(e) => {
@@ -715,7 +722,7 @@ impl AsyncOpener {
     /// Open a checked envelope in wasm.
     fn open_wasm(&self, env: &Envelope, out: OpenedOut) -> Result<JsValue, JsValue> {
         self.last.set(Some(Backend::Wasm));
-        let opened = self.core.open_envelope(env, None)?;
+        let opened = self.core.open_envelope(env, None).js_err()?;
         out(&Zeroizing::new(opened.plaintext))
     }
 
@@ -788,7 +795,9 @@ const WEB_AES_MIN: usize = 2048;
 /// opener keeps using WebCrypto.
 fn web_aes_open(subtle: &Subtle, ks: Schedule, env: Envelope, out: OpenedOut) -> Promise {
     let in_wasm = move |ks: &Schedule, env: &Envelope| -> Result<JsValue, JsValue> {
-        out(&Zeroizing::new(crate::seal::aead_open(ks, env)?))
+        out(&Zeroizing::new(
+            slice_seal::hazmat::aead_open(ks, env).js_err()?,
+        ))
     };
     let import = ARGS.with(|a| import_secret(subtle, &a.raw, &ks.key, &a.aes_gcm, &a.decrypt));
     let Ok(import) = import else {
@@ -826,7 +835,8 @@ fn seal_in_wasm(
     context: &Context,
 ) -> Result<JsValue, JsValue> {
     Ok(sealing
-        .seal(recipient, plaintext, context)?
+        .seal(recipient, plaintext, context)
+        .js_err()?
         .to_string()
         .into())
 }
@@ -921,7 +931,7 @@ fn import_public_promise(subtle: &Subtle, sec1: &[u8]) -> Result<Promise, JsValu
 }
 
 fn import_private_promise(subtle: &Subtle, key: &PrivateKey) -> Result<Promise, JsValue> {
-    let der = key.to_pkcs8_der().map_err(JsValue::from)?;
+    let der = hazmat::pkcs8_der(key).js_err()?;
     ARGS.with(|a| import_secret(subtle, &a.pkcs8, &der, &a.ecdh_p256, &a.derive))
 }
 

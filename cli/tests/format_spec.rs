@@ -8,7 +8,7 @@
 //! the library refuses it anywhere).
 #![cfg(not(target_arch = "wasm32"))]
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 
 use base64ct::{Base64UrlUnpadded, Encoding};

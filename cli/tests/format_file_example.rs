@@ -71,7 +71,7 @@ fn compute() -> (Vec<u8>, String, Vec<Vec<u8>>) {
 
 /// Section 10 of docs/FORMAT.md, from its heading to the next one (or the end).
 fn doc_section_10() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/FORMAT.md");
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/FORMAT.md");
     let text = std::fs::read_to_string(&path).unwrap();
     let start = text.find("\n## 10. ").expect("FORMAT.md has a §10");
     let end = text[start + 1..]

@@ -12,12 +12,13 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Value, json};
 use slice_seal::PrivateKey;
 
-#[path = "common/process.rs"]
+#[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, run_program as run};
 
+/// The repository's root (this package is cli/).
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// Run tests/python/interop.py; panics with its stderr unless it succeeds.

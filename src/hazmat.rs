@@ -1,0 +1,80 @@
+//! The RFC 9180 engine's parts, for code that composes them with a DH value
+//! computed elsewhere: the wasm crate's WebCrypto path (wasm/src/webcrypto.rs)
+//! runs P-256 in the browser and the key schedule, AES-GCM and the envelope
+//! here. Prefer [`crate::seal`] / [`crate::Sealer`]: misuse of these (a
+//! reused [`Encapsulation`]'s secret, a wrong DH value) breaks the scheme.
+
+pub use crate::dh::Source;
+pub use crate::envelope::{MAX_ENVELOPE_LEN, TAG_LEN};
+pub use crate::schedule::Schedule;
+pub use crate::seal::{Encapsulation, Sealing, aead_open, check_plaintext};
+
+use zeroize::Zeroizing;
+
+use crate::{Envelope, Error, Opener, PrivateKey, PublicKey, Result, Sealer};
+
+/// A [`Sealer`] whose fixed-base table is built on first use.
+pub fn sealer_lazy(recipient: PublicKey) -> Sealer {
+    Sealer::lazy(recipient)
+}
+
+/// Add encapsulations made for the sealer's recipient (by
+/// [`Encapsulation::from_agreement`]) to its pool, up to [`crate::MAX_PREPARED`].
+pub fn add_prepared(sealer: &mut Sealer, made: impl IntoIterator<Item = Encapsulation>) {
+    sealer.add_prepared(made);
+}
+
+/// A prepared encapsulation from the sealer's pool, if one is ready.
+pub fn take_prepared(sealer: &mut Sealer) -> Option<Encapsulation> {
+    sealer.take_prepared()
+}
+
+/// The uncompressed SEC1 point (65 bytes).
+pub fn uncompressed(key: &PublicKey) -> [u8; crate::ENC_LEN] {
+    key.uncompressed()
+}
+
+/// PKCS#8 DER of the private key (zeroized on drop).
+pub fn pkcs8_der(key: &PrivateKey) -> Result<Zeroizing<Vec<u8>>> {
+    key.to_pkcs8_der()
+}
+
+/// [`Opener::open_with_agreement`]'s plaintext, for an envelope that passed
+/// [`Opener::check`], with the ECDH value `dh` computed elsewhere.
+pub fn plaintext_checked_with_agreement(
+    opener: &Opener,
+    envelope: &Envelope,
+    dh: &[u8],
+) -> Result<Vec<u8>> {
+    opener.plaintext_checked_with_agreement(envelope, dh)
+}
+
+/// The AEAD key and nonce of a checked envelope, for an AES-GCM done
+/// elsewhere ([`aead_open`] is the same step here).
+pub fn schedule_checked_with_agreement(
+    opener: &Opener,
+    envelope: &Envelope,
+    dh: &[u8],
+) -> Result<Schedule> {
+    opener.schedule_checked_with_agreement(envelope, dh)
+}
+
+/// [`Error::InvalidKey`] with `msg`.
+pub fn key_error(msg: impl Into<String>) -> Error {
+    Error::key(msg)
+}
+
+/// [`Error::InvalidInput`] with `msg`.
+pub fn input_error(msg: impl Into<String>) -> Error {
+    Error::input(msg)
+}
+
+/// [`Error::MalformedEnvelope`] with `msg`.
+pub fn envelope_error(msg: impl Into<String>) -> Error {
+    Error::envelope(msg)
+}
+
+/// [`Error::InvalidContext`] with `msg`.
+pub fn context_error(msg: impl Into<String>) -> Error {
+    Error::context(msg)
+}
