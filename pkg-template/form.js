@@ -1026,7 +1026,7 @@ export class SliceSealForm {
     }
     const entries = [...p.formDataEntries(fd)];
     for (const [n, v] of entries) {
-      if (typeof v !== 'string') throw configError(`field ${q(n)} is a file upload, which slice-seal forms do not support`);
+      if (typeof v !== 'string') throw configError(`field ${q(n)} is a file upload without data-slice-seal: mark it to seal it, or move it out of the form`);
       if (n === SUBMISSION_FIELD) throw configError(`${SUBMISSION_FIELD} is a reserved name`);
     }
     const body = [];
