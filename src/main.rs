@@ -134,7 +134,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// OUT is replaced); stdout must not be a terminal.
         SealFile(SealFileArgs),
         /// Open sealed files (docs/FORMAT.md §10) with the key their header's
-        /// kid names, streaming a chunk at a time.
+        /// kid names, streaming in bounded memory (reading, opening and
+        /// writing about 1 MiB at a time: at most 6 MiB in flight with 64
+        /// KiB chunks).
         ///
         /// One file: IN (or `-`, stdin) to -o OUT or stdout. -o OUT is written
         /// to a temporary file beside it (mode 0600) and renamed only after the
@@ -1761,9 +1763,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     /// Ciphertext read at a time: whole chunks, about 1 MiB.
     const BLOCK_BYTES: usize = 1 << 20;
-    /// Blocks in flight (being read, opened, written): with 64 KiB chunks
-    /// at most 6 MiB, and at least one chunk each.
-    const BLOCKS: usize = 6;
+    /// Bytes in flight (being read, opened, written): at most 6 blocks, at
+    /// least 3 (for chunks over 2 MiB: 3 chunks, up to 12 MiB).
+    const IN_FLIGHT: usize = 8 << 20;
 
     /// Bytes of the body as read: `buf[..len]`, then the read error that
     /// ended the input, if one did.
@@ -1793,17 +1795,18 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         let body = usize::try_from(opener.meta().body_len()).unwrap_or(usize::MAX);
         let block = (BLOCK_BYTES / full).max(1) * full;
         let block = if body < block { body + 1 } else { block };
-        let (free_tx, free_rx) = mpsc::sync_channel::<Zeroizing<Vec<u8>>>(BLOCKS);
-        let (read_tx, read_rx) = mpsc::sync_channel::<Block>(BLOCKS);
-        let (write_tx, write_rx) = mpsc::sync_channel::<Plaintext>(BLOCKS);
+        let blocks = (IN_FLIGHT / block).clamp(3, 6);
+        let (free_tx, free_rx) = mpsc::sync_channel::<Zeroizing<Vec<u8>>>(blocks);
+        let (read_tx, read_rx) = mpsc::sync_channel::<Block>(blocks);
+        let (write_tx, write_rx) = mpsc::sync_channel::<Plaintext>(blocks);
         std::thread::scope(|s| {
             s.spawn(move || {
-                // Buffers come back from the writer; at most BLOCKS exist.
+                // Buffers come back from the writer; at most `blocks` exist.
                 let mut made = 0;
                 loop {
                     let buf = match free_rx.try_recv() {
                         Ok(b) => b,
-                        Err(_) if made < BLOCKS => {
+                        Err(_) if made < blocks => {
                             made += 1;
                             Zeroizing::new(vec![0u8; block])
                         }
