@@ -1796,41 +1796,21 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         let block = (BLOCK_BYTES / full).max(1) * full;
         let block = if body < block { body + 1 } else { block };
         let blocks = (IN_FLIGHT / block).clamp(3, 6);
-        let (free_tx, free_rx) = mpsc::sync_channel::<Zeroizing<Vec<u8>>>(blocks);
-        let (read_tx, read_rx) = mpsc::sync_channel::<Block>(blocks);
-        let (write_tx, write_rx) = mpsc::sync_channel::<Plaintext>(blocks);
+        let no_thread = |e| Fatal::new("IO_ERROR", format!("cannot start a thread: {e}"));
         std::thread::scope(|s| {
-            s.spawn(move || {
-                // Buffers come back from the writer; at most `blocks` exist.
-                let mut made = 0;
-                loop {
-                    let buf = match free_rx.try_recv() {
-                        Ok(b) => b,
-                        Err(_) if made < blocks => {
-                            made += 1;
-                            Zeroizing::new(vec![0u8; block])
-                        }
-                        Err(_) => match free_rx.recv() {
-                            Ok(b) => b,
-                            Err(_) => return,
-                        },
-                    };
-                    let block = read_block(input, buf);
-                    let end = block.len < block.buf.len();
-                    if read_tx.send(block).is_err() || end {
-                        return;
-                    }
-                }
-            });
-            let writer = s.spawn(move || -> io::Result<()> {
-                for (buf, ranges) in write_rx {
-                    for r in ranges {
-                        out.write_all(&buf[r])?;
-                    }
-                    let _ = free_tx.send(buf);
-                }
-                Ok(())
-            });
+            // Owned here: whatever way this returns, they close, and the
+            // threads stop before the scope ends.
+            let (free_tx, free_rx) = mpsc::sync_channel(blocks);
+            let (read_tx, read_rx) = mpsc::sync_channel(blocks);
+            let (write_tx, write_rx) = mpsc::sync_channel(blocks);
+            std::thread::Builder::new()
+                .spawn_scoped(s, move || {
+                    read_blocks(input, block, blocks, free_rx, read_tx)
+                })
+                .map_err(no_thread)?;
+            let writer = std::thread::Builder::new()
+                .spawn_scoped(s, move || write_blocks(out, write_rx, free_tx))
+                .map_err(no_thread)?;
             let opened = open_blocks(opener, read_rx, write_tx);
             // The writer only had chunks before the one opening stopped at:
             // its error comes first in stream order.
@@ -1840,6 +1820,53 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
+    }
+
+    /// The reader of `open_body`: blocks of `len` bytes until the input ends
+    /// or fails, or opening stops. Buffers come back from the writer through
+    /// `free`; at most `count` are made.
+    fn read_blocks(
+        input: &mut dyn Read,
+        len: usize,
+        count: usize,
+        free: mpsc::Receiver<Zeroizing<Vec<u8>>>,
+        blocks: mpsc::SyncSender<Block>,
+    ) {
+        let mut made = 0;
+        loop {
+            let buf = match free.try_recv() {
+                Ok(b) => b,
+                Err(_) if made < count => {
+                    made += 1;
+                    Zeroizing::new(vec![0u8; len])
+                }
+                Err(_) => match free.recv() {
+                    Ok(b) => b,
+                    Err(_) => return,
+                },
+            };
+            let block = read_block(input, buf);
+            let end = block.len < block.buf.len();
+            if blocks.send(block).is_err() || end {
+                return;
+            }
+        }
+    }
+
+    /// The writer of `open_body`: each block's plaintext ranges, in order;
+    /// then the buffer goes back to the reader.
+    fn write_blocks(
+        out: &mut dyn Write,
+        blocks: mpsc::Receiver<Plaintext>,
+        free: mpsc::SyncSender<Zeroizing<Vec<u8>>>,
+    ) -> io::Result<()> {
+        for (buf, ranges) in blocks {
+            for r in ranges {
+                out.write_all(&buf[r])?;
+            }
+            let _ = free.send(buf);
+        }
+        Ok(())
     }
 
     /// Fill `buf` from `input` until it is full, the input ends, or a read fails.
