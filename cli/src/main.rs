@@ -23,6 +23,7 @@ mod native {
     use std::io::{self, BufWriter, Read, Write};
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
+    use std::sync::mpsc;
 
     use base64ct::{Base64UrlUnpadded, Encoding};
     use clap::{ArgAction, Args, Parser, Subcommand};
@@ -134,7 +135,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// OUT is replaced); stdout must not be a terminal.
         SealFile(SealFileArgs),
         /// Open sealed files (docs/FORMAT.md §10) with the key their header's
-        /// kid names, streaming a chunk at a time.
+        /// kid names, streaming in bounded memory (reading, opening and
+        /// writing about 1 MiB at a time: at most 6 MiB in flight with 64
+        /// KiB chunks).
         ///
         /// One file: IN (or `-`, stdin) to -o OUT or stdout. -o OUT is written
         /// to a temporary file beside it (mode 0600) and renamed only after the
@@ -1538,7 +1541,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     /// An input file, or stdin for `-` / none, with the bytes left in it if
     /// it is a regular file (a redirected stdin included).
-    fn open_input(path: Option<&Path>) -> Result<(Box<dyn Read>, Option<u64>), Fatal> {
+    fn open_input(path: Option<&Path>) -> Result<(Box<dyn Read + Send>, Option<u64>), Fatal> {
         let file = match path {
             Some(p) if p != Path::new("-") => {
                 fs::File::open(p).map_err(|e| io_fatal(p, "read", e))?
@@ -1623,7 +1626,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     /// Where a command's bytes go: stdout, or a temporary file renamed over OUT.
     enum Output {
-        Stdout(io::StdoutLock<'static>),
+        Stdout(io::Stdout),
         File(TempFile, PathBuf),
     }
 
@@ -1646,7 +1649,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     TempFile::create(&parent_dir(path), &file_name(path)?)?,
                     path.to_path_buf(),
                 ),
-                None => Output::Stdout(io::stdout().lock()),
+                None => Output::Stdout(io::stdout()),
             })
         }
 
@@ -1736,9 +1739,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     /// receives the header text as read (for the audit log).
     fn open_stream(
         ring: &Keyring,
-        input: &mut dyn Read,
+        input: &mut (dyn Read + Send),
         expected: Option<&Context>,
-        out: &mut dyn Write,
+        out: &mut (dyn Write + Send),
         header: &mut Vec<u8>,
     ) -> Result<OpenedFile, Fatal> {
         let mut lead = [0u8; 6];
@@ -1754,17 +1757,192 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             context: opener.context().clone(),
             meta: opener.meta().clone(),
         };
-        let mut buf = Zeroizing::new(vec![0u8; opener.next_chunk_len().unwrap_or(0)]);
-        while let Some(want) = opener.next_chunk_len() {
-            let got = read_full(input, &mut buf[..want]).map_err(read_fatal)?;
-            let n = opener.open_chunk_in_place(&mut buf[..got])?;
-            out.write_all(&buf[..n]).map_err(write_fatal)?;
-        }
+        open_body(&mut opener, input, out)?;
         opener.finish()?;
-        if read_full(input, &mut [0u8]).map_err(read_fatal)? > 0 {
-            return Err(Error::FileExtended("bytes follow the last chunk".into()).into());
-        }
         Ok(opened)
+    }
+
+    /// Ciphertext read at a time: whole chunks, about 1 MiB.
+    const BLOCK_BYTES: usize = 1 << 20;
+    /// Bytes in flight (being read, opened, written): at most 6 blocks, at
+    /// least 3 (for chunks over 2 MiB: 3 chunks, up to 12 MiB).
+    const IN_FLIGHT: usize = 8 << 20;
+
+    /// Bytes of the body as read: `buf[..len]`, then the read error that
+    /// ended the input, if one did.
+    struct Block {
+        buf: Zeroizing<Vec<u8>>,
+        len: usize,
+        error: Option<io::Error>,
+    }
+
+    /// A block's authenticated plaintext: the ranges of `buf` to write.
+    type Plaintext = (Zeroizing<Vec<u8>>, Vec<std::ops::Range<usize>>);
+
+    /// Open the body after the preamble in a pipeline of three threads: a
+    /// reader fills blocks of whole chunks, this thread opens them in order,
+    /// a writer writes the plaintext of the chunks that authenticated, in
+    /// order. Errors and output are those of reading, opening and writing
+    /// one chunk after the other: the first error in stream order wins, and
+    /// the chunks before it are written.
+    fn open_body(
+        opener: &mut FileOpener,
+        input: &mut (dyn Read + Send),
+        out: &mut (dyn Write + Send),
+    ) -> Result<(), Fatal> {
+        let full = opener.meta().chunk_size as usize + slice_seal::CHUNK_TAG_LEN;
+        // A body shorter than a block is read at once, with one byte more
+        // (FILE_EXTENDED); a longer one in blocks of whole chunks.
+        let body = usize::try_from(opener.meta().body_len()).unwrap_or(usize::MAX);
+        let block = (BLOCK_BYTES / full).max(1) * full;
+        let block = if body < block { body + 1 } else { block };
+        let blocks = (IN_FLIGHT / block).clamp(3, 6);
+        let no_thread = |e| Fatal::new("IO_ERROR", format!("cannot start a thread: {e}"));
+        std::thread::scope(|s| {
+            // Owned here: whatever way this returns, they close, and the
+            // threads stop before the scope ends.
+            let (free_tx, free_rx) = mpsc::sync_channel(blocks);
+            let (read_tx, read_rx) = mpsc::sync_channel(blocks);
+            let (write_tx, write_rx) = mpsc::sync_channel(blocks);
+            std::thread::Builder::new()
+                .spawn_scoped(s, move || {
+                    read_blocks(input, block, blocks, free_rx, read_tx)
+                })
+                .map_err(no_thread)?;
+            let writer = std::thread::Builder::new()
+                .spawn_scoped(s, move || write_blocks(out, write_rx, free_tx))
+                .map_err(no_thread)?;
+            let opened = open_blocks(opener, read_rx, write_tx);
+            // The writer only had chunks before the one opening stopped at:
+            // its error comes first in stream order.
+            match writer.join() {
+                Ok(Err(e)) => Err(write_fatal(e)),
+                Ok(Ok(())) => opened,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// The reader of `open_body`: blocks of `len` bytes until the input ends
+    /// or fails, or opening stops. Buffers come back from the writer through
+    /// `free`; at most `count` are made.
+    fn read_blocks(
+        input: &mut dyn Read,
+        len: usize,
+        count: usize,
+        free: mpsc::Receiver<Zeroizing<Vec<u8>>>,
+        blocks: mpsc::SyncSender<Block>,
+    ) {
+        let mut made = 0;
+        loop {
+            let buf = match free.try_recv() {
+                Ok(b) => b,
+                Err(_) if made < count => {
+                    made += 1;
+                    Zeroizing::new(vec![0u8; len])
+                }
+                Err(_) => match free.recv() {
+                    Ok(b) => b,
+                    Err(_) => return,
+                },
+            };
+            let block = read_block(input, buf);
+            let end = block.len < block.buf.len();
+            if blocks.send(block).is_err() || end {
+                return;
+            }
+        }
+    }
+
+    /// The writer of `open_body`: each block's plaintext ranges, in order;
+    /// then the buffer goes back to the reader.
+    fn write_blocks(
+        out: &mut dyn Write,
+        blocks: mpsc::Receiver<Plaintext>,
+        free: mpsc::SyncSender<Zeroizing<Vec<u8>>>,
+    ) -> io::Result<()> {
+        for (buf, ranges) in blocks {
+            for r in ranges {
+                out.write_all(&buf[r])?;
+            }
+            let _ = free.send(buf);
+        }
+        Ok(())
+    }
+
+    /// Fill `buf` from `input` until it is full, the input ends, or a read fails.
+    fn read_block(input: &mut dyn Read, mut buf: Zeroizing<Vec<u8>>) -> Block {
+        let mut len = 0;
+        while len < buf.len() {
+            match input.read(&mut buf[len..]) {
+                Ok(0) => break,
+                Ok(k) => len += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Block {
+                        buf,
+                        len,
+                        error: Some(e),
+                    };
+                }
+            }
+        }
+        Block {
+            buf,
+            len,
+            error: None,
+        }
+    }
+
+    /// The opening stage of `open_body`: each block's chunks opened in place,
+    /// in order; the block then goes to the writer with the ranges of the
+    /// chunks that authenticated (on a failure, those before it).
+    fn open_blocks(
+        opener: &mut FileOpener,
+        blocks: mpsc::Receiver<Block>,
+        writer: mpsc::SyncSender<Plaintext>,
+    ) -> Result<(), Fatal> {
+        for Block {
+            mut buf,
+            len,
+            mut error,
+        } in blocks
+        {
+            let mut ranges = Vec::new();
+            let mut at = 0;
+            let result = loop {
+                let want = opener.next_chunk_len();
+                // A read error where the stream needs bytes the block lacks
+                // (a chunk, or the byte after the last one).
+                if at + want.unwrap_or(1) > len
+                    && let Some(e) = error.take()
+                {
+                    break Err(read_fatal(e));
+                }
+                if at == len {
+                    break Ok(());
+                }
+                let Some(want) = want else {
+                    break Err(Error::FileExtended("bytes follow the last chunk".into()).into());
+                };
+                let end = len.min(at + want);
+                match opener.open_chunk_in_place(&mut buf[at..end]) {
+                    Ok(n) => ranges.push(at..at + n),
+                    Err(e) => break Err(Fatal::from(e)),
+                }
+                at = end;
+            };
+            // A failed send: the writer stopped on an error, which `open_body` reports.
+            if writer.send((buf, ranges)).is_err() {
+                return Ok(());
+            }
+            result?;
+        }
+        if opener.next_chunk_len().is_some() {
+            // The input ended at a chunk boundary before the last chunk.
+            opener.open_chunk_in_place(&mut [])?;
+        }
+        Ok(())
     }
 
     /// One line of `open-file`'s audit log. Never the name, type, size or content.

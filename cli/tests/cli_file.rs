@@ -541,3 +541,155 @@ fn no_plaintext_to_a_terminal_unless_raw() {
             .contains("slice-seal: INVALID_ARGS: stdout is a terminal")
     );
 }
+
+/// `open-file` reads, opens and writes in a pipeline of ~1 MiB blocks (1,008
+/// chunks of 1 KiB): across block boundaries the codes, messages, output and
+/// files left are those of reading one chunk after the other.
+#[test]
+fn pipeline_keeps_stream_order_across_blocks() {
+    let (dir, _) = keyed();
+    let d = dir.path();
+    let (c, per_block): (usize, usize) = (1024 + 16, 1008);
+    // Ends exactly at the end of block 2 (then a read of 0 bytes), and inside block 3.
+    for len in [2 * per_block * 1024, 2500 * 1024 - 5] {
+        let chunks = len.div_ceil(1024);
+        let plain = data(len, 9);
+        fs::write(dir.file("in.bin"), &plain).unwrap();
+        assert_ok(&seal_cli(d, "in.bin", "s.ssf", &[]));
+        let file = fs::read(dir.file("s.ssf")).unwrap();
+        let p = slice_seal::preamble_len(&file).unwrap();
+        let o = run(d, &["open-file", "--key", "private.jwk", "s.ssf"], b"");
+        assert_ok(&o);
+        assert_eq!(o.stdout, plain);
+        let o = run(d, &["open-file", "--key", "private.jwk", "-"], &file);
+        assert_ok(&o);
+        assert_eq!(o.stdout, plain);
+
+        let bad_chunk = 2100.min(chunks - 1);
+        let mut flipped = file.clone();
+        flipped[p + bad_chunk * c + 5] ^= 1;
+        let cases: Vec<(Vec<u8>, &str, String)> = vec![
+            (
+                flipped,
+                "CHUNK_DECRYPT_FAILED",
+                format!("chunk {bad_chunk} failed"),
+            ),
+            (
+                file[..p + per_block * c].to_vec(),
+                "FILE_TRUNCATED",
+                format!("chunk {per_block} is"),
+            ),
+            (
+                file[..p + 1500 * c + 9].to_vec(),
+                "FILE_TRUNCATED",
+                "chunk 1500 is".into(),
+            ),
+            (
+                [&file[..], &[7]].concat(),
+                "FILE_EXTENDED",
+                "follow the last chunk".into(),
+            ),
+            (
+                [&file[..], &file[p..p + per_block * c]].concat(),
+                "FILE_EXTENDED",
+                "follow the last chunk".into(),
+            ),
+        ];
+        for (bad, want, message) in cases {
+            fs::write(dir.file("bad.ssf"), &bad).unwrap();
+            let before = listing(d);
+            let args = [
+                "open-file",
+                "--key",
+                "private.jwk",
+                "bad.ssf",
+                "-o",
+                "new.bin",
+            ];
+            let o = run(d, &args, b"");
+            assert_fails(&o, 1, want);
+            assert!(stderr(&o).contains(&message), "{}", stderr(&o));
+            assert_eq!(listing(d), before, "{want}: a file was left");
+            // To stdout: exactly the chunks before the failure.
+            let o = run(d, &["open-file", "--key", "private.jwk", "-"], &bad);
+            assert_fails(&o, 1, want);
+            let opened = match want {
+                "CHUNK_DECRYPT_FAILED" => bad_chunk * 1024,
+                "FILE_TRUNCATED" => (bad.len() - p) / c * 1024,
+                _ => plain.len(),
+            };
+            assert_eq!(o.stdout.len(), opened, "{want}");
+            assert_eq!(o.stdout, plain[..opened]);
+        }
+    }
+    // A write error (a full device) ends it with IO_ERROR, whatever is in flight.
+    #[cfg(target_os = "linux")]
+    {
+        let o = Command::new(BIN)
+            .args(["open-file", "--key", "private.jwk", "s.ssf"])
+            .current_dir(d)
+            .stdout(fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_fails(&o, 1, "IO_ERROR");
+        assert!(
+            stderr(&o).contains("cannot write the output"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// A read error after the header (a non-blocking FIFO with no more data:
+/// EAGAIN) is IO_ERROR; the chunks read whole before it are opened and
+/// written, as with one chunk read after the other; no file is left.
+#[cfg(target_os = "linux")]
+#[test]
+fn read_error_in_the_body_is_io_error() {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NONBLOCK: i32 = 0o4000;
+    let (dir, _) = keyed();
+    let d = dir.path();
+    let plain = data(100 * 1024, 5);
+    fs::write(dir.file("in.bin"), &plain).unwrap();
+    assert_ok(&seal_cli(d, "in.bin", "s.ssf", &[]));
+    let file = fs::read(dir.file("s.ssf")).unwrap();
+    let p = slice_seal::preamble_len(&file).unwrap();
+    // Fits in the FIFO's 64 KiB: the header, 50 chunks and half of chunk 50.
+    let sent = &file[..p + 50 * 1040 + 520];
+    for out in [None, Some("new.bin")] {
+        let fifo = dir.file("fifo");
+        let _ = fs::remove_file(&fifo);
+        let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let reader = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        let mut writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        writer.write_all(sent).unwrap();
+        fs::remove_file(&fifo).unwrap();
+        let before = listing(d);
+        let mut args = vec!["open-file", "--key", "private.jwk", "-"];
+        args.extend(out.iter().flat_map(|o| ["-o", *o]));
+        let o = Command::new(BIN)
+            .args(&args)
+            .current_dir(d)
+            .stdin(reader)
+            .output()
+            .unwrap();
+        drop(writer);
+        assert_fails(&o, 1, "IO_ERROR");
+        assert!(
+            stderr(&o).contains("cannot read the input"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(listing(d), before, "a file was left");
+        if out.is_none() {
+            assert_eq!(o.stdout, plain[..50 * 1024]);
+        }
+    }
+}
