@@ -196,7 +196,9 @@ fn key_text(t: &str) {
         .map(|d| d.expose().to_owned());
     let d = d.as_deref();
     if let Some(jwk) = &jwk {
-        if let Some(d) = d.filter(|d| d.len() >= 16) {
+        // Only when d is nowhere else in the input: another member may hold
+        // it as a substring (a fuzzer found a y containing d).
+        if let Some(d) = d.filter(|d| d.len() >= 16 && t.matches(*d).count() == 1) {
             assert!(!format!("{jwk:?}").contains(d), "Debug of a JWK shows d");
         }
         match thumbprint(jwk) {
