@@ -10,17 +10,16 @@
 //! - `open_1KiB`: `open` of one 1 KiB slice.
 //! - `open_batch_1x1KiB`: `open_batch` of one slice (its per-envelope cost,
 //!   one thread).
-//! - `ecdh_p256`: `primitives::ecdh`, p256 0.14's constant-time
-//!   variable-base scalar multiplication; `ecdh_p256_v013`: the same with p256
-//!   0.13, the one opening does once per envelope natively (src/dh.rs): the
-//!   floor of `open_batch_1x1KiB`, and whether 0.13 still earns its place.
+//! - `ecdh_p256`: `primitives::ecdh`, p256's constant-time variable-base
+//!   scalar multiplication, the one opening does once per envelope
+//!   (src/dh.rs): the floor of `open_batch_1x1KiB`. (The CLI's p256 0.13
+//!   against it: `cargo bench -p slice-seal-cli`.)
 //! - `open_batch_1000x1KiB`: `open_batch` (the parallel code `slice-seal open`
 //!   uses) over 1,000 envelopes; reported as elements per second.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use base64ct::Encoding;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use slice_seal::{Context, PrivateKey, PublicKey, Sealer, open, open_batch, primitives, seal};
 
@@ -84,18 +83,6 @@ fn single(c: &mut Criterion) {
     let peer = PrivateKey::generate().unwrap();
     g.bench_function("ecdh_p256", |b| {
         b.iter(|| black_box(primitives::ecdh(&key, black_box(peer.public_key()))))
-    });
-    let d = key.to_jwk().d.unwrap();
-    let d = base64ct::Base64UrlUnpadded::decode_vec(d.expose()).unwrap();
-    let sk = p256_v013::SecretKey::from_slice(&d).unwrap();
-    let pk = p256_v013::PublicKey::from_sec1_bytes(&peer.public_key().to_sec1(false)).unwrap();
-    g.bench_function("ecdh_p256_v013", |b| {
-        b.iter(|| {
-            black_box(p256_v013::ecdh::diffie_hellman(
-                sk.to_nonzero_scalar(),
-                black_box(pk.as_affine()),
-            ))
-        })
     });
     g.finish();
 }

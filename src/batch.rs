@@ -3,8 +3,8 @@
 //! sequentially on wasm32.
 //!
 //! Each envelope is opened by [`Opener::open`], as [`crate::open`] opens one:
-//! one scalar multiplication (`skR·pkE`, natively p256 0.13's; see
-//! `src/dh.rs`), then the crate's RFC 9180 schedule and AES-GCM.
+//! one scalar multiplication (`skR·pkE`; see `src/dh.rs`), then the crate's
+//! RFC 9180 schedule and AES-GCM.
 //! The threads give the rest.
 
 use crate::context::Context;

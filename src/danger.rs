@@ -69,7 +69,7 @@ pub fn encap_deterministic(recipient: &PublicKey, ikm_e: &[u8]) -> Result<([u8; 
 /// RFC 9180 §4.1 `Decap(enc, skR)` through the crate's engine (the opening
 /// ECDH of [`crate::Opener`], then `ExtractAndExpand`): the KEM shared secret.
 pub fn decap(key: &PrivateKey, enc: &[u8; 65]) -> Result<[u8; 32]> {
-    let dh = key.decap().dh(enc)?;
+    let dh = crate::dh::decap(key.secret(), &crate::dh::enc_point(enc)?);
     Ok(*crate::schedule::extract_and_expand(
         &dh,
         enc,

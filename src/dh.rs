@@ -4,7 +4,8 @@
 //! x-coordinate of `skE·pkR` (sealing) or `skR·pkE` (opening): DHKEM's
 //! `ExtractAndExpand` and the base-mode `KeySchedule` ([`crate::schedule`]),
 //! then AES-256-GCM and the envelope ([`crate::seal`]). Only the DH differs,
-//! and it comes from one of the sources of [`Source`]. The `hpke` crate is the
+//! and it comes from one of the sources of [`Source`] (or, opening, from a
+//! caller's [`Decapsulate`]). The `hpke` crate is the
 //! reference the tests compare this engine against, with the RFC 9180 vectors.
 
 use p256::elliptic_curve::BatchNormalize;
@@ -24,8 +25,9 @@ pub enum Source {
     /// table's cost (264 points, ~19 KiB) is paid once.
     FixedBase,
     /// p256's variable-base multiplication: the one-shot [`crate::seal`] (a
-    /// table does not pay for one slice) and every opening (`pkE` differs
-    /// per envelope), see [`DecapKey`].
+    /// table does not pay for one slice) and opening (`pkE` differs per
+    /// envelope), unless the [`crate::Opener`] was given a caller's
+    /// [`Decapsulate`] (the CLI's, with p256 0.13).
     VariableBase,
     /// WebCrypto's `deriveBits` (the browser's native P-256), handed in as
     /// bytes: `Encapsulation::from_agreement`, `Opener::open_with_agreement`.
@@ -61,38 +63,33 @@ fn encap_points(
     (encode(&epk), dh)
 }
 
-// The p256 whose variable-base multiplication opens envelopes. Natively
-// 0.13: its 64-bit field measured 1.40x faster than 0.14's for `skR·pkE`
-// (benches/README.md), and opening is ~95% that multiplication. wasm32
-// has 0.14 only (the async API opens with WebCrypto where it can).
-#[cfg(target_arch = "wasm32")]
-use p256 as opening;
-#[cfg(not(target_arch = "wasm32"))]
-use p256_v013 as opening;
+/// `pkE` from an envelope's `enc`: an uncompressed P-256 point, else
+/// `MALFORMED_ENVELOPE` (the check every opening makes before its DH).
+pub(crate) fn enc_point(enc: &[u8; ENC_LEN]) -> Result<AffinePoint> {
+    p256::PublicKey::from_sec1_bytes(enc)
+        .map(|pk| *pk.as_affine())
+        .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))
+}
 
-/// A private key `skR` ready for `skR·pkE` ([`Source::VariableBase`]);
-/// zeroized on drop.
-#[derive(Clone)]
-pub(crate) struct DecapKey(opening::SecretKey);
+/// The DH value `skR·pkE` (x-coordinate) by p256's variable-base
+/// multiplication, constant-time in `skR` ([`Source::VariableBase`]): how
+/// an [`crate::Opener`] opens unless it was given a [`Decapsulate`].
+pub(crate) fn decap(sk_r: &p256::SecretKey, pk_e: &AffinePoint) -> Zeroizing<[u8; 32]> {
+    let shared = p256::ecdh::diffie_hellman(sk_r.to_nonzero_scalar(), pk_e);
+    let mut dh = Zeroizing::new([0u8; 32]);
+    dh.copy_from_slice(shared.raw_secret_bytes());
+    dh
+}
 
-impl DecapKey {
-    /// From the big-endian scalar (in `[1, n)`, as every `PrivateKey` holds).
-    pub(crate) fn new(scalar: &[u8]) -> Result<Self> {
-        opening::SecretKey::from_slice(scalar)
-            .map(DecapKey)
-            .map_err(|_| Error::key("private scalar out of range"))
-    }
-
-    /// The DH value `skR·pkE` (x-coordinate), constant-time in `skR`; `enc`
-    /// not a P-256 point is `MALFORMED_ENVELOPE`.
-    pub(crate) fn dh(&self, enc: &[u8; ENC_LEN]) -> Result<Zeroizing<[u8; 32]>> {
-        let pk_e = opening::PublicKey::from_sec1_bytes(enc)
-            .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))?;
-        let shared = opening::ecdh::diffie_hellman(self.0.to_nonzero_scalar(), pk_e.as_affine());
-        let mut dh = Zeroizing::new([0u8; 32]);
-        dh.copy_from_slice(&shared.raw_secret_bytes()[..]);
-        Ok(dh)
-    }
+/// A caller's `skR·pkE` for opening, in place of p256's (the CLI's is
+/// p256 0.13's, measured faster natively: benches/README.md). The
+/// [`crate::Opener`] makes every check first (kid, context, `enc` on the
+/// curve, with their error codes) and the rest of RFC 9180 after.
+pub trait Decapsulate: Send + Sync {
+    /// The x-coordinate of `skR·pkE` (32 bytes), `skR` being the key the
+    /// opener was made with and `pkE` the uncompressed P-256 point `enc`,
+    /// already checked to be on the curve.
+    fn dh(&self, enc: &[u8; ENC_LEN]) -> Result<Zeroizing<[u8; 32]>>;
 }
 
 #[cfg(test)]
@@ -100,8 +97,8 @@ mod tests {
     use super::*;
     use crate::PrivateKey;
 
-    /// Every source gives p256 0.14's `primitives::ecdh` (the opening one
-    /// natively from p256 0.13), and opening refuses what 0.14 refuses.
+    /// Every source gives `primitives::ecdh`, and opening refuses an `enc`
+    /// off the curve with `MALFORMED_ENVELOPE`.
     #[test]
     fn sources_equal_p256_0_14() {
         let key = PrivateKey::generate().unwrap();
@@ -118,12 +115,9 @@ mod tests {
                 assert_eq!((e, *dh), (enc, *want));
             }
             let mut enc = enc;
-            assert_eq!(*key.decap().dh(&enc).unwrap(), *want);
+            assert_eq!(*decap(key.secret(), &enc_point(&enc).unwrap()), *want);
             enc[64] ^= 1;
-            assert_eq!(
-                key.decap().dh(&enc).unwrap_err().code(),
-                "MALFORMED_ENVELOPE"
-            );
+            assert_eq!(enc_point(&enc).unwrap_err().code(), "MALFORMED_ENVELOPE");
         }
     }
 }

@@ -7,12 +7,14 @@
 //! private JWK or PEM is a one-key keyring. See docs/FORMAT.md, "Keyrings".
 
 use core::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::batch::map_batch;
 use crate::context::Context;
+use crate::dh::Decapsulate;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
 use crate::json::json_error;
@@ -46,7 +48,12 @@ struct Member {
 #[derive(Default)]
 pub struct Keyring {
     members: Vec<Member>,
+    /// The openers' DH source, if a caller's ([`Keyring::set_decap`]).
+    decap: Option<MakeOpener>,
 }
+
+/// Makes a member's opener with a caller's DH source.
+type MakeOpener = Arc<dyn Fn(PrivateKey) -> Result<Opener> + Send + Sync>;
 
 impl fmt::Debug for Keyring {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -157,10 +164,31 @@ impl Keyring {
                 "kid {kid}: \"created\" is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)"
             )));
         }
-        self.members.push(Member {
-            opener: Opener::new(key),
-            created,
-        });
+        let opener = match &self.decap {
+            Some(make) => make(key)?,
+            None => Opener::new(key),
+        };
+        self.members.push(Member { opener, created });
+        Ok(())
+    }
+
+    /// Open with `make`'s DH source from now on, the keys already here
+    /// included (`self` unchanged on an error): [`crate::hazmat::keyring_with`].
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
+    pub(crate) fn set_decap<D: Decapsulate + 'static>(
+        &mut self,
+        make: impl Fn(&[u8; 32]) -> Result<D> + Send + Sync + 'static,
+    ) -> Result<()> {
+        let make: MakeOpener = Arc::new(move |key| Opener::with_decap(key, &make));
+        let openers = self
+            .members
+            .iter()
+            .map(|m| make(m.opener.key().clone()))
+            .collect::<Result<Vec<_>>>()?;
+        for (m, opener) in self.members.iter_mut().zip(openers) {
+            m.opener = opener;
+        }
+        self.decap = Some(make);
         Ok(())
     }
 
@@ -178,7 +206,13 @@ impl Keyring {
                 "a keyring holds at most {MAX_KEYRING_KEYS} keys"
             )));
         }
-        self.members.extend(other.members);
+        let mut added = other.members;
+        if let Some(make) = &self.decap {
+            for m in &mut added {
+                m.opener = make(m.opener.key().clone())?;
+            }
+        }
+        self.members.extend(added);
         Ok(())
     }
 

@@ -9,7 +9,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::dh::DecapKey;
 use crate::envelope::ENC_LEN;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonReader};
@@ -430,8 +429,6 @@ pub fn thumbprint(jwk: &Jwk) -> Result<String> {
 #[derive(Clone)]
 pub struct PrivateKey {
     secret: p256::SecretKey,
-    /// The same scalar for opening's multiplication (`crate::dh`).
-    decap: DecapKey,
     public: PublicKey,
 }
 
@@ -469,18 +466,13 @@ impl PrivateKey {
     }
 
     fn from_secret(secret: p256::SecretKey) -> Result<Self> {
-        let decap = DecapKey::new(Zeroizing::new(secret.to_bytes()).as_slice())?;
         // d·G with the crate's generator table (src/prepared.rs); d is
         // non-zero, so the point is never the identity.
         let point = crate::prepared::mul_by_generator(&secret.to_nonzero_scalar()).to_affine();
         let public = p256::PublicKey::from_affine(point)
             .map_err(|_| Error::key("private scalar gives the identity"))?;
         let public = PublicKey::from_point(public);
-        Ok(PrivateKey {
-            secret,
-            decap,
-            public,
-        })
+        Ok(PrivateKey { secret, public })
     }
 
     /// Import a private JWK (`d` with its `x`, `y`). `x`/`y` must belong to
@@ -607,10 +599,6 @@ impl PrivateKey {
     /// The key id of the public key.
     pub fn kid(&self) -> String {
         self.public.kid()
-    }
-
-    pub(crate) fn decap(&self) -> &DecapKey {
-        &self.decap
     }
 
     pub(crate) fn secret(&self) -> &p256::SecretKey {

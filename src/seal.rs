@@ -2,11 +2,13 @@
 //! all through one RFC 9180 engine (the DH value from a [`crate::dh`]
 //! source, then [`crate::schedule`], AES-256-GCM and the envelope).
 
+use std::sync::Arc;
+
 use p256::Scalar;
 use zeroize::Zeroizing;
 
 use crate::context::Context;
-use crate::dh::{self, Source};
+use crate::dh::{self, Decapsulate, Source};
 use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
@@ -478,8 +480,9 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
 /// key).
 ///
 /// [`open`] is an `Opener` used once: one scalar multiplication (`skR·pkE`,
-/// the [`crate::dh`] source `VariableBase`, or WebCrypto's), then the crate's
-/// RFC 9180 key schedule and AES-GCM.
+/// the [`crate::dh`] source `VariableBase`, a caller's `Decapsulate` given to
+/// `hazmat::opener_with`, or WebCrypto's), then the crate's RFC 9180 key
+/// schedule and AES-GCM.
 ///
 /// ```
 /// use slice_seal::{seal, Context, Envelope, Opener, PrivateKey};
@@ -500,6 +503,8 @@ fn agreement<'a>(enc: &[u8], dh: &'a [u8]) -> Result<([u8; ENC_LEN], &'a [u8; 32
 pub struct Opener {
     key: PrivateKey,
     pk_rm: [u8; ENC_LEN],
+    /// A caller's `skR·pkE` ([`Decapsulate`]; clones share it), else p256's.
+    decap: Option<Arc<dyn Decapsulate>>,
 }
 
 impl core::fmt::Debug for Opener {
@@ -514,7 +519,33 @@ impl Opener {
     /// Open with `key`.
     pub fn new(key: PrivateKey) -> Self {
         let pk_rm = key.public_key().uncompressed();
-        Opener { key, pk_rm }
+        Opener {
+            key,
+            pk_rm,
+            decap: None,
+        }
+    }
+
+    /// An opener whose `skR·pkE` is `make(skR)`'s (`skR` big-endian, 32
+    /// bytes, zeroized after the call): [`crate::hazmat::opener_with`].
+    /// `INVALID_KEY` unless `make`'s source gives `skR·G = pkR` (so it holds
+    /// this key).
+    #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
+    pub(crate) fn with_decap<D: Decapsulate + 'static>(
+        key: PrivateKey,
+        make: impl FnOnce(&[u8; 32]) -> Result<D>,
+    ) -> Result<Self> {
+        let mut scalar = Zeroizing::new([0u8; 32]);
+        scalar.copy_from_slice(&Zeroizing::new(key.secret().to_bytes()));
+        let decap = make(&scalar)?;
+        drop(scalar);
+        let mut opener = Opener::new(key);
+        let g = crate::prepared::encode(&p256::AffinePoint::GENERATOR);
+        if decap.dh(&g)?[..] != opener.pk_rm[1..33] {
+            return Err(Error::key("the DH source does not hold this private key"));
+        }
+        opener.decap = Some(Arc::new(decap));
+        Ok(opener)
     }
 
     /// The private key.
@@ -529,8 +560,11 @@ impl Opener {
 
     /// As [`open_envelope`].
     pub fn open_envelope(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<Opened> {
-        self.check(envelope, expected)?;
-        let dh = self.key.decap().dh(envelope.enc())?;
+        let pk_e = self.checked(envelope, expected)?;
+        let dh = match &self.decap {
+            None => dh::decap(self.key.secret(), &pk_e),
+            Some(caller) => caller.dh(envelope.enc())?,
+        };
         self.finish(envelope, &dh)
     }
 
@@ -539,6 +573,15 @@ impl Opener {
     /// (else `CONTEXT_MISMATCH` / `INVALID_CONTEXT`), and its `enc` is a
     /// P-256 point (else `MALFORMED_ENVELOPE`).
     pub fn check(&self, envelope: &Envelope, expected: Option<&Context>) -> Result<()> {
+        self.checked(envelope, expected).map(|_| ())
+    }
+
+    /// [`Opener::check`], giving `pkE`.
+    fn checked(
+        &self,
+        envelope: &Envelope,
+        expected: Option<&Context>,
+    ) -> Result<p256::AffinePoint> {
         // Equal kid bytes are equal base64url texts (canonical encoding), and
         // the error is the one `PublicKey::check_kid` makes.
         let public = self.key.public_key();
@@ -552,9 +595,7 @@ impl Opener {
             want.validate()?;
             envelope.context().check_expected(want)?;
         }
-        p256::PublicKey::from_sec1_bytes(envelope.enc())
-            .map(|_| ())
-            .map_err(|_| Error::envelope("enc is not an uncompressed P-256 point"))
+        dh::enc_point(envelope.enc())
     }
 
     /// Open with an ECDH computed elsewhere: `dh` is the x-coordinate of

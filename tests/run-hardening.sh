@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hardening suite (issue 5):
 #   1. cargo-deny: licenses, bans (duplicate versions, wildcards) and sources,
-#      for the main crate (x86_64 Linux + wasm32 graph) and the fuzz crate;
+#      for the workspace (core, CLI, wasm bindings; x86_64 Linux + wasm32
+#      graph) and the fuzz crate;
 #      advisories need the RustSec database from the network and are not run
 #      here (docs/SECURITY.md, "Supply chain").
 #   2. cargo test --test regressions: every fuzz seed and recorded crash input
@@ -53,7 +54,8 @@ deny() { # deny [--manifest-path PATH]
     cargo deny --locked --config .ci/deny.toml "$@" check licenses bans sources
 }
 
-step "cargo deny (slice-seal: licenses bans sources)" deny
+# --workspace: the CLI (with its p256 0.13) too, not only the root package.
+step "cargo deny (workspace: licenses bans sources)" deny --workspace
 step "cargo deny (fuzz crate: licenses bans sources)" deny --manifest-path fuzz/Cargo.toml
 step "cargo test --test regressions" cargo test --locked -p slice-seal --test regressions
 step "fuzz smoke (${FUZZ_SECONDS} s per target)" bash .ci/fuzz

@@ -18,6 +18,9 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod decap;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::fs::{self, OpenOptions};
     use std::io::{self, BufWriter, Read, Write};
@@ -536,6 +539,13 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             }
             ring.retain_kid(kid)?;
         }
+        Ok(ring)
+    }
+
+    /// [`load_keyring`] for opening: with the CLI's DH source (src/decap.rs).
+    fn opening_keyring(args: &KeyArgs) -> Result<Keyring, Fatal> {
+        let mut ring = load_keyring(args)?;
+        crate::decap::use_p256_v013(&mut ring)?;
         Ok(ring)
     }
 
@@ -1168,7 +1178,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
             let expected = expected_context(args.expect)?;
-            let ring = fatal(load_keyring(&args.key))?;
+            let ring = fatal(opening_keyring(&args.key))?;
             // Every check before anything is created.
             let create_dir = match &args.out_dir {
                 Some(dir) => fatal(check_out_dir(dir))?,
@@ -2061,7 +2071,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     "--out-dir reads files, not stdin (-)",
                 )));
             }
-            let ring = fatal(load_keyring(&args.key))?;
+            let ring = fatal(opening_keyring(&args.key))?;
             if !batch
                 && args.out.is_none()
                 && !args.raw

@@ -888,6 +888,98 @@ fn open_2000_envelopes_matches_the_sequential_expectation() {
     );
 }
 
+/// `slice-seal open` (its own p256 0.13 DH source, cli/src/decap.rs) gives
+/// for each line what the core's `Keyring::open` (p256 0.14) gives: the
+/// plaintext, or the same error code and message; over two keys, good and
+/// bad envelopes (another key's point or a point off the curve as `enc`,
+/// tampered ciphertext, a context that differs, a kid not in the keyring).
+#[test]
+fn open_gives_what_the_core_gives_line_by_line() {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let dir = TempDir::new("equal");
+    let keys = [
+        PrivateKey::generate().unwrap(),
+        PrivateKey::generate().unwrap(),
+    ];
+    let ring = slice_seal::Keyring::from_keys(keys.clone()).unwrap();
+    dir.write("ring.json", ring.to_json().as_bytes());
+    let stranger = PrivateKey::generate().unwrap();
+    let ctx = Context::new("f", "a").unwrap();
+    let other_ctx = Context::new("f", "b").unwrap();
+    let mut lines = Vec::new();
+    for i in 0..60usize {
+        let key = &keys[i % 2];
+        let pt = format!("answer {i}");
+        let good = slice_seal::seal(key.public_key(), pt.as_bytes(), &ctx).unwrap();
+        let mut body = Envelope::parse(&good).unwrap().to_body();
+        let ct_len = Envelope::parse(&good).unwrap().ciphertext().len();
+        let at = body.len() - ct_len - 65;
+        let text = |body: &[u8]| format!("ss1.{}", Base64UrlUnpadded::encode_string(body));
+        lines.push(match i % 6 {
+            0 | 1 => good,
+            2 => {
+                body[at..at + 65].copy_from_slice(&stranger.public_key().to_sec1(false));
+                text(&body)
+            }
+            3 => {
+                body[at + 64] ^= 1;
+                text(&body)
+            }
+            4 => {
+                let last = body.len() - 1;
+                body[last] ^= 0x80;
+                text(&body)
+            }
+            _ if i % 12 == 5 => slice_seal::seal(key.public_key(), b"x", &other_ctx).unwrap(),
+            _ => slice_seal::seal(stranger.public_key(), b"x", &ctx).unwrap(),
+        });
+    }
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let o = run(
+        dir.path(),
+        &[
+            "open",
+            "--key",
+            "ring.json",
+            "--form",
+            "f",
+            "--field",
+            "a",
+            "--json",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let got: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), lines.len());
+    let mut codes = std::collections::BTreeSet::new();
+    for (n, (line, got)) in lines.iter().zip(&got).enumerate() {
+        match ring.open(line, Some(&ctx)) {
+            Ok(opened) => {
+                let pt = String::from_utf8(opened.plaintext).unwrap();
+                assert_eq!(got["plaintext"], pt.as_str(), "line {}", n + 1);
+            }
+            Err(e) => {
+                assert_eq!(got["error"]["code"], e.code(), "line {}", n + 1);
+                assert_eq!(got["error"]["message"], e.to_string(), "line {}", n + 1);
+                codes.insert(e.code());
+            }
+        }
+    }
+    assert_eq!(
+        codes.into_iter().collect::<Vec<_>>(),
+        [
+            "CONTEXT_MISMATCH",
+            "DECRYPT_FAILED",
+            "KEY_NOT_FOUND",
+            "MALFORMED_ENVELOPE"
+        ]
+    );
+}
+
 #[test]
 fn closed_stdout_does_not_panic() {
     let (dir, key) = keyed("epipe");
