@@ -19,6 +19,8 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod decap;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod decap_tests;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
