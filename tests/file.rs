@@ -11,20 +11,11 @@ use slice_seal::{
     PrivateKey, open_file, seal, seal_file,
 };
 
+#[path = "common/file_data.rs"]
+mod file_data;
+use file_data::{ctx, data};
+
 const CS: usize = 1024;
-
-fn ctx() -> Context {
-    Context::new("vetting-step-3", "passport-scan")
-        .unwrap()
-        .with_submission("s-1")
-        .unwrap()
-}
-
-fn data(len: usize, seed: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
-        .collect()
-}
 
 /// A sealed file of `plain` with chunk size `cs`, streamed through the sealer.
 fn sealed(key: &PrivateKey, plain: &[u8], cs: usize) -> Vec<u8> {

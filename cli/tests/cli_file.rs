@@ -11,11 +11,14 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use slice_seal::{Context, FileMeta, FileSealer, Keyring, PrivateKey, open_file};
+use slice_seal::{FileMeta, FileSealer, Keyring, PrivateKey, open_file};
 
 #[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, code, run_cli as run, stderr, stdout};
+#[path = "../../tests/common/file_data.rs"]
+mod file_data;
+use file_data::{ctx, data};
 
 const CTX: [&str; 6] = [
     "--form",
@@ -25,19 +28,6 @@ const CTX: [&str; 6] = [
     "--submission",
     "s-1",
 ];
-
-fn ctx() -> Context {
-    Context::new("vetting-step-3", "passport-scan")
-        .unwrap()
-        .with_submission("s-1")
-        .unwrap()
-}
-
-fn data(len: usize, seed: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u8).wrapping_mul(13).wrapping_add(seed))
-        .collect()
-}
 
 /// A directory with a key made by `keygen` (`private.jwk`, `public.jwk`).
 fn keyed() -> (TempDir, PrivateKey) {

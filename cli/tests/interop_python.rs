@@ -97,6 +97,21 @@ fn cases() -> Vec<(&'static str, String, Option<&'static str>, Vec<u8>)> {
     ]
 }
 
+/// `command` followed by `--form`, `--field` and, if given, `--submission`.
+fn with_context<'a>(
+    command: &[&'a str],
+    form: &'a str,
+    field: &'a str,
+    sub: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut args = command.to_vec();
+    args.extend_from_slice(&["--form", form, "--field", field]);
+    if let Some(s) = sub {
+        args.extend_from_slice(&["--submission", s]);
+    }
+    args
+}
+
 fn case_json(form: &str, field: &str, sub: Option<&str>, pt: &[u8]) -> Value {
     let mut ctx = json!({"form": form, "field": field});
     if let Some(s) = sub {
@@ -117,18 +132,7 @@ fn cli_seals_python_opens() {
     keys(&dir);
     let mut all = Vec::new();
     for (form, field, sub, pt) in cases() {
-        let mut args = vec![
-            "seal",
-            "--to",
-            "public.jwk",
-            "--form",
-            form,
-            "--field",
-            &field,
-        ];
-        if let Some(s) = sub {
-            args.extend_from_slice(&["--submission", s]);
-        }
+        let args = with_context(&["seal", "--to", "public.jwk"], form, &field, sub);
         let out = cli(&args, dir.path(), &pt);
         let envelope = String::from_utf8(out.stdout).unwrap().trim_end().to_owned();
         let mut case = case_json(form, &field, sub, &pt);
@@ -218,19 +222,12 @@ fn python_seals_cli_opens() {
         let env = format!("{}\n", case["envelope"].as_str().unwrap());
         // --raw: some plaintexts hold a line break or bytes that are not
         // UTF-8, which plain output refuses without it.
-        let mut args = vec![
-            "open",
-            "--raw",
-            "--key",
-            "private.pem",
-            "--form",
+        let args = with_context(
+            &["open", "--raw", "--key", "private.pem"],
             form,
-            "--field",
             &field,
-        ];
-        if let Some(s) = sub {
-            args.extend_from_slice(&["--submission", s]);
-        }
+            sub,
+        );
         let out = cli(&args, dir.path(), env.as_bytes());
         let mut want = pt.clone();
         want.push(b'\n');
