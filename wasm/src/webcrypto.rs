@@ -423,7 +423,10 @@ impl AsyncSealer {
         };
         let Some(encap) = encap else {
             self.last.set(Some(Backend::Wasm));
-            return self.seal_sync(&plaintext, &context).js_err().map(JsValue::from);
+            return self
+                .seal_sync(&plaintext, &context)
+                .js_err()
+                .map(JsValue::from);
         };
         self.last.set(Some(Backend::of(&encap)));
         JsFuture::from(self.seal_encap(encap, plaintext, context)).await
