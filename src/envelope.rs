@@ -137,6 +137,42 @@ impl Envelope {
     /// The binary body.
     pub fn to_body(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + self.info.len() + ENC_LEN + self.ct.len());
+        self.write_head(&mut out);
+        out.extend_from_slice(&self.ct);
+        out
+    }
+
+    /// The envelope text, `ss1.` and the body's base64url, written in one
+    /// pass into a string of the exact length: no copy of the body (the
+    /// ciphertext is encoded where it lies) and no regrowth, which a large
+    /// slice's text would otherwise pay several times over (benches/README.md,
+    /// "Large values"). Same text as [`fmt::Display`].
+    pub fn to_text(&self) -> String {
+        let head_len = HEADER_LEN + self.info.len() + ENC_LEN;
+        // The head (suite, kid, info, enc) and the first bytes of `ct` up to
+        // a multiple of 3 bytes, so that the rest of `ct` encodes on its own
+        // to the same characters as the whole body would.
+        let split = ((3 - head_len % 3) % 3).min(self.ct.len());
+        let (ct_head, ct_rest) = self.ct.split_at(split);
+        let mut head = Vec::with_capacity(head_len + split);
+        self.write_head(&mut head);
+        head.extend_from_slice(ct_head);
+        let head_chars = b64_len(head.len());
+        let len = PREFIX.len() + head_chars + b64_len(ct_rest.len());
+        let mut text = vec![0u8; len];
+        text[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
+        let (head_out, rest_out) = text[PREFIX.len()..].split_at_mut(head_chars);
+        // Both outputs are exactly as long as their encodings: cannot fail.
+        let a = URL_CANONICAL.encode_slice(&head, head_out);
+        let b = URL_CANONICAL.encode_slice(ct_rest, rest_out);
+        debug_assert_eq!((a, b), (Ok(head_chars), Ok(rest_out.len())));
+        // base64url is ASCII, so this never fails (the default is
+        // unreachable); the check is one pass, and the core has no `unsafe`.
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// The body before `ct`: suite, kid, `u16be(len(info))`, info, enc.
+    fn write_head(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&KEM_ID.to_be_bytes());
         out.extend_from_slice(&KDF_ID.to_be_bytes());
         out.extend_from_slice(&AEAD_ID.to_be_bytes());
@@ -145,8 +181,6 @@ impl Envelope {
         out.extend_from_slice(&(self.info.len() as u16).to_be_bytes());
         out.extend_from_slice(&self.info);
         out.extend_from_slice(&self.enc);
-        out.extend_from_slice(&self.ct);
-        out
     }
 
     /// The recipient key id (base64url RFC 7638 thumbprint).
@@ -182,8 +216,7 @@ impl Envelope {
 
 impl fmt::Display for Envelope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(PREFIX)?;
-        f.write_str(&URL_CANONICAL.encode(self.to_body()))
+        f.write_str(&self.to_text())
     }
 }
 
@@ -207,6 +240,11 @@ const URL_CANONICAL: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::RequireNone)
         .with_decode_allow_trailing_bits(false),
 );
+
+/// Length of the unpadded base64 of `n` bytes.
+fn b64_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3][n % 3]
+}
 
 /// The body's base64url, decoded ([`URL_CANONICAL`]).
 fn decode_body(body: &str) -> Result<Vec<u8>> {
@@ -245,6 +283,23 @@ mod tests {
             let text = Base64UrlUnpadded::encode_string(&bytes);
             prop_assert_eq!(URL_CANONICAL.encode(&bytes), text.clone());
             prop_assert_eq!(decode_body(&text).unwrap(), bytes);
+        }
+
+        /// The one-pass text is `ss1.` + base64ct of the whole body, for
+        /// every length of info and ct mod 3 (and empty ct).
+        #[test]
+        fn to_text_matches_base64ct_of_the_body(
+            info in proptest::collection::vec(any::<u8>(), 0..40),
+            ct in proptest::collection::vec(any::<u8>(), 0..2000),
+            kid in any::<[u8; KID_LEN]>(),
+            enc in proptest::collection::vec(any::<u8>(), ENC_LEN),
+        ) {
+            let env = Envelope::new(kid, Context::new("f", "a").unwrap(), info, enc.try_into().unwrap(), ct);
+            let want = format!("{PREFIX}{}", Base64UrlUnpadded::encode_string(&env.to_body()));
+            let text = env.to_text();
+            prop_assert_eq!(text.capacity(), want.len());
+            prop_assert_eq!(&text, &want);
+            prop_assert_eq!(env.to_string(), want);
         }
 
         #[test]

@@ -31,7 +31,7 @@ use crate::schedule;
 /// # Ok::<(), slice_seal::Error>(())
 /// ```
 pub fn seal(recipient: &PublicKey, plaintext: &[u8], context: &Context) -> Result<String> {
-    Ok(seal_envelope(recipient, plaintext, context)?.to_string())
+    Ok(seal_envelope(recipient, plaintext, context)?.to_text())
 }
 
 /// As [`seal`], returning the parsed [`Envelope`].
@@ -257,7 +257,7 @@ impl Sealer {
 
     /// Seal one slice, with a prepared encapsulation if one is ready.
     pub fn seal(&mut self, plaintext: &[u8], context: &Context) -> Result<String> {
-        Ok(self.seal_envelope(plaintext, context)?.to_string())
+        Ok(self.seal_envelope(plaintext, context)?.to_text())
     }
 
     /// As [`Sealer::seal`], returning the parsed [`Envelope`].

@@ -4,7 +4,7 @@
 // /usr/bin/chromium), plus the bundle sizes of each library's seal path.
 //
 //   node benches/browser/run.mjs [--pkg DIR] [--smoke] [--rounds N] [--ops N]
-//        [--extra NAME[,NAME]] [--out FILE | --no-write] [--json FILE] [--no-form]
+//        [--extra NAME[,NAME]] [--out FILE | --no-write] [--json FILE] [--no-form] [--no-large]
 //
 // Usually run through `bash .ci/bench-browser`, which builds the package first.
 //   --pkg DIR     the slice-seal package under test (default $SLICE_SEAL_PKG or
@@ -16,6 +16,7 @@
 //                 src/bench.js): "name" = function(publicKey, pt, ctx),
 //                 "Sealer#name" = sealer.name(pt, ctx); "open*" names time opens.
 //   --out FILE    where to write the markdown (default benches/browser/results.md).
+//   --no-large    skip the 64 KiB / 1 MiB seal rows.
 // Exits 1 if any library's round trip failed (or the page broke), 2 on usage errors.
 
 import { createServer } from 'node:http';
@@ -42,11 +43,11 @@ const TOTAL_TIMEOUT_MS = 170_000;
 // ---------------------------------------------------------------- args
 function usage(msg) {
   if (msg) console.error(`bench-browser: ${msg}`);
-  console.error('usage: run.mjs [--pkg DIR] [--smoke] [--rounds N] [--ops N] [--extra NAME,..] [--out FILE|--no-write] [--json FILE] [--no-form]');
+  console.error('usage: run.mjs [--pkg DIR] [--smoke] [--rounds N] [--ops N] [--extra NAME,..] [--out FILE|--no-write] [--json FILE] [--no-form] [--no-large]');
   process.exit(2);
 }
 const args = process.argv.slice(2);
-const opt = { pkg: process.env.SLICE_SEAL_PKG || join(ROOT, 'pkg'), smoke: false, rounds: null, ops: null, extra: [], out: join(HERE, 'results.md'), write: true, json: null, form: true };
+const opt = { pkg: process.env.SLICE_SEAL_PKG || join(ROOT, 'pkg'), smoke: false, rounds: null, ops: null, extra: [], out: join(HERE, 'results.md'), write: true, json: null, form: true, large: true };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   const val = () => {
@@ -66,6 +67,7 @@ for (let i = 0; i < args.length; i++) {
     case '--no-write': opt.write = false; break;
     case '--json': opt.json = resolve(val()); break;
     case '--no-form': opt.form = false; break;
+    case '--no-large': opt.large = false; break;
     case '-h': case '--help': usage(); break;
     default: usage(`unknown argument ${a}`);
   }
@@ -81,6 +83,8 @@ const cfg = {
   formIters: opt.form ? (opt.smoke ? 1 : 15) : 0,
   formWarmup: opt.smoke ? 0 : 2,
   extra: opt.extra,
+  // Large values (64 KiB, 1 MiB), nothing prepared: a batch of `ops` per round.
+  large: !opt.large ? [] : opt.smoke ? [{ size: 65536, ops: 1 }, { size: 1 << 20, ops: 1 }] : [{ size: 65536, ops: 10 }, { size: 1 << 20, ops: 3 }],
 };
 
 // ---------------------------------------------------------------- package
@@ -269,6 +273,29 @@ function opTable(res, kind) {
   return lines.join('\n');
 }
 
+// Large values: time per seal, throughput, and ratios to raw WebCrypto and
+// @hpke/core in the same run (throughput ratio = their time / ours).
+function largeTable(res) {
+  const sizes = [...new Set(Object.keys(res.tasks).filter((k) => k.startsWith('large:')).map((k) => +k.split(':')[1]))];
+  if (!sizes.length) return '_Large values: not measured (--no-large)._';
+  const lines = [
+    '| seal, nothing prepared | size | median ms | IQR ms | MB/s | throughput × raw WebCrypto | × @hpke/core |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const size of sizes) {
+    const keys = Object.keys(res.tasks).filter((k) => k.startsWith(`large:${size}:`));
+    const med = (id) => (res.tasks[`large:${size}:${id}`] ? median(res.tasks[`large:${size}:${id}`].samples) : NaN);
+    const wc = med('webcrypto');
+    const hp = med('hpke');
+    for (const k of keys) {
+      const s = res.tasks[k].samples;
+      const m = median(s);
+      lines.push(`| ${res.labels[k].label} | ${size >= 1 << 20 ? `${size >> 20} MiB` : `${size >> 10} KiB`} | **${fmtMs(m)}** | ${fmtMs(quant(s, 0.25))}–${fmtMs(quant(s, 0.75))} | ${(size / m).toFixed(0)} | ${fmtX(wc / m)} | ${fmtX(hp / m)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function fieldsTable(res) {
   const keys = Object.keys(res.tasks).filter((k) => k.startsWith('fields:'));
   const rows = keys.map((k) => ({ k, ...res.labels[k], med: median(res.tasks[k].samples), p25: quant(res.tasks[k].samples, 0.25), p75: quant(res.tasks[k].samples, 0.75) }));
@@ -321,6 +348,25 @@ function targetsTable(res, sizeRows) {
     const b = best('seal', ['ss-sealer', 'ss-prepared']);
     const wc = med('seal:webcrypto');
     lines.push(row(`sync pure-wasm seal (${label('seal', b.id)}) vs raw WebCrypto`, '≤ 1.5×', `${fmtUs(b.us)} / ${fmtUs(wc)} µs = ${fmtX(b.us / wc)}`, ok(b.us / wc, 1.5)));
+  }
+  {
+    // Large values (issue 14): throughput ratios, so the bound is a minimum.
+    const atLeast = (x, min) => (Number.isFinite(x) ? (x >= min ? 'met' : '**not met**') : 'n/a');
+    const sizes = [...new Set(Object.keys(res.tasks).filter((k) => k.startsWith('large:')).map((k) => +k.split(':')[1]))];
+    for (const size of sizes) {
+      const m = (id) => med(`large:${size}:${id}`);
+      const name = size >= 1 << 20 ? `${size >> 20} MiB` : `${size >> 10} KiB`;
+      const wc = m('webcrypto');
+      for (const id of ['ss-async-oneshot', 'ss-async']) {
+        const us = m(id);
+        lines.push(row(`seal ${name}, nothing prepared, ${res.labels[`large:${size}:${id}`]?.label ?? id}: throughput vs raw WebCrypto`, '≥ 0.7×', `${fmtMs(wc)} / ${fmtMs(us)} ms = ${fmtX(wc / us)}`, atLeast(wc / us, 0.7)));
+      }
+      if (size >= 1 << 20) {
+        const hp = m('hpke');
+        const us = m('ss-sealer');
+        lines.push(row(`seal ${name}, pure-wasm Sealer.seal: throughput vs @hpke/core`, '≥ 0.5×', `${fmtMs(hp)} / ${fmtMs(us)} ms = ${fmtX(hp / us)}`, atLeast(hp / us, 0.5)));
+      }
+    }
   }
   const f = res.form;
   if (f && f.available) {
@@ -433,7 +479,7 @@ async function main() {
     '',
     machine(browserVersion, res),
     '',
-    '## Targets (issue 6), within this run',
+    '## Targets (issues 6 and 14), within this run',
     '',
     targetsTable(res, sizeRows),
     '',
@@ -444,6 +490,12 @@ async function main() {
     '## Open: 1 KiB',
     '',
     opTable(res, 'open'),
+    '',
+    '## Large values: 64 KiB and 1 MiB, nothing prepared (issue 14)',
+    '',
+    'Random bytes; every batch\'s last envelope opened and compared. MB/s = 10⁶ bytes of plaintext per second.',
+    '',
+    largeTable(res),
     '',
     `## ${cfg.fields} marked fields of ${cfg.fieldSize} bytes (one form submit's worth of sealing)`,
     '',

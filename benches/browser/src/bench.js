@@ -349,7 +349,46 @@ window.runBench = async function runBench(cfg) {
       },
     });
   }
+  // ---- large values (issue 14): 64 KiB and 1 MiB, nothing prepared, each
+  // batch's last output opened and compared (outside the timed region).
+  // Interleaved with every other task; a batch of `ops` large seals per round.
+  const largePaths = [];
+  const sealerL = new ss.Sealer(pubJwk, { kid }); // never prepared
+  const sealerLW = new ss.Sealer(pubJwk, { kid }); // pure wasm, never prepared
+  for (const { size, ops } of cfg.large || []) {
+    const big = new Uint8Array(size);
+    for (let o = 0; o < size; o += 65536) crypto.getRandomValues(big.subarray(o, Math.min(size, o + 65536)));
+    const paths = [
+      { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p) => ss.sealAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, nothing prepared (Sealer made earlier)', call: (p) => sealerL.sealAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      { id: 'ss-sealer', group: 'slice-seal', label: 'slice-seal Sealer.seal, pure wasm, nothing prepared', sync: true, call: (p) => sealerLW.seal(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+    ];
+    for (const peerId of ['webcrypto', 'hpke']) {
+      const sp = sealOk.find((q) => q.id === peerId);
+      if (sp) paths.push({ id: peerId, group: 'peer', label: sp.label, sync: sp.sync, call: (p) => sp.call(p), verify: (r, p) => sp.verify(r, p) });
+      else fail(`large:${size}:${peerId}`, 'peer unavailable (its 1 KiB round trip failed)');
+    }
+    for (const p of paths) {
+      const key = `large:${size}:${p.id}`;
+      if (!(await good({ id: key }, async () => { let r = p.call(big); if (isThenable(r)) r = await r; return p.verify(r, big); }))) continue;
+      largePaths.push({ ...p, key, size });
+      tasks.push({
+        key,
+        run: async (_n, _verifyAll, _round, warmUp) => {
+          const m = warmUp ? 1 : ops;
+          let r;
+          const t0 = now();
+          if (p.sync) for (let i = 0; i < m; i++) r = p.call(big);
+          else for (let i = 0; i < m; i++) r = await p.call(big);
+          const t1 = now();
+          if (!(await p.verify(r, big))) throw new Error('round trip: decrypted bytes differ');
+          return { us: ((t1 - t0) * 1000) / m };
+        },
+      });
+    }
+  }
   out.labels = Object.fromEntries([
+    ...largePaths.map((p) => [p.key, { label: p.label, group: p.group, size: p.size }]),
     ...sealPaths.map((p) => [`seal:${p.id}`, { label: p.label, group: p.group, note: p.note }]),
     ...openPaths.map((p) => [`open:${p.id}`, { label: p.label, group: p.group }]),
     ...fieldPaths.map((p) => [`fields:${p.id}`, { label: p.label, group: p.group }]),
@@ -366,7 +405,7 @@ window.runBench = async function runBench(cfg) {
     for (const t of order) {
       if (dead.has(t.key)) continue;
       try {
-        const r = await t.run(n, round === cfg.rounds - 1, Math.max(round, 0));
+        const r = await t.run(n, round === cfg.rounds - 1, Math.max(round, 0), round < 0);
         if (round >= 0) {
           out.tasks[t.key].samples.push(r.us);
           if (r.extra) out.tasks[t.key].extra.push(r.extra);
@@ -391,6 +430,8 @@ window.runBench = async function runBench(cfg) {
 
   sealer.free();
   sealerP.free();
+  sealerL.free();
+  sealerLW.free();
   return out;
 };
 
