@@ -70,6 +70,8 @@ pub(crate) struct AsyncSealer {
     /// WebCrypto once.
     peer: RefCell<Option<Object>>,
     last: Cell<Option<Backend>>,
+    /// Whether the core sealer may have built its table (any sync use).
+    table: Cell<bool>,
 }
 
 impl AsyncSealer {
@@ -80,6 +82,7 @@ impl AsyncSealer {
             web: Web::new(mode),
             peer: RefCell::new(None),
             last: Cell::new(None),
+            table: Cell::new(false),
         })
     }
 
@@ -88,8 +91,10 @@ impl AsyncSealer {
         self.last.get()
     }
 
-    /// Run `f` on the core sealer (its table is built on first use).
+    /// Run `f` on the core sealer (its table is built on first use: counted
+    /// as built from here on).
     pub(crate) fn with_sync<T>(&self, f: impl FnOnce(&mut Sealer) -> T) -> T {
+        self.table.set(true);
         f(&mut self.sealer.borrow_mut())
     }
 
@@ -242,13 +247,21 @@ impl AsyncSealer {
     async fn make(&self, count: usize) -> slice_seal::Result<Vec<Encapsulation>> {
         let mut out = Vec::with_capacity(count);
         while out.len() < count {
-            let (subtle, timer) = self.web.plan(Work::Seal);
+            let (subtle, mut timer) = self.web.plan(Work::Seal);
             let n = if timer.is_some() {
                 1
             } else {
                 count - out.len()
             };
             if let Some(subtle) = subtle {
+                if let Some(t) = timer.as_mut() {
+                    // Timed without this sealer's one-time import of the recipient.
+                    if let Err(e) = self.peer(&subtle).await {
+                        self.web.give_up(&e);
+                        continue;
+                    }
+                    t.restart();
+                }
                 match self.encapsulate(&subtle, n).await {
                     Ok(made) => {
                         if let Some(t) = timer {
@@ -265,12 +278,33 @@ impl AsyncSealer {
                     }
                 }
             }
+            if let Some(t) = timer.as_mut() {
+                // Timed without this sealer's one-time table.
+                self.ensure_table();
+                t.restart();
+            }
             out.extend(self.wasm_encapsulations(n)?);
             if let Some(t) = timer {
                 t.finish();
             }
         }
         Ok(out)
+    }
+
+    /// Build the core sealer's per-recipient table now (it is built on first
+    /// use otherwise), keeping its pool: a new [`Sealer`] takes the old one's
+    /// prepared encapsulations, in order.
+    fn ensure_table(&self) {
+        if self.table.replace(true) {
+            return;
+        }
+        let mut built = Sealer::new(self.recipient.clone());
+        let mut old = self.sealer.borrow_mut();
+        let mut pool: Vec<Encapsulation> =
+            std::iter::from_fn(|| hazmat::take_prepared(&mut old)).collect();
+        pool.reverse();
+        hazmat::add_prepared(&mut built, pool);
+        *old = built;
     }
 
     /// `n` (≤ [`slice_seal::MAX_PREPARED`]) encapsulations made in wasm (the
@@ -352,7 +386,7 @@ impl AsyncSealer {
         let have = self.prepared();
         if have < want {
             let made = self.make(want - have).await?;
-            self.with_sync(|s| hazmat::add_prepared(s, made));
+            hazmat::add_prepared(&mut self.sealer.borrow_mut(), made);
         }
         Ok(self.prepared())
     }

@@ -39,9 +39,9 @@ impl Backend {
 /// A kind of work timed and chosen separately.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Work {
-    /// A P-256 encapsulation (ephemeral key pair + ECDH with the recipient;
-    /// for WebCrypto after the recipient key's import, once per `Sealer`),
-    /// in ms.
+    /// A P-256 encapsulation (ephemeral key pair + ECDH with the recipient),
+    /// in ms, without the `Sealer`'s one-time setup (WebCrypto: the
+    /// recipient key's import; wasm: the recipient's table).
     Seal,
     /// Opening a small slice (ECDH + key schedule + AES-GCM; for WebCrypto
     /// after the private key's import, once per `Opener`), in ms.
