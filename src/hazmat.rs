@@ -1,5 +1,5 @@
 //! The RFC 9180 engine's parts, for code that composes them with a DH value
-//! computed elsewhere: the wasm crate's WebCrypto path (wasm/src/webcrypto.rs)
+//! computed elsewhere: the wasm crate's WebCrypto path (wasm/src/async_*.rs)
 //! runs P-256 in the browser and the key schedule, AES-GCM and the envelope
 //! here; the CLI opens with its own `skR·pkE` ([`opener_with`]). Prefer [`crate::seal`] / [`crate::Sealer`]: misuse of these (a
 //! reused [`Encapsulation`]'s secret, a wrong DH value) breaks the scheme.

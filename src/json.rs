@@ -1,7 +1,7 @@
 //! JSON text of JWKs and JWK Sets, and the one place that picks how. With
 //! the `json` feature, serde_json reads and writes it. Without it (the wasm
 //! crate, so serde_json is not in the `.wasm`), the caller's [`JsonReader`]
-//! reads it (the host's `JSON.parse`: wasm/src/json.rs) and a small writer
+//! reads it (the host's `JSON.parse`: wasm/src/args.rs) and a small writer
 //! writes it.
 
 use crate::error::Result;

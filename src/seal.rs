@@ -636,7 +636,7 @@ impl Opener {
     }
 }
 
-/// For the async JS API (wasm/src/webcrypto.rs), after its WebCrypto ECDH
+/// For the async JS API (wasm/src/async_opener.rs), after its WebCrypto ECDH
 /// (through [`crate::hazmat`]).
 #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
 impl Opener {

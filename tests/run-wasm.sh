@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Every WebAssembly test of slice-seal:
-#   1. wasm/tests/wasm.rs (wasm-bindgen-test) in Node, headless Chromium, headless
-#      Firefox and WebKit (WebKitGTK's MiniBrowser under Xvfb) — the same
-#      suite, the environment chosen here by env vars;
+#   1. the bindings' wasm-bindgen-test targets — every wasm/tests/*.rs file
+#      and the unit tests in wasm/src (`--lib`) — in Node, headless Chromium,
+#      headless Firefox and WebKit (WebKitGTK's MiniBrowser under Xvfb): the
+#      same suites, the environment chosen here by env vars;
 #   2. .ci/build-pkg, then the npm consumer tests (tests/npm/run.mjs: Vite,
 #      webpack, plain module page, each in Chromium, Firefox and WebKit; Node
 #      import/require, @hpke/core, npm pack).
-# A run counts only if it printed `test result: ok. N passed` with N > 0 and
-# no "skipping" line (the runner exits 0 and skips when misconfigured).
+# A run counts only if every test target printed `test result: ok. N passed`
+# with N > 0 (a target that ran 0 tests, or printed no result, fails the
+# environment) and no "skipping" line (the runner exits 0 and skips when
+# misconfigured).
 #
 #   bash tests/run-wasm.sh            everything
 #   WASM_ENVS="node chrome" bash tests/run-wasm.sh     a subset (node chrome firefox webkit npm)
@@ -30,7 +33,7 @@
 # the 100,000-seal memory test is too slow in
 # a debug build. Why not `wasm-pack test`: it passes `--tests` to cargo, which
 # compiles every native integration test for wasm32 too; this script runs the
-# same runner (wasm-bindgen-test-runner) on wasm/tests/wasm.rs only.
+# same runner (wasm-bindgen-test-runner) on the bindings' targets only.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 2
@@ -47,30 +50,45 @@ total_passed=0
 total_failed=0
 bad=()
 
-# check_log <name> <log> <exit code>: parse a wasm-bindgen-test run.
+# The test targets every environment must run: the lib's unit tests and one
+# per wasm/tests/*.rs file (cargo prints "Running <source>" for each).
+TARGETS=("src/lib.rs")
+for f in wasm/tests/*.rs; do TARGETS+=("tests/$(basename "$f")"); done
+
+# check_log <name> <log> <exit code>: parse a wasm-bindgen-test run of every
+# target: each must have its own `test result` line with N > 0 passed.
 check_log() {
-    local name="$1" log="$2" rc="$3" line passed failed
+    local name="$1" log="$2" rc="$3" t line passed failed env_passed=0 env_failed=0 missing=()
     if grep -qiE 'skipping|no tests to run' "$log"; then
         echo "wasm[$name]: FAILED: the runner skipped (misconfigured environment)"
         grep -iE 'skipping|no tests to run' "$log" | head -3
         bad+=("$name"); total_failed=$((total_failed + 1)); return
     fi
-    line="$(grep -E '^test result: ' "$log" | tail -n1)"
-    if [[ -z "$line" ]]; then
-        echo "wasm[$name]: FAILED: no 'test result' line (exit $rc); last lines:"
-        tail -n 30 "$log"
-        bad+=("$name"); total_failed=$((total_failed + 1)); return
-    fi
-    passed="$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")"
-    failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-    total_passed=$((total_passed + passed))
-    total_failed=$((total_failed + failed))
-    if [[ "$rc" -ne 0 || "$failed" -ne 0 || "$passed" -eq 0 ]]; then
-        echo "wasm[$name]: FAILED ($line, exit $rc)"
-        [[ "$passed" -eq 0 && "$failed" -eq 0 ]] && total_failed=$((total_failed + 1))
+    for t in "${TARGETS[@]}"; do
+        # The first `test result` line after this target's "Running" line,
+        # before the next "Running" line.
+        line="$(awk -v t="$t" '
+            /^ +Running / { on = (index($0, "Running " t " ") > 0 || index($0, "Running unittests " t " ") > 0); next }
+            on && /^test result: / { print; exit }' "$log")"
+        if [[ -z "$line" ]]; then
+            missing+=("$t"); env_failed=$((env_failed + 1)); continue
+        fi
+        passed="$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")"
+        failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
+        env_passed=$((env_passed + passed)); env_failed=$((env_failed + failed))
+        if [[ "$passed" -eq 0 ]]; then
+            missing+=("$t (0 tests)"); env_failed=$((env_failed + 1))
+        fi
+        echo "wasm[$name]: $t: $line"
+    done
+    total_passed=$((total_passed + env_passed))
+    total_failed=$((total_failed + env_failed))
+    if [[ "$rc" -ne 0 || "$env_failed" -ne 0 || ${#missing[@]} -gt 0 ]]; then
+        echo "wasm[$name]: FAILED ($env_passed passed, $env_failed failed, exit $rc${missing:+; no result or 0 tests: ${missing[*]}})"
+        [[ ${#missing[@]} -gt 0 ]] && tail -n 30 "$log"
         bad+=("$name")
     else
-        echo "wasm[$name]: ok ($line)"
+        echo "wasm[$name]: ok ($env_passed passed in ${#TARGETS[@]} targets)"
     fi
     grep -E '^memory: ' "$log" | sed "s/^/wasm[$name]: /"
 }
@@ -79,7 +97,7 @@ run_suite() { # run_suite <name> [VAR=value...]
     local name="$1"; shift
     local log="$LOGS/$name.log" rc
     echo "=== wasm-bindgen-test: $name"
-    env "$@" cargo test --locked --profile wasm-release --target wasm32-unknown-unknown -p slice-seal-wasm --test wasm -- --nocapture \
+    env "$@" cargo test --locked --profile wasm-release --target wasm32-unknown-unknown -p slice-seal-wasm --lib --tests --no-fail-fast -- --nocapture \
         >"$log" 2>&1
     rc=$?
     check_log "$name" "$log" "$rc"

@@ -489,7 +489,7 @@ test('c: with JavaScript the submit button is enabled once the form is protected
   assertEq(await s.execute('const f = document.querySelector(\'form[data-module="slice-seal"]\'); return [f.hasAttribute("data-slice-seal-init"), document.querySelector(arguments[0]).getAttribute("aria-disabled")]', [SAVE]), [true, null], 'protected, aria-disabled removed');
 });
 
-test('i: sealing with encapsulations prepared at idle through WebCrypto (key pair + ECDH per field, no WebCrypto call at submit); without crypto.subtle it seals in wasm', async (s) => {
+test('i: sealing with encapsulations prepared at idle (key pair + ECDH per field, WebCrypto timed against wasm, no WebCrypto call at submit); without crypto.subtle it seals in wasm', async (s) => {
   const slug = 'declarations'; // fetch mode: the page stays, so its counters can be read
   for (const subtle of [true, false]) {
     L.init = `(function (keep) {
@@ -518,7 +518,10 @@ test('i: sealing with encapsulations prepared at idle through WebCrypto (key pai
     await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
     const after = await s.execute('return window.__sent');
     if (subtle) {
-      assert(before.generateKey >= names, `key pairs generated at idle: ${JSON.stringify(before)}`);
+      // The page's first encapsulation goes through WebCrypto (timed), the
+      // next through wasm, the rest by the faster (wasm/src/backend.rs): at
+      // least one WebCrypto key pair, each with its ECDH, all at idle.
+      assert(before.generateKey >= 1, `key pairs generated at idle: ${JSON.stringify(before)}`);
       assertEq(before.deriveBits, before.generateKey, 'one ECDH per prepared key pair, at idle');
       assertEq(after, before, 'no WebCrypto call at submit');
     } else {

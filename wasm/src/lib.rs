@@ -1,49 +1,36 @@
 //! wasm-bindgen bindings: a thin layer that converts JS values to core types
 //! and core errors to JS `Error`s with a stable `code`. No crypto here.
 //! Natively the crate is empty: it builds for wasm32 only.
+//!
+//! By concern: [`args`] reads every JS argument (one key/JWK/context
+//! reader); [`keys`], [`sealer`], [`opener`] and [`primitives`] are the
+//! exports; [`async_sealer`] and [`async_opener`] the async API's WebCrypto
+//! and wasm paths, chosen by measurement in [`backend`]; [`web_crypto`] the
+//! WebCrypto externs; [`chain`] the hand-chained promises; [`errors`] the
+//! JS error type. The TypeScript types the exports name are in wasm/ts/.
 #![cfg(target_arch = "wasm32")]
 // wasm-bindgen's generated glue is `unsafe`; this crate writes none.
 #![allow(unsafe_code)]
 
-use wasm_bindgen::prelude::*;
+mod args;
+mod async_opener;
+mod async_sealer;
+mod backend;
+mod chain;
+mod errors;
+mod keys;
+mod opener;
+mod out;
+mod primitives;
+mod sealer;
+mod web_crypto;
 
-pub mod api;
-pub(crate) mod json;
-mod webcrypto;
-
-/// A JS `Error` with `name` = `SliceSealError` and a stable `code` property.
-pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
-    let e = js_sys::Error::new(message);
-    e.set_name("SliceSealError");
-    // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
-    e.into()
-}
-
-/// A core error as a JS `Error` with its `code`.
-pub(crate) fn core_error(e: slice_seal::Error) -> JsValue {
-    js_error(e.code(), &e.to_string())
-}
-
-/// Core errors (and results) as what the bindings throw: `e.js_err()`,
-/// `result.js_err()?` (a `From` impl would be an orphan here).
-pub(crate) trait JsErr {
-    /// The JS side of `Self`.
-    type Js;
-    /// Convert, errors as [`core_error`]s.
-    fn js_err(self) -> Self::Js;
-}
-
-impl JsErr for slice_seal::Error {
-    type Js = JsValue;
-    fn js_err(self) -> JsValue {
-        core_error(self)
-    }
-}
-
-impl<T> JsErr for slice_seal::Result<T> {
-    type Js = Result<T, JsValue>;
-    fn js_err(self) -> Result<T, JsValue> {
-        self.map_err(core_error)
-    }
-}
+pub use backend::backend_timings;
+pub use errors::{INVALID_ARGUMENT, INVALID_UTF8};
+pub use keys::{export_public_key, generate_key_pair, import_public_key, inspect, thumbprint};
+pub use opener::{JsOpener, open, open_async, open_text, open_text_async};
+pub use primitives::{
+    primitives_aes_gcm_open, primitives_aes_gcm_seal, primitives_ecdh, primitives_hkdf,
+    primitives_hkdf_expand, primitives_hkdf_extract,
+};
+pub use sealer::{JsSealer, seal, seal_async};

@@ -2,9 +2,9 @@
 // installed package: the declarations must be precise (no `any` slipping
 // through) — every @ts-expect-error line must be a type error.
 import init, {
-  exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
+  backendTimings, exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
   openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
-  type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
+  type BackendTimings, type Backend, type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
   sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
   type OpenedFile, type SliceSealFileErrorCode,
 } from 'slice-seal';
@@ -39,6 +39,13 @@ export async function main(): Promise<string> {
   const backend: 'webcrypto' | 'wasm' | undefined = sealer.backend;
   const oneShotAsync: string = await sealAsync(pub, new Uint8Array(2), ctx);
   const opener = new Opener(kp.privateKey, { webCrypto: true });
+  const auto = new Sealer(pub, { webCrypto: 'auto' });
+  auto.free();
+  const timings: BackendTimings = backendTimings();
+  const sealChoice: Backend | undefined = timings.seal.choice;
+  const aesMsPerMib: number | undefined = timings.aesGcm.webcrypto;
+  // @ts-expect-error the timings are numbers
+  const notText: string | undefined = timings.open.wasm;
   const openedAsync: Uint8Array = await opener.openAsync(envAsync, ctx);
   const openedText: string = await opener.openTextAsync(oneShotAsync);
   const openedSync: string = opener.openText(envAsync, ctx);
@@ -100,12 +107,13 @@ export async function main(): Promise<string> {
   const wrongCode: SliceSealErrorCode = 'OOPS';
   // @ts-expect-error sealAsync resolves to a string, not bytes
   const wrongAsync: Uint8Array = await sealAsync(pub, 'x', ctx);
-  // @ts-expect-error webCrypto is a boolean
+  // @ts-expect-error webCrypto is a boolean or "auto"
   new Sealer(pub, { webCrypto: 'yes' });
   // @ts-expect-error Jwk.kty is "EC"
   const rsa: Jwk = { kty: 'RSA', crv: 'P-256', x: '', y: '' };
 
   return [text, version, kem, sub, ready2, tp, ct.length, out, code, wrongVersion, wrongCode, rsa,
     prepAsync, backend, openedAsync.length, openedText, openedSync, openerBackend, viaFn.length, viaFnText,
-    wrongAsync, moduleName, started, comps.length, sentDetail.formId, fileType, openedName, fileCode, openedSize].join();
+    wrongAsync, moduleName, started, comps.length, sentDetail.formId, fileType, openedName, fileCode, openedSize,
+    sealChoice, aesMsPerMib, notText].join();
 }
