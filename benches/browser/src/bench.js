@@ -13,6 +13,7 @@
 // is verified outside the timed region (decrypt, compare).
 
 import * as ss from '/pkg/index.js';
+import * as lean from '/pkg/lean.js';
 import { PEERS, importRecipient } from './peers.js';
 
 const te = new TextEncoder();
@@ -126,7 +127,12 @@ window.runBench = async function runBench(cfg) {
   const sealerA = new ss.Sealer(pubJwk, { kid });
   const sealerAP = new ss.Sealer(pubJwk, { kid });
   const opener = new ss.Opener(privJwk);
-  const backends = () => ({ seal: sealerA.backend, open: opener.backend });
+  // The lean entry (slice-seal/lean, the form page's): WebCrypto P-256 and
+  // one synchronous call into the lean module; its full module is this page's.
+  await lean.default({ full: () => ss });
+  const sealerL = await lean.createSealer(pubJwk, { kid });
+  if (!(sealerL instanceof lean.Sealer)) throw new Error('slice-seal/lean gave the full module\'s Sealer');
+  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings });
 
   const extras = discoverExtras(cfg.extra || []);
   out.extras = { found: extras.found.map((e) => e.name), missing: extras.missing };
@@ -159,6 +165,7 @@ window.runBench = async function runBench(cfg) {
     { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p, c) => ss.sealAsync(pubJwk, p, c), verify: ssVerify },
     { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync (WebCrypto P-256)', call: (p, c) => sealerA.sealAsync(p, c), verify: ssVerify },
     preparedPath('ss-async-prepared', 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)', sealerAP, 'prepareAsync', 'sealAsync'),
+    { id: 'ss-lean-async', group: 'slice-seal', label: 'slice-seal/lean await Sealer.sealAsync (nothing prepared: WebCrypto P-256, one wasm call)', call: (p, c) => sealerL.sealAsync(p, c), verify: ssVerify },
   ];
   for (const e of extras.found.filter((x) => x.kind === 'seal')) {
     const fn = e.owner === 'Sealer' ? (p, c) => sealer[e.method](p, c) : (p, c) => ss[e.name](pubJwk, p, c);
