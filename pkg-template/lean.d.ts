@@ -25,6 +25,9 @@ export function loadFull(): Promise<typeof import('./index.js')>;
 /** A lean Sealer where the key and options allow it, else the full module's (which also throws its errors). */
 export function createSealer(publicKey: PublicKeyInput, options?: SealerOptions): Promise<Sealer | FullSealer>;
 
+/** Whether this WebCrypto refuses P-256 public keys off the curve (probed once); if not, `createSealer` gives the full module's Sealer. */
+export function webCryptoChecksPoints(): Promise<boolean>;
+
 /** The page's P-256 backend measurement, once made. */
 export function backendChoice(): Promise<{ backend: 'webcrypto' | 'wasm'; timings: BackendTimings } | null>;
 

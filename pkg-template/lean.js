@@ -4,7 +4,8 @@
 // and lean/slice_seal_lean_bg.wasm the rest of RFC 9180 (JWK checks and
 // thumbprint, ExtractAndExpand, KeySchedule, AES-256-GCM, context,
 // envelope) in one synchronous call per slice. The full module (./index.js)
-// is fetched only when needed: no `crypto.subtle`, input the lean path does
+// is fetched only when needed: no `crypto.subtle` or one that does not
+// check public keys (webCryptoChecksPoints), input the lean path does
 // not take (PEM, SEC1 bytes, `webCrypto: false`), an input it refuses (the
 // full module then gives the error, so codes and messages are the full
 // module's), a WebCrypto failure, or WebCrypto's P-256 measured slower than
@@ -89,6 +90,32 @@ function jwkParts(jwk) {
   return [r.subarray(0, 65), r.subarray(65)];
 }
 
+let pointsChecked = null;
+
+/**
+ * Whether this WebCrypto refuses public keys off the curve (the lean path's
+ * curve check). WebKitGTK's (2.50, libgcrypt) imports them, and even
+ * derives with them: there the full module takes every key.
+ */
+export function webCryptoChecksPoints() {
+  const subtle = subtleOf();
+  if (!subtle) return Promise.resolve(false);
+  pointsChecked ??= (async () => {
+    // Off the curve: x = y; x not below p.
+    const x = Uint8Array.from(atob('eywhzYPo3Enh4prUCLscSY/Pcg7NmRuwkYLPzrENN0Y='), (c) => c.charCodeAt(0));
+    const probes = [[x, x], [new Uint8Array(32).fill(255), x]];
+    for (const [px, py] of probes) {
+      const raw = new Uint8Array(65);
+      raw[0] = 4;
+      raw.set(px, 1);
+      raw.set(py, 33);
+      if (await importPoint(subtle, raw)) return false;
+    }
+    return true;
+  })();
+  return pointsChecked;
+}
+
 /** The WebCrypto public key of `point`, or null if WebCrypto refuses it (not on the curve). */
 async function importPoint(subtle, point) {
   try {
@@ -143,7 +170,7 @@ async function leanRecipient(subtle, key, kid) {
 export async function createSealer(key, opts) {
   await init(options);
   const subtle = subtleOf();
-  if ((await leanReady) && subtle && (opts === undefined || opts === null || isPlain(opts))) {
+  if ((await leanReady) && subtle && (opts === undefined || opts === null || isPlain(opts)) && (await webCryptoChecksPoints())) {
     const kid = opts?.kid ?? undefined;
     const web = opts?.webCrypto;
     if ((kid === undefined || typeof kid === 'string') && (web === undefined || web === true)) {

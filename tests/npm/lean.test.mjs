@@ -142,6 +142,11 @@ test('bad inputs: the lean path gives the full module\'s error for every case (c
     'jwks, kid: another key has a member of the wrong type': [[{ keys: [good, { ...jwk, alg: 5 }] }, { kid: good.kid }], ...seal()],
     'jwks, kid: the key claiming it is off the curve': [[{ keys: [{ ...offCurve, kid: good.kid }, good] }, { kid: good.kid }], ...seal()],
     'jwks, kid: a key without kid off the curve': [[{ keys: [offCurve] }, { kid: offKid }], ...seal()],
+    // WebCrypto's importKey is the lean path's curve check: points it must refuse.
+    'a point off the curve, no kid (WebCrypto\'s check)': [[offCurve], ...seal()],
+    'the zero point, no kid': [[{ ...jwk, x: 'A'.repeat(43), y: 'A'.repeat(43) }], ...seal()],
+    'x not below p, no kid': [[{ ...jwk, x: '_'.repeat(42) + 'w' }], ...seal()],
+    'jwks of one off-curve key, no kid': [[{ keys: [offCurve] }], ...seal()],
     'jwks without kid, two keys': [[{ keys: [good, other.publicKey] }], ...seal()],
     'jwks, empty': [[{ keys: [] }, { kid: good.kid }], ...seal()],
     'jwks keys not an array': [[{ keys: 'k' }], ...seal()],
@@ -180,6 +185,32 @@ test('bad inputs: the lean path gives the full module\'s error for every case (c
     if (JSON.stringify(viaLean) !== JSON.stringify(viaFull)) differ.push(`${name}: lean ${JSON.stringify(viaLean)} vs full ${JSON.stringify(viaFull)}`);
   }
   assert.deepEqual(differ, []);
+});
+
+test('a WebCrypto that imports points off the curve (WebKitGTK\'s) is not the lean path\'s key check: the full module takes the keys', async () => {
+  const subtle = globalThis.crypto.subtle;
+  const real = subtle.importKey;
+  const E = { name: 'ECDH', namedCurve: 'P-256' };
+  // A raw import that accepts any point, as WebKitGTK's does (it imports a
+  // point on the curve in its place).
+  subtle.importKey = function (format, data, ...rest) {
+    return format === 'raw' ? real.call(this, 'raw', full.exportPublicKey(other.publicKey, 'sec1'), E, true, []) : real.call(this, format, data, ...rest);
+  };
+  try {
+    const { lean, loads } = await freshLean('unchecked');
+    assert.equal(await lean.webCryptoChecksPoints(), false);
+    const s = await lean.createSealer(kp.publicKey);
+    const x = 'eywhzYPo3Enh4prUCLscSY_Pcg7NmRuwkYLPzrENN0Y';
+    await assert.rejects(lean.createSealer({ kty: 'EC', crv: 'P-256', x, y: x }), { code: 'INVALID_KEY', message: 'invalid key: JWK x/y is not a point on the P-256 curve' });
+    subtle.importKey = real; // the full module's own WebCrypto path imports keys too
+    assert.ok(s instanceof full.Sealer, 'the full module\'s Sealer');
+    assert.equal(new full.Opener(kp.privateKey).openText(await s.sealAsync('u', ctx), ctx), 'u');
+    assert.equal(loads.full, 1);
+  } finally {
+    subtle.importKey = real;
+  }
+  const { lean } = await freshLean('checked');
+  assert.equal(await lean.webCryptoChecksPoints(), true, 'Node\'s WebCrypto refuses them');
 });
 
 test('sealFile with a lean sealer: the header sealed by the lean path, opened by the full module', async () => {
