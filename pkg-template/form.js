@@ -10,8 +10,9 @@
 //      submitted, keeps what was typed, and shows a GOV.UK error summary;
 //   2. starts a component on every form[data-module="slice-seal"] of the
 //      page at once (initAll), before the WebAssembly module is loaded;
-//   3. then loads the WebAssembly module (the package's public API,
-//      ./index.js), checks each form's pinned keys, and enables the form's
+//   3. then loads the WebAssembly module (the lean entry ./lean.js over
+//      WebCrypto; the full ./index.js only where needed), checks each
+//      form's pinned keys, and enables the form's
 //      disabled submit buttons.
 //
 // Protection by construction: the moment a component starts on a form, every
@@ -735,10 +736,15 @@ let wasmPromise = null;
 let wasmError = null;
 let wasmApi = null;
 
-/** Load the WebAssembly module once (dynamically, so a failure cannot stop the guard). */
+/**
+ * Load the WebAssembly module once (dynamically, so a failure cannot stop
+ * the guard): the lean entry (./lean.js), which uses WebCrypto and the lean
+ * module where `crypto.subtle` exists and loads the full module only when
+ * needed.
+ */
 function loadWasm() {
   if (!wasmPromise) {
-    wasmPromise = import('./index.js')
+    wasmPromise = import('./lean.js')
       .then(async (m) => {
         await m.default();
         wasmApi = m;
@@ -858,7 +864,7 @@ export class SliceSealForm {
       const kids = new Set(this.fields.map((f) => f.kid || this.pin));
       if (this.pin) kids.add(this.pin);
       const sealers = new Map();
-      for (const kid of kids) sealers.set(kid, pinnedSealer(m, jwks, kid));
+      for (const kid of kids) sealers.set(kid, await pinnedSealer(m, jwks, kid));
       this.sealers = sealers;
       this.#schedulePrepare();
     } catch (e) {
@@ -1165,14 +1171,14 @@ export class SliceSealForm {
 }
 
 /**
- * A Sealer for the key `kid` of the key set `jwks` (the wasm API picks it by
+ * A Sealer for the key `kid` of the key set `jwks` (the API picks it by
  * kid and checks its thumbprint). A non-empty set without the pinned key is
  * KID_MISMATCH (the page's keys are not the pinned ones: swapped), not
  * KEY_NOT_FOUND; an empty set stays KEY_NOT_FOUND.
  */
-function pinnedSealer(m, jwks, kid) {
+async function pinnedSealer(m, jwks, kid) {
   try {
-    return new m.Sealer(jwks, { kid });
+    return await m.createSealer(jwks, { kid });
   } catch (e) {
     if (e && e.code === 'KEY_NOT_FOUND') {
       let count = 0;

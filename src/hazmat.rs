@@ -100,3 +100,39 @@ pub fn envelope_error(msg: impl Into<String>) -> Error {
 pub fn context_error(msg: impl Into<String>) -> Error {
     Error::context(msg)
 }
+
+/// The checks of [`PublicKey::from_jwk`] except the curve check, and the
+/// key's uncompressed SEC1 point (`pkRm`) and RFC 7638 thumbprint: for a
+/// caller that imports the point into a P-256 implementation that checks it
+/// (the lean browser module: WebCrypto's `importKey`). No P-256 arithmetic.
+pub fn jwk_point_unchecked(
+    jwk: &crate::Jwk,
+) -> Result<([u8; crate::ENC_LEN], [u8; crate::KID_LEN])> {
+    crate::keys::jwk_point_unchecked(jwk)
+}
+
+/// [`Encapsulation::from_agreement`] for the recipient point `pk_rm`, with
+/// `enc` checked for its shape only (65 bytes, tag 0x04), not as a point:
+/// for an ephemeral key pair made by a P-256 implementation the caller
+/// trusts (WebCrypto's `generateKey`). No P-256 arithmetic.
+pub fn encapsulation_unchecked(
+    pk_rm: &[u8; crate::ENC_LEN],
+    enc: &[u8],
+    dh: &[u8],
+) -> Result<Encapsulation> {
+    Encapsulation::agreed_unchecked(pk_rm, enc, dh)
+}
+
+/// [`Encapsulation::seal`] for the recipient whose key id (thumbprint) is
+/// `kid`, without a [`PublicKey`]: the inputs checked first, then
+/// `KeySchedule`, AES-GCM and the envelope.
+pub fn seal_to_kid(
+    encap: Encapsulation,
+    kid: &[u8; crate::KID_LEN],
+    plaintext: &[u8],
+    context: &crate::Context,
+) -> Result<Envelope> {
+    encap
+        .begin(plaintext.len(), context)?
+        .seal_to(kid, plaintext, context)
+}

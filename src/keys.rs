@@ -406,7 +406,11 @@ impl PublicKey {
 
 fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {
     let p = point.as_affine().to_sec1_point(false);
-    let b = p.as_bytes();
+    thumbprint_of_sec1(p.as_bytes())
+}
+
+/// The RFC 7638 thumbprint of an uncompressed SEC1 point's x and y.
+fn thumbprint_of_sec1(b: &[u8]) -> [u8; KID_LEN] {
     // RFC 7638 §3.2: required members in lexicographic order, no white space.
     let json = format!(
         "{{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"{}\",\"y\":\"{}\"}}",
@@ -414,6 +418,31 @@ fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {
         Base64UrlUnpadded::encode_string(&b[33..65])
     );
     Sha256::digest(json.as_bytes()).into()
+}
+
+/// A public JWK's uncompressed SEC1 point and thumbprint, with every check
+/// of [`PublicKey::from_jwk`] (and in its order) except that the point is on
+/// the curve: for a caller that checks that itself (WebCrypto's `importKey`
+/// in the lean browser module), without P-256 arithmetic.
+pub(crate) fn jwk_point_unchecked(jwk: &Jwk) -> Result<([u8; 65], [u8; KID_LEN])> {
+    check_kty_crv(jwk)?;
+    let x = b64_32("x", jwk.x.as_deref())?;
+    let y = b64_32("y", jwk.y.as_deref())?;
+    let mut sec1 = [0u8; 65];
+    sec1[0] = 0x04;
+    sec1[1..33].copy_from_slice(x.as_ref());
+    sec1[33..].copy_from_slice(y.as_ref());
+    let kid = thumbprint_of_sec1(&sec1);
+    if let Some(expected) = &jwk.kid {
+        let found = Base64UrlUnpadded::encode_string(&kid);
+        if &found != expected {
+            return Err(Error::KidMismatch {
+                expected: expected.clone(),
+                found,
+            });
+        }
+    }
+    Ok((sec1, kid))
 }
 
 /// The RFC 7638 thumbprint (SHA-256, base64url) of a public JWK, after

@@ -11,7 +11,7 @@ use crate::context::Context;
 use crate::dh::{self, Decapsulate, Source};
 use crate::envelope::{AEAD_ID, ENC_LEN, Envelope, MAX_PLAINTEXT};
 use crate::error::{Error, Result};
-use crate::keys::{PrivateKey, PublicKey};
+use crate::keys::{KID_LEN, PrivateKey, PublicKey};
 use crate::prepared::{FixedBaseTable, random_scalar};
 use crate::schedule;
 
@@ -367,6 +367,22 @@ impl Encapsulation {
         Self::agreed(&recipient.uncompressed(), enc, dh)
     }
 
+    /// From `enc` and `dh` made by a P-256 implementation the caller trusts
+    /// (WebCrypto's own key pair): shapes checked, no point check, so no
+    /// P-256 arithmetic is linked (the lean browser module).
+    pub(crate) fn agreed_unchecked(pk_rm: &[u8; ENC_LEN], enc: &[u8], dh: &[u8]) -> Result<Self> {
+        let enc: [u8; ENC_LEN] = match <[u8; ENC_LEN]>::try_from(enc) {
+            Ok(e @ [0x04, ..]) => e,
+            _ => {
+                return Err(Error::input(
+                    "ephemeral public key must be 65 bytes (uncompressed SEC1)",
+                ));
+            }
+        };
+        let dh = Zeroizing::new(*agreed(dh)?);
+        Ok(Self::new(pk_rm, (enc, dh), Source::WebCrypto))
+    }
+
     fn agreed(pk_rm: &[u8; ENC_LEN], enc: &[u8], dh: &[u8]) -> Result<Self> {
         let (enc, dh) = agreement(enc, dh)?;
         let dh = Zeroizing::new(*dh);
@@ -443,24 +459,33 @@ impl Sealing {
         plaintext: &[u8],
         context: &Context,
     ) -> Result<Envelope> {
+        self.seal_to(recipient.kid_bytes(), plaintext, context)
+    }
+
+    /// The envelope around `ct` (ciphertext and tag).
+    pub fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
+        self.finish_to(recipient.kid_bytes(), context, ct)
+    }
+
+    /// [`Sealing::finish`] for the recipient whose key id is `kid`.
+    pub(crate) fn finish_to(self, kid: &[u8; KID_LEN], context: &Context, ct: Vec<u8>) -> Envelope {
+        Envelope::new(*kid, context.clone(), self.info, self.enc, ct)
+    }
+
+    /// [`Sealing::seal`] for the recipient whose key id is `kid`.
+    pub(crate) fn seal_to(
+        self,
+        kid: &[u8; KID_LEN],
+        plaintext: &[u8],
+        context: &Context,
+    ) -> Result<Envelope> {
         let ct = crate::primitives::aes_gcm_seal(
             &self.ks.key,
             self.ks.base_nonce.as_ref(),
             b"",
             plaintext,
         )?;
-        Ok(self.finish(recipient, context, ct))
-    }
-
-    /// The envelope around `ct` (ciphertext and tag).
-    pub fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
-        Envelope::new(
-            *recipient.kid_bytes(),
-            context.clone(),
-            self.info,
-            self.enc,
-            ct,
-        )
+        Ok(self.finish_to(kid, context, ct))
     }
 }
 

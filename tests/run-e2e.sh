@@ -3,7 +3,9 @@
 # Builds the release CLI, the browser package and the demo assets (via
 # .ci/demo-server --build-only), then runs the component's unit tests in
 # jsdom (tests/unit/) and the sealed-file interop of the npm package with the
-# CLI and the Python reference opener (tests/npm/file-cli.test.mjs), then tests/e2e/engines.mjs: every browser case in
+# CLI and the Python reference opener (tests/npm/file-cli.test.mjs), the
+# lean entry in Node (tests/npm/lean.test.mjs: round trips with the full
+# module and the CLI, the same errors, the backend choice), then tests/e2e/engines.mjs: every browser case in
 # Chromium, Firefox and WebKit (playwright-core for Chromium, W3C WebDriver
 # for geckodriver and WebKitGTK on Xvfb), with a table of case x engine.
 # With a name filter (a regexp on the case name), only the matching cases,
@@ -34,8 +36,8 @@ done
 # against the package just built; then the browser end-to-end tests.
 unit=0
 if [[ $# -eq 0 ]]; then
-    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python)"
-    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs || unit=1
+    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python) tests/npm/lean.test.mjs (the lean entry)"
+    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs tests/npm/lean.test.mjs || unit=1
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
 rc=0

@@ -2,7 +2,8 @@
 // Build the demo's served assets into www/dist/assets/ (git-ignored):
 //   govuk-frontend (CSS, JS, fonts, images, manifest) from node_modules,
 //   www/assets/* as /assets/app/, and the slice-seal package as /assets/slice-seal/
-//   (web/slice_seal.js + web/slice_seal_bg.wasm, index.js and the file API file.js it imports, and the form component form.js).
+//   (web/slice_seal.js + web/slice_seal_bg.wasm, index.js and the file API file.js it imports, the form component form.js,
+//   and the lean entry lean.js + lean/ it loads first).
 //
 //   node www/build.mjs [--pkg DIR]   (default: ../pkg, the npm package of .ci/build-pkg)
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -38,7 +39,9 @@ for (const d of ['fonts', 'images']) cpSync(join(GOVUK, 'assets', d), join(OUT, 
 cpSync(join(GOVUK, 'assets', 'manifest.json'), join(OUT, 'manifest.json'));
 cpSync(join(WWW, 'assets'), join(OUT, 'app'), { recursive: true });
 for (const f of ['slice_seal.js', 'slice_seal_bg.wasm']) cpSync(join(web, f), join(OUT, 'slice-seal', 'web', f));
-for (const f of ['form.js', 'index.js', 'file.js']) cpSync(pkgFile(f), join(OUT, 'slice-seal', f));
+for (const f of ['form.js', 'lean.js', 'index.js', 'file.js']) cpSync(pkgFile(f), join(OUT, 'slice-seal', f));
+// The lean module form.js loads through lean.js where crypto.subtle exists.
+cpSync(need(join(PKG, 'lean'), 'build the package: .ci/build-pkg'), join(OUT, 'slice-seal', 'lean'), { recursive: true });
 // The package's Nunjucks macro (sliceSealForm), which renders the step forms:
 // beside the assets, not served.
 cpSync(pkgFile('nunjucks'), join(WWW, 'dist', 'nunjucks'), { recursive: true });

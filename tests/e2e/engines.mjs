@@ -489,6 +489,102 @@ test('c: with JavaScript the submit button is enabled once the form is protected
   assertEq(await s.execute('const f = document.querySelector(\'form[data-module="slice-seal"]\'); return [f.hasAttribute("data-slice-seal-init"), document.querySelector(arguments[0]).getAttribute("aria-disabled")]', [SAVE]), [true, null], 'protected, aria-disabled removed');
 });
 
+/** Each sealer of the page's form: { backend, timings, lean } once every one has chosen its P-256 backend. */
+async function backends(s) {
+  return until(() => s.execute(`const i = window.__formModule.SliceSealForm.getInstance(document.querySelector('form[data-module="slice-seal"]'));
+    const all = [...i.sealers.values()].map((x) => ({ backend: x.backend, timings: x.timings, lean: 'timings' in x }));
+    return all.every((x) => !x.lean || x.backend !== undefined) && all;`), 'every lean sealer chose its backend');
+}
+
+/** Whether this engine's WebCrypto refuses public keys off the curve (else the lean entry gives the full module's sealers). */
+const checksPoints = (s) => s.execute('return (async () => (await window.__formModule.ready).api.webCryptoChecksPoints())()');
+
+const SLICE_ASSETS = '/assets/slice-seal/';
+const FULL_WASM = `${SLICE_ASSETS}web/slice_seal_bg.wasm`;
+const LEAN_WASM = `${SLICE_ASSETS}lean/slice_seal_lean_bg.wasm`;
+
+/** Fill and send the declarations step (fetch mode, the page stays); the stored slices open to what was typed. */
+async function sendDeclarations(s, r) {
+  const slug = 'declarations';
+  await fill(s, INPUT[slug]);
+  await s.execute(`window.__sent = new Promise((ok) => document.addEventListener('slice-seal:sent', (e) => { e.stopImmediatePropagation(); ok(true); }, { capture: true, once: true }));
+    document.querySelector(arguments[0]).click();`, [SAVE]);
+  await s.execute('return window.__sent');
+  const post = L.posts.find((p) => p.path === `/apply/${r}/${slug}`);
+  const params = new URLSearchParams(post.body);
+  const names = Object.keys(MARKED[slug]);
+  assertEq([...params.keys()].sort(), [...names, 'slice-seal-submission'].sort(), 'only envelopes and the submission id are sent');
+  const metas = openAll(names.map((n) => params.get(n)));
+  assertEq(metas.map((m) => m.plaintext), Object.values(MARKED[slug]), 'every envelope opens to what was typed');
+}
+
+test('o: lean: with crypto.subtle the form page loads lean.js and the lean .wasm, the full .wasm only if WebCrypto accepts points off the curve (WebKitGTK) or to time its P-256 (WebCrypto measured slow); the backend is the argmin of the timings; points off the curve refused', async (s, t) => {
+  const r = await newApplicant();
+  L.gets.length = 0;
+  await gotoReady(s, `${L.url}/apply/${r}/declarations`);
+  const b = await backends(s);
+  const lean = await checksPoints(s);
+  assertEq(b.map((x) => x.lean), b.map(() => lean), 'lean sealers exactly where WebCrypto checks public keys');
+  for (const x of b.filter((y) => y.lean)) {
+    const { webcrypto, wasm, bound } = x.timings;
+    // (WebDriver gives an undefined member back as null.)
+    const argmin = wasm == null ? (webcrypto <= bound ? 'webcrypto' : 'none') : (wasm < webcrypto ? 'wasm' : 'webcrypto');
+    assertEq(x.backend, argmin, `backend is the argmin of ${JSON.stringify(x.timings)}`);
+  }
+  await sendDeclarations(s, r);
+  const fetched = L.gets.filter((p) => p.startsWith(SLICE_ASSETS));
+  assert(fetched.includes(LEAN_WASM) && fetched.includes(`${SLICE_ASSETS}lean.js`), `the lean module was fetched: ${fetched}`);
+  const needFull = !lean || b.some((x) => x.timings.wasm != null);
+  assertEq([fetched.includes(FULL_WASM), fetched.includes(`${SLICE_ASSETS}index.js`)], [needFull, needFull], `the full module fetched only if WebCrypto does not check keys or to time its P-256: ${fetched}`);
+  t.note = `${lean ? b.map((x) => `${x.backend} ${JSON.stringify(x.timings)}`)[0] : 'WebCrypto accepts points off the curve: the full module'}; fetched ${fetched.map((p) => p.slice(SLICE_ASSETS.length)).join(' ')}`;
+  // This engine's WebCrypto is the lean path's curve check: points it must
+  // refuse (no kid, so no other check stops them) get the full module's error.
+  const x = 'eywhzYPo3Enh4prUCLscSY_Pcg7NmRuwkYLPzrENN0Y';
+  const bad = [{ x, y: x }, { x: 'A'.repeat(43), y: 'A'.repeat(43) }, { x: '_'.repeat(42) + 'w', y: x }].map((p) => ({ kty: 'EC', crv: 'P-256', ...p }));
+  const got = await s.execute(`return (async () => {
+    const api = (await window.__formModule.ready).api;
+    const out = [];
+    for (const k of arguments[0]) {
+      try { await api.createSealer(k); out.push('accepted'); } catch (e) { out.push(e.name + ':' + e.code + ':' + e.message); }
+    }
+    return out;
+  })()`, [bad]);
+  assertEq(got, bad.map(() => 'SliceSealError:INVALID_KEY:invalid key: JWK x/y is not a point on the P-256 curve'), `points off the curve refused, with the full module's error: ${JSON.stringify(got)}`);
+  assertEq((await rec(s)).errors, [], 'no console errors');
+});
+
+test('o: lean: without crypto.subtle the form page fetches the full module (not the lean .wasm) and still sends only envelopes', async (s) => {
+  L.init = `Object.defineProperty(crypto, 'subtle', { value: undefined, configurable: true });`;
+  const r = await newApplicant();
+  L.gets.length = 0;
+  await gotoReady(s, `${L.url}/apply/${r}/declarations`);
+  await sendDeclarations(s, r);
+  const fetched = L.gets.filter((p) => p.startsWith(SLICE_ASSETS));
+  assert(fetched.includes(FULL_WASM) && !fetched.includes(LEAN_WASM), `the full .wasm, not the lean one: ${fetched}`);
+  assertEq((await rec(s)).errors, [], 'no console errors');
+});
+
+test('o: lean: WebCrypto\'s deriveBits delayed 30 ms: the page measures both and chooses wasm (where WebCrypto checks keys; else the full module\'s sealers)', async (s, t) => {
+  L.init = `(function () {
+    const real = SubtleCrypto.prototype.deriveBits;
+    SubtleCrypto.prototype.deriveBits = function (...a) { return new Promise((ok) => setTimeout(ok, 30)).then(() => real.apply(this, a)); };
+  })();`;
+  const r = await newApplicant();
+  L.gets.length = 0;
+  await gotoReady(s, `${L.url}/apply/${r}/declarations`);
+  const b = await backends(s);
+  const lean = await checksPoints(s);
+  assertEq(b.map((x) => x.lean), b.map(() => lean), 'lean sealers exactly where WebCrypto checks public keys');
+  if (!lean) t.note = 'WebCrypto accepts points off the curve: the full module';
+  for (const x of b.filter((y) => y.lean)) {
+    assert(x.timings.webcrypto >= 30 && x.timings.wasm < x.timings.webcrypto, `both timed, wasm faster: ${JSON.stringify(x.timings)}`);
+    assertEq(x.backend, 'wasm', 'wasm chosen');
+  }
+  await sendDeclarations(s, r);
+  assert(L.gets.includes(FULL_WASM), 'the full module was fetched');
+  assertEq((await rec(s)).errors, [], 'no console errors');
+});
+
 test('i: sealing with encapsulations prepared at idle (key pair + ECDH per field, WebCrypto timed against wasm, no WebCrypto call at submit); without crypto.subtle it seals in wasm', async (s) => {
   const slug = 'declarations'; // fetch mode: the page stays, so its counters can be read
   for (const subtle of [true, false]) {
@@ -518,10 +614,16 @@ test('i: sealing with encapsulations prepared at idle (key pair + ECDH per field
     await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
     const after = await s.execute('return window.__sent');
     if (subtle) {
-      // The page's first encapsulation goes through WebCrypto (timed), the
-      // next through wasm, the rest by the faster (wasm/src/backend.rs): at
-      // least one WebCrypto key pair, each with its ECDH, all at idle.
-      assert(before.generateKey >= 1, `key pairs generated at idle: ${JSON.stringify(before)}`);
+      // Lean sealers prepare with the P-256 backend they measured faster
+      // (case o): WebCrypto key pairs, or (WebCrypto slower) wasm ones after
+      // the two WebCrypto encapsulations of the measurement. The full
+      // module's sealers (where WebCrypto accepts points off the curve) do
+      // their first encapsulation through WebCrypto (timed), the next in
+      // wasm, the rest by the faster (wasm/src/backend.rs).
+      const b = await backends(s);
+      if (b.some((x) => !x.lean)) assert(before.generateKey >= 1, `key pairs generated at idle: ${JSON.stringify(before)}`);
+      else if (b.every((x) => x.backend === 'webcrypto')) assert(before.generateKey >= names, `key pairs generated at idle: ${JSON.stringify(before)}`);
+      else assert(b.every((x) => x.backend === 'wasm' && x.timings.wasm < x.timings.webcrypto), `wasm chosen only when measured faster: ${JSON.stringify(b)}`);
       assertEq(before.deriveBits, before.generateKey, 'one ECDH per prepared key pair, at idle');
       assertEq(after, before, 'no WebCrypto call at submit');
     } else {

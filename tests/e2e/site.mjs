@@ -2,7 +2,8 @@
 // request interception does in Chromium, done on the server so it works in
 // every engine.
 //   - proxies every request to `upstream` (the low or the high side);
-//   - records every non-GET request (site.posts) and every HTML document's
+//   - records every non-GET request (site.posts), the path of every GET
+//     (site.gets), and every HTML document's
 //     CSP header (site.documents);
 //   - puts /__test/recorder.js first in every HTML page: window.__rec holds
 //     console.error lines, uncaught errors, slice-seal:error/sent events and
@@ -57,13 +58,14 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 /** Start a site in front of `upstream` (e.g. http://127.0.0.1:1234). */
 export function startSite(upstream) {
   const site = {
-    url: '', posts: [], documents: [], cspReports: [], log: [], routes: [], init: '', fixture: '',
+    url: '', posts: [], gets: [], documents: [], cspReports: [], log: [], routes: [], init: '', fixture: '',
     /** Override METHOD paths matching `re` for the current case: handler(req, res, body, site). */
     route(method, re, handler) {
       site.routes.push({ method, re, handler });
     },
     reset() {
       site.posts.length = 0;
+      site.gets.length = 0;
       site.log.length = 0;
       site.routes.length = 0;
       site.init = '';
@@ -116,6 +118,7 @@ export function startSite(upstream) {
       (path === '/__test/csp' ? site.cspReports : site.log).push(body.toString('utf8'));
       return res.writeHead(204).end();
     }
+    if (req.method === 'GET') site.gets.push(path);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       site.posts.push({ method: req.method, path, url: req.url, type: req.headers['content-type'] || '', body: body.toString('utf8'), raw: body });
     }

@@ -275,6 +275,7 @@ await test('npm pack --dry-run lists exactly the package files', async () => {
   const files = info.files.map((f) => f.path).sort();
   const expected = [
     'README.md', 'file.d.ts', 'file.js', 'form.d.ts', 'form.js', 'index.d.ts', 'index.js', 'node.cjs', 'node.mjs',
+    'lean.js', 'lean.d.ts', 'lean/slice_seal_lean.js', 'lean/slice_seal_lean.d.ts', 'lean/slice_seal_lean_bg.wasm',
     'node/file.cjs', 'node/package.json', 'node/slice_seal.js', 'package.json',
     'govuk-prototype-kit.config.json', 'nunjucks/slice-seal/form/macro.njk', 'nunjucks/slice-seal/form/template.njk',
     'web/slice_seal.d.ts', 'web/slice_seal.js', 'web/slice_seal_bg.wasm',

@@ -96,32 +96,39 @@ test('the GOV.UK Prototype Kit plugin config names the macro, the script and the
   // The kit's script entries are {path, type} (tests/prototype-kit/run.mjs: validate-plugin, the kit's start).
   assert.deepEqual(cfg.scripts, [{ path: '/form.js', type: 'module' }]);
   for (const a of cfg.assets) assert.ok(shipped(a.slice(1)), `asset ${a} is in the package`);
-  // form.js (served as the script) loads ./index.js, which loads ./file.js, ./web/slice_seal.js and its .wasm.
-  assert.deepEqual(cfg.assets.sort(), ['/file.js', '/index.js', '/web'].sort());
+  // form.js (served as the script) loads ./lean.js and ./lean/ (its module), and where needed ./index.js,
+  // which loads ./file.js, ./web/slice_seal.js and its .wasm.
+  assert.deepEqual(cfg.assets.sort(), ['/file.js', '/index.js', '/lean', '/lean.js', '/web'].sort());
   assert.ok(shipped('govuk-prototype-kit.config.json'));
 });
 
-test('README: the stated payload of a form page (every module form.js loads, and the .wasm; gzip -9) is what the built package weighs', async () => {
+test('README: the stated payload of a form page (every module form.js loads with crypto.subtle, and the .wasm; gzip -9) is what the built package weighs', async () => {
   const { gzipSync } = await import('node:zlib');
   const { existsSync } = await import('node:fs');
   const pkg = resolve(process.env.SLICE_SEAL_PKG ?? join(ROOT, 'pkg'));
-  for (const f of ['form.js', 'index.js', 'web/slice_seal.js', 'web/slice_seal_bg.wasm']) {
+  for (const f of ['form.js', 'lean.js', 'lean/slice_seal_lean.js', 'lean/slice_seal_lean_bg.wasm', 'index.js', 'web/slice_seal_bg.wasm']) {
     assert.ok(existsSync(join(pkg, f)), `${f} in ${pkg} (bash .ci/build-pkg)`);
   }
   // Every module form.js loads (static and dynamic relative imports, followed
   // through), and the .wasm the glue fetches: what a form page downloads.
+  // Except what lean.js loads only when needed (the full module ./index.js,
+  // and ./file.js when a file is sealed): exactly its dynamic imports.
   const { posix } = await import('node:path');
+  const strip = (f) => readFileSync(join(pkg, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const lazy = [...strip('lean.js').matchAll(/\bimport\s*\(\s*['"](\.\.?\/[^'"]+)['"]/g)].map((m) => m[1]).sort();
+  assert.deepEqual(lazy, ['./file.js', './index.js'], 'lean.js loads the full module and file.js only when needed');
   const page = new Set();
   const queue = ['form.js'];
   while (queue.length) {
     const f = queue.shift();
     if (page.has(f)) continue;
     page.add(f);
-    const code = readFileSync(join(pkg, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-    for (const m of code.matchAll(/(?:\bfrom|\bimport\s*\(|\bimport)\s*['"](\.\.?\/[^'"]+)['"]/g)) queue.push(posix.join(posix.dirname(f), m[1]));
+    const code = strip(f);
+    const imports = f === 'lean.js' ? /(?:\bfrom|\bimport)\s*['"](\.\.?\/[^'"]+)['"]/g : /(?:\bfrom|\bimport\s*\(|\bimport)\s*['"](\.\.?\/[^'"]+)['"]/g;
+    for (const m of code.matchAll(imports)) queue.push(posix.join(posix.dirname(f), m[1]));
     for (const m of code.matchAll(/new URL\(\s*['"]([^'"]+\.wasm)['"]\s*,\s*import\.meta\.url\s*\)/g)) page.add(posix.join(posix.dirname(f), m[1]));
   }
-  for (const f of ['index.js', 'web/slice_seal.js', 'web/slice_seal_bg.wasm']) assert.ok(page.has(f), `form.js loads ${f}: ${[...page]}`);
+  assert.deepEqual([...page].sort(), ['form.js', 'lean.js', 'lean/slice_seal_lean.js', 'lean/slice_seal_lean_bg.wasm'], 'the lean form page');
   const files = [...page].map((f) => join(pkg, f));
   const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0) / 1024;
   const raw = files.reduce((n, f) => n + readFileSync(f).length, 0) / 1024;

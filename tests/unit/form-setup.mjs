@@ -30,13 +30,22 @@ if (globalThis.window) globalThis.window.crypto ??= globalThis.crypto;
 /** What the stubbed fetch received. */
 export const sent = [];
 
-// form.js loads `./index.js` (the browser entry): here, next to a copy of
-// form.js, an index.js that re-exports the package's Node entry point.
+// form.js may load `./index.js` (the browser entry): here, next to a copy of
+// form.js, an index.js that re-exports the package's Node entry point...
 assert.ok(existsSync(join(PKG, 'node.mjs')), `${PKG}/node.mjs missing: bash .ci/build-pkg`);
 const dir = mkdtempSync(join(tmpdir(), 'slice-seal-unit-'));
 copyFileSync(join(ROOT, 'pkg-template', 'form.js'), join(dir, 'form.js'));
 const node = pathToFileURL(join(PKG, 'node.mjs')).href;
 writeFileSync(join(dir, 'index.js'), `export * from ${JSON.stringify(node)};\nexport { default } from ${JSON.stringify(node)};\n`);
+// ...and it loads `./lean.js` first: the package's, given the lean .wasm's
+// bytes (no fetch of file: URLs in Node) and the Node entry as its full module.
+const lean = pathToFileURL(join(PKG, 'lean.js')).href;
+writeFileSync(join(dir, 'lean.js'), `import { readFileSync } from 'node:fs';
+import init from ${JSON.stringify(lean)};
+export * from ${JSON.stringify(lean)};
+export default () => init({ wasm: readFileSync(${JSON.stringify(join(PKG, 'lean', 'slice_seal_lean_bg.wasm'))}),
+  full: async () => { const m = await import(${JSON.stringify(node)}); await m.default(); return m; } });
+`);
 globalThis.fetch = async (url, init) => {
   sent.push({ url: String(url), method: init.method, body: init.body });
   return new Response('ok', { status: 200 });

@@ -13,6 +13,7 @@
 // is verified outside the timed region (decrypt, compare).
 
 import * as ss from '/pkg/index.js';
+import * as lean from '/pkg/lean.js';
 import { PEERS, importRecipient } from './peers.js';
 
 const te = new TextEncoder();
@@ -127,7 +128,12 @@ window.runBench = async function runBench(cfg) {
   const sealerA = new ss.Sealer(pubJwk, { kid, webCrypto: true });
   const sealerAP = new ss.Sealer(pubJwk, { kid, webCrypto: true });
   const opener = new ss.Opener(privJwk, { webCrypto: true });
-  const backends = () => ({ seal: sealerA.backend, open: opener.backend });
+  // The lean entry (slice-seal/lean, the form page's): WebCrypto P-256 and
+  // one synchronous call into the lean module; its full module is this page's.
+  await lean.default({ full: () => ss });
+  const sealerL = await lean.createSealer(pubJwk, { kid });
+  if (!(sealerL instanceof lean.Sealer)) throw new Error('slice-seal/lean gave the full module\'s Sealer');
+  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings });
 
   const extras = discoverExtras(cfg.extra || []);
   out.extras = { found: extras.found.map((e) => e.name), missing: extras.missing };
@@ -160,6 +166,7 @@ window.runBench = async function runBench(cfg) {
     { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p, c) => ss.sealAsync(pubJwk, p, c), verify: ssVerify },
     { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync (WebCrypto P-256)', call: (p, c) => sealerA.sealAsync(p, c), verify: ssVerify },
     preparedPath('ss-async-prepared', 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)', sealerAP, 'prepareAsync', 'sealAsync'),
+    { id: 'ss-lean-async', group: 'slice-seal', label: 'slice-seal/lean await Sealer.sealAsync (nothing prepared: WebCrypto P-256, one wasm call)', call: (p, c) => sealerL.sealAsync(p, c), verify: ssVerify },
   ];
   for (const e of extras.found.filter((x) => x.kind === 'seal')) {
     const fn = e.owner === 'Sealer' ? (p, c) => sealer[e.method](p, c) : (p, c) => ss[e.name](pubJwk, p, c);
@@ -354,14 +361,14 @@ window.runBench = async function runBench(cfg) {
   // batch's last output opened and compared (outside the timed region).
   // Interleaved with every other task; a batch of `ops` large seals per round.
   const largePaths = [];
-  const sealerL = new ss.Sealer(pubJwk, { kid }); // never prepared
+  const sealerLarge = new ss.Sealer(pubJwk, { kid }); // never prepared
   const sealerLW = new ss.Sealer(pubJwk, { kid }); // pure wasm, never prepared
   for (const { size, ops } of cfg.large || []) {
     const big = new Uint8Array(size);
     for (let o = 0; o < size; o += 65536) crypto.getRandomValues(big.subarray(o, Math.min(size, o + 65536)));
     const paths = [
       { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p) => ss.sealAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
-      { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, nothing prepared (Sealer made earlier)', call: (p) => sealerL.sealAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, nothing prepared (Sealer made earlier)', call: (p) => sealerLarge.sealAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
       { id: 'ss-sealer', group: 'slice-seal', label: 'slice-seal Sealer.seal, pure wasm, nothing prepared', sync: true, call: (p) => sealerLW.seal(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
     ];
     for (const peerId of ['webcrypto', 'hpke']) {
@@ -431,7 +438,7 @@ window.runBench = async function runBench(cfg) {
 
   sealer.free();
   sealerP.free();
-  sealerL.free();
+  sealerLarge.free();
   sealerLW.free();
   return out;
 };

@@ -8,6 +8,7 @@ import init, {
   sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
   type OpenedFile, type SliceSealFileErrorCode,
 } from 'slice-seal';
+import initLean, { createSealer, loadFull, backendChoice, Sealer as LeanSealer, WASM_BOUND_MS, type BackendTimings } from 'slice-seal/lean';
 import {
   ready, SliceSealForm, initAll, createAll, SliceSealFormError,
   type SealedDetail, type SliceSealFormErrorCode,
@@ -116,4 +117,25 @@ export async function main(): Promise<string> {
     prepAsync, backend, openedAsync.length, openedText, openedSync, openerBackend, viaFn.length, viaFnText,
     wrongAsync, moduleName, started, comps.length, sentDetail.formId, fileType, openedName, fileCode, openedSize,
     sealChoice, aesMsPerMib, notText].join();
+}
+
+export async function lean(pub: Jwk, ctx: SealContext): Promise<string> {
+  await initLean();
+  const s = await createSealer(pub, { kid: pub.kid });
+  const n: number = await s.prepareAsync(2);
+  const many: string[] = await s.sealMany([{ plaintext: 'a', context: ctx }]);
+  if (s instanceof LeanSealer) {
+    const t: BackendTimings | undefined = s.timings;
+    const b: 'webcrypto' | 'wasm' | undefined = s.backend;
+    const bound: number = WASM_BOUND_MS;
+    // @ts-expect-error the lean Sealer has no synchronous seal
+    s.seal('x', ctx);
+    void t, b, bound;
+  }
+  const c = await backendChoice();
+  const full = await loadFull();
+  void n, many, c, full.generateKeyPair;
+  // @ts-expect-error a context needs its field
+  await s.sealAsync('x', { form: 'f' });
+  return s.sealAsync('x', ctx);
 }
