@@ -266,8 +266,8 @@ impl HybridPrivateKey {
         Ok(key)
     }
 
-    /// X-Wing `Decapsulate` (rejecting an X25519 share that gives the all-zero
-    /// secret, as OpenSSL and so Python `cryptography` do).
+    /// X-Wing `Decapsulate`, refusing an X25519 share that gives the all-zero
+    /// secret (the check RFC 7748 §6.1 allows; `x-wing`'s RejectNonContrib key).
     fn decap(&self, enc: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
         let ct = x_wing::Ciphertext::try_from(enc)
             .map_err(|_| Error::envelope("enc is not 1120 bytes"))?;

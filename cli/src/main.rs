@@ -928,7 +928,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     /// A recipient of either suite: the suite follows the key.
     enum Recipient {
         P256(PublicKey),
-        Hybrid(HybridPublicKey),
+        Hybrid(Box<HybridPublicKey>),
     }
 
     /// `seal`'s recipient and context: a hybrid public JWK (`"kty":"AKP"`)
@@ -944,7 +944,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         if let Some(kid) = &to.kid {
             fatal(key.check_kid(kid))?;
         }
-        Ok((ctx, Recipient::Hybrid(key)))
+        Ok((ctx, Recipient::Hybrid(Box::new(key))))
     }
 
     fn seal_cmd(to: SealTo) -> Outcome {
@@ -1283,7 +1283,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     /// names its suite: one of the other suite gives SUITE_MISMATCH.
     enum Opening {
         Ring(Keyring),
-        Hybrid(HybridPrivateKey),
+        Hybrid(Box<HybridPrivateKey>),
     }
 
     impl Opening {
@@ -1313,7 +1313,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 if let Some(kid) = &args.kid {
                     key.public_key().check_kid(kid)?;
                 }
-                return Ok(Opening::Hybrid(key));
+                return Ok(Opening::Hybrid(Box::new(key)));
             }
         }
         Ok(Opening::Ring(opening_keyring(args)?))
