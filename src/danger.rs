@@ -149,7 +149,7 @@ pub fn hybrid_derive_key_pair(ikm: &[u8]) -> HybridPrivateKey {
     crate::hybrid::derive_key_pair(ikm)
 }
 
-fn randomness_64(ikm_e: &[u8]) -> Result<[u8; 64]> {
+fn randomness_64(ikm_e: &[u8]) -> Result<&[u8; 64]> {
     ikm_e
         .try_into()
         .map_err(|_| Error::input("the encapsulation randomness must be 64 bytes"))

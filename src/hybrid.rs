@@ -17,8 +17,8 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use core::fmt;
 use sha2::{Digest, Sha256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
-use x_wing::{Decapsulator, KeyExport, TryDecapsulate};
-use zeroize::Zeroizing;
+use x_wing::{Decapsulator, KeyExport, KeyInit, TryDecapsulate};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::context::Context;
 use crate::envelope::{
@@ -140,12 +140,16 @@ impl HybridPublicKey {
         Ok(())
     }
 
-    /// X-Wing `Encapsulate` with the given 64 random bytes: `(enc, shared_secret)`.
-    fn encap_with(&self, randomness: [u8; ENCAP_RANDOMNESS_LEN]) -> (Vec<u8>, Zeroizing<[u8; 32]>) {
-        let randomness = Zeroizing::new(randomness);
-        let (ct, ss) = self.ek.encapsulate_deterministic(&(*randomness).into());
+    /// X-Wing `Encapsulate` with the given 64 random bytes (borrowed, so
+    /// the caller's zeroizing copy is the only one): `(enc, shared_secret)`.
+    fn encap_with(
+        &self,
+        randomness: &[u8; ENCAP_RANDOMNESS_LEN],
+    ) -> (Vec<u8>, Zeroizing<[u8; 32]>) {
+        let (ct, mut ss) = self.ek.encapsulate_deterministic(randomness.into());
         let mut shared = Zeroizing::new([0u8; 32]);
         shared.copy_from_slice(&ss);
+        ss.zeroize();
         (ct.to_vec(), shared)
     }
 }
@@ -187,7 +191,8 @@ impl HybridPrivateKey {
     }
 
     fn from_seed_array(seed: &[u8; HYBRID_SEED_LEN]) -> Self {
-        let dk = x_wing::DecapsulationKeyRejectNonContrib::from(*seed);
+        // By reference: the key keeps (and zeroizes) the only other copy.
+        let dk = <x_wing::DecapsulationKeyRejectNonContrib as KeyInit>::new(seed.into());
         let ek = dk.encapsulation_key().clone();
         let mut bytes = Box::new([0u8; HYBRID_PUBLIC_KEY_LEN]);
         bytes.copy_from_slice(&ek.to_bytes());
@@ -271,12 +276,13 @@ impl HybridPrivateKey {
     fn decap(&self, enc: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
         let ct = x_wing::Ciphertext::try_from(enc)
             .map_err(|_| Error::envelope("enc is not 1120 bytes"))?;
-        let ss = self
+        let mut ss = self
             .dk
             .try_decapsulate(&ct)
             .map_err(|_| Error::envelope("enc's X25519 share is a low-order point"))?;
         let mut shared = Zeroizing::new([0u8; 32]);
         shared.copy_from_slice(&ss);
+        ss.zeroize();
         Ok(shared)
     }
 }
@@ -476,7 +482,7 @@ pub fn seal_hybrid_envelope(
     let info = check_inputs(plaintext.len(), context)?;
     let mut randomness = Zeroizing::new([0u8; ENCAP_RANDOMNESS_LEN]);
     crate::rng::fill(randomness.as_mut())?;
-    seal_with(recipient, info, plaintext, context, *randomness)
+    seal_with(recipient, info, plaintext, context, &randomness)
 }
 
 /// The seal of [`seal_hybrid_envelope`] with the encapsulation's randomness
@@ -485,7 +491,7 @@ pub(crate) fn seal_derived(
     recipient: &HybridPublicKey,
     plaintext: &[u8],
     context: &Context,
-    randomness: [u8; ENCAP_RANDOMNESS_LEN],
+    randomness: &[u8; ENCAP_RANDOMNESS_LEN],
 ) -> Result<HybridEnvelope> {
     let info = check_inputs(plaintext.len(), context)?;
     seal_with(recipient, info, plaintext, context, randomness)
@@ -497,7 +503,7 @@ fn seal_with(
     info: Vec<u8>,
     plaintext: &[u8],
     context: &Context,
-    randomness: [u8; ENCAP_RANDOMNESS_LEN],
+    randomness: &[u8; ENCAP_RANDOMNESS_LEN],
 ) -> Result<HybridEnvelope> {
     let (enc, shared) = recipient.encap_with(randomness);
     let ks = schedule::key_schedule_base_kem(HYBRID_KEM_ID, &shared, &info, AEAD_ID, 32);
@@ -577,7 +583,7 @@ pub(crate) fn derive_key_pair(ikm: &[u8]) -> HybridPrivateKey {
 /// `Encap(pkR)` with the encapsulation randomness given (`danger`).
 pub(crate) fn encap_derived(
     recipient: &HybridPublicKey,
-    randomness: [u8; ENCAP_RANDOMNESS_LEN],
+    randomness: &[u8; ENCAP_RANDOMNESS_LEN],
 ) -> (Vec<u8>, [u8; 32]) {
     let (enc, shared) = recipient.encap_with(randomness);
     (enc, *shared)
