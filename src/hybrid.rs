@@ -505,7 +505,23 @@ fn seal_with(
     context: &Context,
     randomness: &[u8; ENCAP_RANDOMNESS_LEN],
 ) -> Result<HybridEnvelope> {
-    let (enc, shared) = recipient.encap_with(randomness);
+    seal_encapsulated(
+        recipient,
+        info,
+        plaintext,
+        context,
+        recipient.encap_with(randomness),
+    )
+}
+
+/// RFC 9180 `KeySchedule` (mode_base) and `Seal` at sequence 0 after `Encap`.
+fn seal_encapsulated(
+    recipient: &HybridPublicKey,
+    info: Vec<u8>,
+    plaintext: &[u8],
+    context: &Context,
+    (enc, shared): (Vec<u8>, Zeroizing<[u8; 32]>),
+) -> Result<HybridEnvelope> {
     let ks = schedule::key_schedule_base_kem(HYBRID_KEM_ID, &shared, &info, AEAD_ID, 32);
     let ct = crate::primitives::aes_gcm_seal(&ks.key, ks.base_nonce.as_ref(), b"", plaintext)?;
     Ok(HybridEnvelope {
@@ -515,6 +531,103 @@ fn seal_with(
         enc,
         ct,
     })
+}
+
+/// A hybrid recipient key, optionally pinned to a kid, that seals many
+/// slices, with encapsulations made ahead of time ([`HybridSealer::prepare`],
+/// e.g. while a browser is idle): each is used for one slice only and its
+/// secret zeroized. Envelopes are those of [`seal_hybrid`].
+///
+/// ```
+/// use slice_seal::{Context, HybridPrivateKey, HybridSealer, open_hybrid};
+/// let key = HybridPrivateKey::generate()?;
+/// let mut sealer = HybridSealer::pinned(key.public_key().clone(), &key.kid())?;
+/// assert_eq!(sealer.prepare(2)?, 2);
+/// let ctx = Context::new("f", "a")?;
+/// let env = sealer.seal(b"x", &ctx)?;
+/// assert_eq!(sealer.prepared(), 1);
+/// assert_eq!(open_hybrid(&key, &env, Some(&ctx))?.plaintext, b"x");
+/// # Ok::<(), slice_seal::Error>(())
+/// ```
+pub struct HybridSealer {
+    recipient: HybridPublicKey,
+    /// Prepared `(enc, shared_secret)` pairs; each used once.
+    pool: Vec<(Vec<u8>, Zeroizing<[u8; 32]>)>,
+}
+
+impl Clone for HybridSealer {
+    /// The same recipient, nothing prepared: a prepared secret serves one
+    /// sealer only.
+    fn clone(&self) -> Self {
+        Self::new(self.recipient.clone())
+    }
+}
+
+impl fmt::Debug for HybridSealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HybridSealer")
+            .field("kid", &self.recipient.kid())
+            .field("prepared", &self.pool.len())
+            .finish()
+    }
+}
+
+impl HybridSealer {
+    /// Seal to `recipient`.
+    pub fn new(recipient: HybridPublicKey) -> Self {
+        HybridSealer {
+            recipient,
+            pool: Vec::new(),
+        }
+    }
+
+    /// Seal to `recipient` only if its thumbprint is `kid` (else `KID_MISMATCH`).
+    pub fn pinned(recipient: HybridPublicKey, kid: &str) -> Result<Self> {
+        recipient.check_kid(kid)?;
+        Ok(Self::new(recipient))
+    }
+
+    /// The recipient key.
+    pub fn recipient(&self) -> &HybridPublicKey {
+        &self.recipient
+    }
+
+    /// Make encapsulations ahead of time until `count` (at most
+    /// [`crate::MAX_PREPARED`]) are ready; returns how many are ready.
+    pub fn prepare(&mut self, count: usize) -> Result<usize> {
+        let want = count.min(crate::MAX_PREPARED);
+        while self.pool.len() < want {
+            let mut randomness = Zeroizing::new([0u8; ENCAP_RANDOMNESS_LEN]);
+            crate::rng::fill(randomness.as_mut())?;
+            self.pool.push(self.recipient.encap_with(&randomness));
+        }
+        Ok(self.pool.len())
+    }
+
+    /// How many prepared encapsulations are ready.
+    pub fn prepared(&self) -> usize {
+        self.pool.len()
+    }
+
+    /// Seal one slice, with a prepared encapsulation if one is ready.
+    pub fn seal(&mut self, plaintext: &[u8], context: &Context) -> Result<String> {
+        Ok(self.seal_envelope(plaintext, context)?.to_text())
+    }
+
+    /// As [`HybridSealer::seal`], returning the parsed [`HybridEnvelope`].
+    /// The inputs are checked before a prepared encapsulation is taken.
+    pub fn seal_envelope(&mut self, plaintext: &[u8], context: &Context) -> Result<HybridEnvelope> {
+        let info = check_inputs(plaintext.len(), context)?;
+        let encap = match self.pool.pop() {
+            Some(encap) => encap,
+            None => {
+                let mut randomness = Zeroizing::new([0u8; ENCAP_RANDOMNESS_LEN]);
+                crate::rng::fill(randomness.as_mut())?;
+                self.recipient.encap_with(&randomness)
+            }
+        };
+        seal_encapsulated(&self.recipient, info, plaintext, context, encap)
+    }
 }
 
 /// Open hybrid envelope text with `key`: as [`crate::open`] (the same
@@ -690,6 +803,42 @@ mod tests {
                 .unwrap()
                 .plaintext,
             b"x"
+        );
+    }
+
+    /// A sealer's prepared encapsulations open, each serves one slice, bad
+    /// input takes none, a clone starts empty, and pinning checks the kid.
+    #[test]
+    fn sealer_prepares_and_pins() {
+        let key = HybridPrivateKey::generate().unwrap();
+        let ctx = Context::new("f", "a").unwrap();
+        let mut sealer = HybridSealer::pinned(key.public_key().clone(), &key.kid()).unwrap();
+        assert_eq!(sealer.prepare(3).unwrap(), 3);
+        assert_eq!(sealer.clone().prepared(), 0);
+        let big = vec![0u8; crate::MAX_PLAINTEXT + 1];
+        assert_eq!(sealer.seal(&big, &ctx).unwrap_err().code(), "INVALID_INPUT");
+        assert_eq!(sealer.prepared(), 3);
+        let mut encs = Vec::new();
+        for i in 0..5u8 {
+            let env = sealer.seal_envelope(&[i], &ctx).unwrap();
+            assert_eq!(sealer.prepared(), 2usize.saturating_sub(i as usize));
+            let opened = open_hybrid(&key, &env.to_text(), Some(&ctx)).unwrap();
+            assert_eq!(opened.plaintext, [i]);
+            encs.push(env.enc().to_vec());
+        }
+        encs.sort();
+        encs.dedup();
+        assert_eq!(encs.len(), 5, "an encapsulation served two slices");
+        assert_eq!(
+            sealer.prepare(crate::MAX_PREPARED + 5).unwrap(),
+            crate::MAX_PREPARED
+        );
+        let other = HybridPrivateKey::generate().unwrap();
+        assert_eq!(
+            HybridSealer::pinned(other.public_key().clone(), &key.kid())
+                .unwrap_err()
+                .code(),
+            "KID_MISMATCH"
         );
     }
 

@@ -73,8 +73,8 @@ pub use file::{
 pub use hybrid::is_hybrid_jwk;
 pub use hybrid::{
     HYBRID_JWK_ALG, HYBRID_JWK_KTY, HYBRID_PUBLIC_KEY_LEN, HYBRID_SEED_LEN, HybridEnvelope,
-    HybridPrivateKey, HybridPublicKey, open_hybrid, open_hybrid_envelope, seal_hybrid,
-    seal_hybrid_envelope,
+    HybridPrivateKey, HybridPublicKey, HybridSealer, open_hybrid, open_hybrid_envelope,
+    seal_hybrid, seal_hybrid_envelope,
 };
 pub use json::JsonReader;
 #[cfg(all(feature = "json", not(target_arch = "wasm32")))]
