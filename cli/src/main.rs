@@ -856,6 +856,17 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn public(args: &KeyArgs, jwks: bool, pem: bool) -> Outcome {
         collapse((|| {
+            if let Some(key) = fatal(hybrid_key(args))? {
+                if jwks || pem {
+                    return Err(Outcome::Fatal(Fatal::new(
+                        "INVALID_ARGS",
+                        "an mlkem768-x25519 key is printed as a JWK only (no --jwks, no --pem)",
+                    )));
+                }
+                let mut text = key.public_key().to_jwk_json();
+                text.push('\n');
+                return Ok(write_stdout(text.as_bytes()));
+            }
             let ring = fatal(load_keyring(args))?;
             let mut text = if jwks {
                 ring.public_jwks().to_json()
@@ -1303,20 +1314,30 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     fn opening_keys(args: &KeyArgs) -> Result<Opening, Fatal> {
-        if let [path] = args.key.as_slice() {
-            let file = read_key_file(path, false)?
-                .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())))?;
-            if is_hybrid_jwk(file.text.trim()) {
-                let key = HybridPrivateKey::from_jwk_json(file.text.trim())
-                    .map_err(|e| key_fatal(path, e))?;
-                file.check_permissions(path, args.strict)?;
-                if let Some(kid) = &args.kid {
-                    key.public_key().check_kid(kid)?;
-                }
-                return Ok(Opening::Hybrid(Box::new(key)));
-            }
+        Ok(match hybrid_key(args)? {
+            Some(key) => Opening::Hybrid(key),
+            None => Opening::Ring(opening_keyring(args)?),
+        })
+    }
+
+    /// The hybrid private key of a single `--key` file holding a hybrid JWK
+    /// (checked against `--kid`), or `None` for any other key text.
+    fn hybrid_key(args: &KeyArgs) -> Result<Option<Box<HybridPrivateKey>>, Fatal> {
+        let [path] = args.key.as_slice() else {
+            return Ok(None);
+        };
+        let file = read_key_file(path, false)?
+            .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())))?;
+        if !is_hybrid_jwk(file.text.trim()) {
+            return Ok(None);
         }
-        Ok(Opening::Ring(opening_keyring(args)?))
+        let key =
+            HybridPrivateKey::from_jwk_json(file.text.trim()).map_err(|e| key_fatal(path, e))?;
+        file.check_permissions(path, args.strict)?;
+        if let Some(kid) = &args.kid {
+            key.public_key().check_kid(kid)?;
+        }
+        Ok(Some(Box::new(key)))
     }
 
     /// Open, audit and report every line.
