@@ -842,6 +842,44 @@ mod tests {
         );
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// Any plaintext and context round-trip; any one byte of the body
+            /// changed never opens, and gives a coded error (no panic).
+            #[test]
+            fn round_trip_and_any_change_is_refused(
+                pt in proptest::collection::vec(any::<u8>(), 0..300),
+                form in "[a-z0-9-]{1,20}",
+                sub in proptest::option::of("[a-z0-9]{1,12}"),
+                at in any::<prop::sample::Index>(),
+                xor in 1u8..=255,
+            ) {
+                static KEY: std::sync::LazyLock<HybridPrivateKey> =
+                    std::sync::LazyLock::new(|| HybridPrivateKey::generate().unwrap());
+                let mut ctx = Context::new(&form, "field").unwrap();
+                if let Some(s) = &sub {
+                    ctx = ctx.with_submission(s).unwrap();
+                }
+                let env = seal_hybrid_envelope(KEY.public_key(), &pt, &ctx).unwrap();
+                let opened = open_hybrid(&KEY, &env.to_text(), Some(&ctx)).unwrap();
+                prop_assert_eq!(opened.plaintext, pt);
+                let mut body = env.to_body();
+                let i = at.index(body.len());
+                body[i] ^= xor;
+                let r = HybridEnvelope::from_body(&body)
+                    .and_then(|e| open_hybrid_envelope(&KEY, &e, None));
+                let e = r.expect_err("a changed envelope opened");
+                prop_assert!(!e.code().is_empty() && !e.to_string().is_empty());
+            }
+        }
+    }
+
     /// The JWK forms round-trip, the kid is the RFC 7638 thumbprint of
     /// `{"alg","kty","pub"}`, and bad JWKs give their codes.
     #[cfg(feature = "json")]
