@@ -125,12 +125,18 @@ impl Schedule {
 }
 
 /// `psk_id_hash = LabeledExtract("", "psk_id_hash", default_psk_id)`: the same
-/// for every base-mode context of a suite, so computed once for the P-256 suite's.
+/// for every base-mode context of a suite, so computed once for each of the
+/// envelope suites (P-256 and hybrid).
 fn psk_id_hash(suite: &[u8; 10]) -> [u8; 32] {
+    use std::sync::OnceLock;
+    static P256: OnceLock<[u8; 32]> = OnceLock::new();
+    static HYBRID: OnceLock<[u8; 32]> = OnceLock::new();
     let compute = || *labeled_extract(suite, b"", b"psk_id_hash", b"").0;
-    if *suite == hpke_suite_id(crate::envelope::KEM_ID, crate::envelope::AEAD_ID) {
-        static CACHED: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-        *CACHED.get_or_init(compute)
+    let aead = crate::envelope::AEAD_ID;
+    if *suite == hpke_suite_id(crate::envelope::KEM_ID, aead) {
+        *P256.get_or_init(compute)
+    } else if *suite == hpke_suite_id(crate::envelope::HYBRID_KEM_ID, aead) {
+        *HYBRID.get_or_init(compute)
     } else {
         compute()
     }
