@@ -16,12 +16,19 @@
 //!   against it: `cargo bench -p slice-seal-cli`.)
 //! - `open_batch_1000x1KiB`: `open_batch` (the parallel code `slice-seal open`
 //!   uses) over 1,000 envelopes; reported as elements per second.
+//! - `hybrid/*`: the hybrid suite (MLKEM768-X25519, docs/FORMAT.md §11):
+//!   `keygen`, one-shot `seal_hybrid` of 1 KiB, `HybridSealer::seal` with an
+//!   encapsulation prepared ahead, `open_hybrid` of 1 KiB; compare with
+//!   `single/*` of the same run.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use slice_seal::{Context, PrivateKey, PublicKey, Sealer, open, open_batch, primitives, seal};
+use slice_seal::{
+    Context, HybridPrivateKey, HybridSealer, PrivateKey, PublicKey, Sealer, open, open_batch,
+    open_hybrid, primitives, seal, seal_hybrid,
+};
 
 fn plaintext() -> Vec<u8> {
     (0..1024u32).map(|i| (i % 251) as u8).collect()
@@ -87,6 +94,38 @@ fn single(c: &mut Criterion) {
     g.finish();
 }
 
+fn hybrid(c: &mut Criterion) {
+    let key = HybridPrivateKey::generate().unwrap();
+    let pk = key.public_key().clone();
+    let pt = plaintext();
+    let ctx = context();
+    let envelope = seal_hybrid(&pk, &pt, &ctx).unwrap();
+    let mut g = c.benchmark_group("hybrid");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("keygen", |b| {
+        b.iter(|| black_box(HybridPrivateKey::generate().unwrap()))
+    });
+    g.bench_function("seal_1KiB", |b| {
+        b.iter(|| black_box(seal_hybrid(black_box(&pk), black_box(&pt), &ctx).unwrap()))
+    });
+    let sealer = HybridSealer::new(pk.clone());
+    g.bench_function("sealer_seal_prepared_1KiB", |b| {
+        b.iter_batched(
+            || {
+                let mut s = sealer.clone();
+                s.prepare(1).unwrap();
+                s
+            },
+            |mut s| black_box(s.seal(black_box(&pt), &ctx).unwrap()),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("open_1KiB", |b| {
+        b.iter(|| black_box(open_hybrid(&key, black_box(&envelope), Some(&ctx)).unwrap()))
+    });
+    g.finish();
+}
+
 fn batch(c: &mut Criterion) {
     let key = PrivateKey::generate().unwrap();
     let mut sealer = Sealer::new(key.public_key().clone());
@@ -121,6 +160,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = single, batch
+    targets = single, hybrid, batch
 }
 criterion_main!(benches);

@@ -5,8 +5,10 @@
 use crate::context::Context;
 use crate::envelope::Envelope;
 use crate::error::{Error, Result};
+use crate::hybrid::{HybridEnvelope, HybridPrivateKey, HybridPublicKey};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::seal::Encapsulation;
+use zeroize::Zeroizing;
 
 fn check_ikm_e(ikm_e: &[u8]) -> Result<()> {
     if ikm_e.len() != 32 {
@@ -114,4 +116,69 @@ pub fn key_schedule_base(
         base_nonce: *ks.base_nonce,
         exporter_secret: *ks.exporter_secret(),
     }
+}
+
+/// [`key_schedule_base`] for the suite of KEM `kem_id` (the hybrid suite's
+/// is 0x647a), for the draft-ietf-hpke-pq vectors.
+pub fn key_schedule_base_kem(
+    kem_id: u16,
+    shared_secret: &[u8; 32],
+    info: &[u8],
+    aead_id: u16,
+    nk: usize,
+) -> ScheduleValues {
+    let ks = crate::schedule::key_schedule_base_kem(kem_id, shared_secret, info, aead_id, nk);
+    ScheduleValues {
+        key_schedule_context: ks.context.to_vec(),
+        secret: *ks.secret,
+        key: ks.key.to_vec(),
+        base_nonce: *ks.base_nonce,
+        exporter_secret: *ks.exporter_secret(),
+    }
+}
+
+/// RFC 9180 §7.1.3 DHKEM(P-256) `DeriveKeyPair(ikm)` through the crate's
+/// engine: the private key.
+pub fn derive_key_pair(ikm: &[u8]) -> Result<PrivateKey> {
+    let k = crate::schedule::derive_scalar(ikm).ok_or(Error::RandomFailed)?;
+    PrivateKey::from_bytes(&Zeroizing::new(k.to_bytes()))
+}
+
+/// draft-ietf-hpke-pq `DeriveKeyPair(ikm)` of MLKEM768-X25519 (0x647a).
+pub fn hybrid_derive_key_pair(ikm: &[u8]) -> HybridPrivateKey {
+    crate::hybrid::derive_key_pair(ikm)
+}
+
+fn randomness_64(ikm_e: &[u8]) -> Result<&[u8; 64]> {
+    ikm_e
+        .try_into()
+        .map_err(|_| Error::input("the encapsulation randomness must be 64 bytes"))
+}
+
+/// MLKEM768-X25519 `Encap(pkR)` with the randomness `ikm_e` (64 bytes:
+/// ML-KEM's `m`, then the ephemeral X25519 key): `(enc, shared_secret)`.
+pub fn hybrid_encap_deterministic(
+    recipient: &HybridPublicKey,
+    ikm_e: &[u8],
+) -> Result<(Vec<u8>, [u8; 32])> {
+    Ok(crate::hybrid::encap_derived(
+        recipient,
+        randomness_64(ikm_e)?,
+    ))
+}
+
+/// MLKEM768-X25519 `Decap(enc, skR)`: the KEM shared secret.
+pub fn hybrid_decap(key: &HybridPrivateKey, enc: &[u8]) -> Result<[u8; 32]> {
+    crate::hybrid::decap(key, enc)
+}
+
+/// [`crate::seal_hybrid_envelope`] with the encapsulation randomness
+/// `ikm_e` (64 bytes): a reproducible hybrid envelope.
+pub fn hybrid_seal_deterministic(
+    recipient: &HybridPublicKey,
+    plaintext: &[u8],
+    context: &Context,
+    ikm_e: &[u8],
+) -> Result<HybridEnvelope> {
+    crate::hybrid::seal_derived(recipient, plaintext, context, randomness_64(ikm_e)?)
 }

@@ -20,6 +20,12 @@ pub const KDF_ID: u16 = 0x0001;
 pub const AEAD_ID: u16 = 0x0002;
 /// Length of `enc`: an uncompressed SEC1 P-256 point.
 pub const ENC_LEN: usize = 65;
+/// HPKE KEM id of the hybrid suite: MLKEM768-X25519 (X-Wing,
+/// draft-ietf-hpke-pq), with the same KDF and AEAD ids (docs/FORMAT.md §11).
+pub const HYBRID_KEM_ID: u16 = 0x647a;
+/// Length of the hybrid suite's `enc`: ML-KEM-768 ciphertext (1088) ||
+/// X25519 ephemeral public key (32).
+pub const HYBRID_ENC_LEN: usize = 1120;
 /// AES-GCM tag length.
 pub const TAG_LEN: usize = 16;
 /// Largest plaintext a slice may carry (4 MiB).
@@ -70,67 +76,24 @@ impl Envelope {
     /// Parse envelope text. Checks the prefix, base64url, lengths, the suite,
     /// the context encoding and that `enc` is a P-256 point; does not decrypt.
     pub fn parse(text: &str) -> Result<Self> {
-        if text.len() > MAX_ENVELOPE_LEN {
-            return Err(Error::envelope("longer than the largest slice"));
-        }
-        let Some((prefix, body)) = text.split_once('.') else {
-            return Err(Error::envelope(
-                "no \"ss1.\" prefix: not a slice-seal envelope",
-            ));
-        };
-        if prefix != "ss1" {
-            let v = prefix.strip_prefix("ss").unwrap_or("");
-            if !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::UnsupportedVersion(format!("ss{v}")));
-            }
-            return Err(Error::envelope(
-                "no \"ss1.\" prefix: not a slice-seal envelope",
-            ));
-        }
-        let bytes = decode_body(body)?;
-        Self::from_body(&bytes)
+        Self::from_body(&text_body(text)?)
     }
 
     /// Parse the binary body (the bytes after base64url decoding).
     pub fn from_body(b: &[u8]) -> Result<Self> {
-        if b.len() < HEADER_LEN {
-            return Err(Error::envelope("truncated header"));
-        }
-        let kem = u16::from_be_bytes([b[0], b[1]]);
-        let kdf = u16::from_be_bytes([b[2], b[3]]);
-        let aead = u16::from_be_bytes([b[4], b[5]]);
-        if (kem, kdf, aead) != (KEM_ID, KDF_ID, AEAD_ID) {
-            return Err(Error::UnsupportedSuite { kem, kdf, aead });
-        }
-        let mut kid = [0u8; KID_LEN];
-        kid.copy_from_slice(&b[6..6 + KID_LEN]);
-        let info_len = u16::from_be_bytes([b[HEADER_LEN - 2], b[HEADER_LEN - 1]]) as usize;
-        let rest = &b[HEADER_LEN..];
-        if rest.len() < info_len + ENC_LEN + TAG_LEN {
-            return Err(Error::envelope(
-                "truncated: too short for info, enc and tag",
-            ));
-        }
-        let (info, rest) = rest.split_at(info_len);
-        let context = Context::from_info(info).map_err(|e| match e {
-            Error::InvalidContext(m) => Error::envelope(m),
-            other => other,
-        })?;
-        let (enc_bytes, ct) = rest.split_at(ENC_LEN);
-        if enc_bytes[0] != 0x04 || p256::PublicKey::from_sec1_bytes(enc_bytes).is_err() {
+        check_suite(b, KEM_ID)?;
+        let parts = split_body(b, ENC_LEN)?;
+        if parts.enc[0] != 0x04 || p256::PublicKey::from_sec1_bytes(parts.enc).is_err() {
             return Err(Error::envelope("enc is not an uncompressed P-256 point"));
         }
-        if ct.len() > MAX_PLAINTEXT + TAG_LEN {
-            return Err(Error::envelope("longer than the largest slice"));
-        }
         let mut enc = [0u8; ENC_LEN];
-        enc.copy_from_slice(enc_bytes);
+        enc.copy_from_slice(parts.enc);
         Ok(Envelope {
-            kid,
-            context,
-            info: info.to_vec(),
+            kid: parts.kid,
+            context: parts.context,
+            info: parts.info.to_vec(),
             enc,
-            ct: ct.to_vec(),
+            ct: parts.ct.to_vec(),
         })
     }
 
@@ -225,6 +188,123 @@ impl core::str::FromStr for Envelope {
     fn from_str(s: &str) -> Result<Self> {
         Envelope::parse(s)
     }
+}
+
+/// The name of a suite by its KEM id, for error messages.
+pub(crate) fn suite_name(kem: u16) -> &'static str {
+    match kem {
+        KEM_ID => "DHKEM(P-256)",
+        HYBRID_KEM_ID => "MLKEM768-X25519",
+        _ => "unknown",
+    }
+}
+
+/// The suite check of every body (§4, §5 step 5), for a reader of the suite
+/// of KEM `want`: `MALFORMED_ENVELOPE` if the header is cut, `SUITE_MISMATCH`
+/// if the envelope is of the other supported suite, else `UNSUPPORTED_SUITE`
+/// unless the ids are `want`'s.
+pub(crate) fn check_suite(b: &[u8], want: u16) -> Result<()> {
+    if b.len() < HEADER_LEN {
+        return Err(Error::envelope("truncated header"));
+    }
+    let kem = u16::from_be_bytes([b[0], b[1]]);
+    let kdf = u16::from_be_bytes([b[2], b[3]]);
+    let aead = u16::from_be_bytes([b[4], b[5]]);
+    if (kdf, aead) == (KDF_ID, AEAD_ID) && kem == want {
+        return Ok(());
+    }
+    if (kdf, aead) == (KDF_ID, AEAD_ID) && (kem == KEM_ID || kem == HYBRID_KEM_ID) {
+        return Err(Error::SuiteMismatch {
+            envelope: kem,
+            key: want,
+        });
+    }
+    Err(Error::UnsupportedSuite { kem, kdf, aead })
+}
+
+/// The fields of a body after its suite ids (§4), `enc` being `enc_len` bytes.
+pub(crate) struct BodyParts<'a> {
+    pub(crate) kid: [u8; KID_LEN],
+    pub(crate) context: Context,
+    pub(crate) info: &'a [u8],
+    pub(crate) enc: &'a [u8],
+    pub(crate) ct: &'a [u8],
+}
+
+/// Split a body whose suite was checked ([`check_suite`]) into its fields,
+/// with the length and context checks of §5.
+pub(crate) fn split_body(b: &[u8], enc_len: usize) -> Result<BodyParts<'_>> {
+    let mut kid = [0u8; KID_LEN];
+    kid.copy_from_slice(&b[6..6 + KID_LEN]);
+    let info_len = u16::from_be_bytes([b[HEADER_LEN - 2], b[HEADER_LEN - 1]]) as usize;
+    let rest = &b[HEADER_LEN..];
+    if rest.len() < info_len + enc_len + TAG_LEN {
+        return Err(Error::envelope(
+            "truncated: too short for info, enc and tag",
+        ));
+    }
+    let (info, rest) = rest.split_at(info_len);
+    let context = Context::from_info(info).map_err(|e| match e {
+        Error::InvalidContext(m) => Error::envelope(m),
+        other => other,
+    })?;
+    let (enc, ct) = rest.split_at(enc_len);
+    if ct.len() > MAX_PLAINTEXT + TAG_LEN {
+        return Err(Error::envelope("longer than the largest slice"));
+    }
+    Ok(BodyParts {
+        kid,
+        context,
+        info,
+        enc,
+        ct,
+    })
+}
+
+/// Envelope text of the layout of §4 for any suite: `ss1.` and the base64url
+/// of `kem || kdf || aead || kid || u16be(len(info)) || info || enc || ct`.
+pub(crate) fn body_text(
+    kem: u16,
+    kid: &[u8; KID_LEN],
+    info: &[u8],
+    enc: &[u8],
+    ct: &[u8],
+) -> (Vec<u8>, String) {
+    let mut body = Vec::with_capacity(HEADER_LEN + info.len() + enc.len() + ct.len());
+    body.extend_from_slice(&kem.to_be_bytes());
+    body.extend_from_slice(&KDF_ID.to_be_bytes());
+    body.extend_from_slice(&AEAD_ID.to_be_bytes());
+    body.extend_from_slice(kid);
+    // info is at most 8 + 13 + 3 * 256 bytes.
+    body.extend_from_slice(&(info.len() as u16).to_be_bytes());
+    body.extend_from_slice(info);
+    body.extend_from_slice(enc);
+    body.extend_from_slice(ct);
+    let text = format!("{PREFIX}{}", URL_CANONICAL.encode(&body));
+    (body, text)
+}
+
+/// The envelope text's body, decoded: the `ss1.` prefix and size checks of
+/// [`Envelope::parse`], for any suite.
+pub(crate) fn text_body(text: &str) -> Result<Vec<u8>> {
+    if text.len() > MAX_ENVELOPE_LEN {
+        return Err(Error::envelope("longer than the largest slice"));
+    }
+    let Some((prefix, body)) = text.split_once('.') else {
+        return Err(Error::envelope(
+            "no \"ss1.\" prefix: not a slice-seal envelope",
+        ));
+    };
+    if prefix != "ss1" {
+        let v = prefix.strip_prefix("ss").unwrap_or("");
+        if !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::UnsupportedVersion(format!("ss{v}")));
+        }
+        return Err(Error::envelope(
+            "no \"ss1.\" prefix: not a slice-seal envelope",
+        ));
+    }
+    decode_body(body)
 }
 
 /// Unpadded, canonical base64url for the envelope body. The envelope is

@@ -32,8 +32,9 @@ pub enum Error {
     MalformedEnvelope(String),
     /// The envelope names a format version this build does not read.
     UnsupportedVersion(String),
-    /// The envelope names an HPKE suite other than
-    /// DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM.
+    /// The envelope names an HPKE suite this build does not read: neither
+    /// DHKEM(P-256, HKDF-SHA256) nor MLKEM768-X25519 (0x647a), each with
+    /// HKDF-SHA256 / AES-256-GCM.
     UnsupportedSuite {
         /// KEM id found.
         kem: u16,
@@ -41,6 +42,15 @@ pub enum Error {
         kdf: u16,
         /// AEAD id found.
         aead: u16,
+    },
+    /// The envelope is of one supported suite and the key (or reader) of the
+    /// other: a P-256 envelope opened with an MLKEM768-X25519 key, or the
+    /// other way round.
+    SuiteMismatch {
+        /// KEM id the envelope names.
+        envelope: u16,
+        /// KEM id of the key.
+        key: u16,
     },
     /// A context (form id, field name, submission id) is empty, too long or
     /// contains control characters.
@@ -85,6 +95,7 @@ impl Error {
             Error::MalformedEnvelope(_) => "MALFORMED_ENVELOPE",
             Error::UnsupportedVersion(_) => "UNSUPPORTED_VERSION",
             Error::UnsupportedSuite { .. } => "UNSUPPORTED_SUITE",
+            Error::SuiteMismatch { .. } => "SUITE_MISMATCH",
             Error::InvalidContext(_) => "INVALID_CONTEXT",
             Error::ContextMismatch(_) => "CONTEXT_MISMATCH",
             Error::DecryptFailed => "DECRYPT_FAILED",
@@ -131,6 +142,13 @@ impl fmt::Display for Error {
                 f,
                 "unsupported HPKE suite: kem 0x{kem:04x}, kdf 0x{kdf:04x}, aead 0x{aead:04x} \
                  (supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
+            ),
+            Error::SuiteMismatch { envelope, key } => write!(
+                f,
+                "suite mismatch: the envelope is sealed with {} (kem 0x{envelope:04x}), \
+                 the key is for {} (kem 0x{key:04x})",
+                crate::envelope::suite_name(*envelope),
+                crate::envelope::suite_name(*key)
             ),
             Error::InvalidContext(m) => write!(f, "invalid context: {m}"),
             Error::ContextMismatch(m) => write!(f, "context mismatch: {m}"),

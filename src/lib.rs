@@ -41,6 +41,7 @@ mod error;
 mod file;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+mod hybrid;
 mod json;
 #[cfg(all(feature = "json", not(target_arch = "wasm32")))]
 mod keyring;
@@ -58,12 +59,22 @@ mod seal;
 
 pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
-pub use envelope::{AEAD_ID, ENC_LEN, Envelope, KDF_ID, KEM_ID, MAX_PLAINTEXT, PREFIX};
+pub use envelope::{
+    AEAD_ID, ENC_LEN, Envelope, HYBRID_ENC_LEN, HYBRID_KEM_ID, KDF_ID, KEM_ID, MAX_PLAINTEXT,
+    PREFIX,
+};
 pub use error::{Error, Result};
 pub use file::{
     CHUNK_TAG_LEN, DEFAULT_CHUNK_SIZE, FILE_LAYOUT_VERSION, FILE_MAGIC, FILE_MEDIA_TYPE, FileMeta,
     FileOpener, FileSealer, MAX_CHUNK_SIZE, MAX_FILE_NAME, MAX_FILE_SIZE, MAX_MEDIA_TYPE,
     MIN_CHUNK_SIZE, open_file, preamble_len, seal_file,
+};
+#[cfg(feature = "json")]
+pub use hybrid::is_hybrid_jwk;
+pub use hybrid::{
+    HYBRID_JWK_ALG, HYBRID_JWK_KTY, HYBRID_PUBLIC_KEY_LEN, HYBRID_SEED_LEN, HybridEnvelope,
+    HybridPrivateKey, HybridPublicKey, HybridSealer, open_hybrid, open_hybrid_envelope,
+    seal_hybrid, seal_hybrid_envelope,
 };
 pub use json::JsonReader;
 #[cfg(all(feature = "json", not(target_arch = "wasm32")))]

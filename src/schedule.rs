@@ -19,9 +19,11 @@ use zeroize::Zeroizing;
 const KEM_SUITE_ID: &[u8] = b"KEM\x00\x10";
 const VERSION_LABEL: &[u8] = b"HPKE-v1";
 
-/// `"HPKE" || I2OSP(kem_id, 2) || I2OSP(kdf_id, 2) || I2OSP(aead_id, 2)`.
-fn hpke_suite_id(aead_id: u16) -> [u8; 10] {
-    let mut id = *b"HPKE\x00\x10\x00\x01\x00\x00";
+/// `"HPKE" || I2OSP(kem_id, 2) || I2OSP(kdf_id, 2) || I2OSP(aead_id, 2)`,
+/// the KDF being HKDF-SHA256 (0x0001) in every suite.
+fn hpke_suite_id(kem_id: u16, aead_id: u16) -> [u8; 10] {
+    let mut id = *b"HPKE\x00\x00\x00\x01\x00\x00";
+    id[4..6].copy_from_slice(&kem_id.to_be_bytes());
     id[8..].copy_from_slice(&aead_id.to_be_bytes());
     id
 }
@@ -123,27 +125,45 @@ impl Schedule {
 }
 
 /// `psk_id_hash = LabeledExtract("", "psk_id_hash", default_psk_id)`: the same
-/// for every base-mode context of a suite, so computed once for slice-seal's.
-fn psk_id_hash(suite: &[u8; 10], aead_id: u16) -> [u8; 32] {
+/// for every base-mode context of a suite, so computed once for each of the
+/// envelope suites (P-256 and hybrid).
+fn psk_id_hash(suite: &[u8; 10]) -> [u8; 32] {
+    use std::sync::OnceLock;
+    static P256: OnceLock<[u8; 32]> = OnceLock::new();
+    static HYBRID: OnceLock<[u8; 32]> = OnceLock::new();
     let compute = || *labeled_extract(suite, b"", b"psk_id_hash", b"").0;
-    if aead_id == crate::envelope::AEAD_ID {
-        static CACHED: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
-        *CACHED.get_or_init(compute)
+    let aead = crate::envelope::AEAD_ID;
+    if *suite == hpke_suite_id(crate::envelope::KEM_ID, aead) {
+        *P256.get_or_init(compute)
+    } else if *suite == hpke_suite_id(crate::envelope::HYBRID_KEM_ID, aead) {
+        *HYBRID.get_or_init(compute)
     } else {
         compute()
     }
 }
 
 /// §5.1 `KeySchedule(mode_base, shared_secret, info, default_psk, default_psk_id)`
-/// for the suite with AEAD `aead_id` and key length `nk`.
+/// for the DHKEM(P-256) suite with AEAD `aead_id` and key length `nk`.
 pub(crate) fn key_schedule_base(
     shared_secret: &[u8; 32],
     info: &[u8],
     aead_id: u16,
     nk: usize,
 ) -> Schedule {
-    let suite = hpke_suite_id(aead_id);
-    let psk_id_hash = psk_id_hash(&suite, aead_id);
+    key_schedule_base_kem(crate::envelope::KEM_ID, shared_secret, info, aead_id, nk)
+}
+
+/// [`key_schedule_base`] for the suite of KEM `kem_id` (its `suite_id` is
+/// the only place the KEM enters the key schedule): the hybrid suite's.
+pub(crate) fn key_schedule_base_kem(
+    kem_id: u16,
+    shared_secret: &[u8; 32],
+    info: &[u8],
+    aead_id: u16,
+    nk: usize,
+) -> Schedule {
+    let suite = hpke_suite_id(kem_id, aead_id);
+    let psk_id_hash = psk_id_hash(&suite);
     let (info_hash, _) = labeled_extract(&suite, b"", b"info_hash", info);
     let mut context = [0u8; 65];
     context[0] = 0x00; // mode_base

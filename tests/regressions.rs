@@ -71,6 +71,15 @@ fn fuzz_inputs_envelope_parse() {
         .filter(|(_, d)| std::str::from_utf8(d).is_ok_and(|t| Envelope::parse(t).is_ok()))
         .count();
     assert!(valid >= 5, "only {valid} seed envelopes parse");
+    // And the hybrid suite's seeds (docs/FORMAT.md §11), text and body.
+    let hybrid = inputs("envelope_parse")
+        .iter()
+        .filter(|(_, d)| {
+            std::str::from_utf8(d).is_ok_and(|t| slice_seal::HybridEnvelope::parse(t).is_ok())
+                || slice_seal::HybridEnvelope::from_body(d).is_ok()
+        })
+        .count();
+    assert_eq!(hybrid, 2, "the hybrid seed envelopes (text and body) parse");
 }
 
 #[test]

@@ -40,6 +40,9 @@ mod native {
         Context, Envelope, Error, FileMeta, FileOpener, FileSealer, Jwks, Keyring, MAX_PLAINTEXT,
         PrivateKey, PublicKey, seal, thumbprint,
     };
+    use slice_seal::{
+        HybridPrivateKey, HybridPublicKey, Opened, is_hybrid_jwk, open_hybrid, seal_hybrid,
+    };
 
     /// Default private key file of `keygen`.
     const DEFAULT_KEY_FILE: &str = "slice-seal.private.jwk";
@@ -95,6 +98,11 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             /// With --add-to: refuse an existing keyring that group or others can read.
             #[arg(long)]
             strict: bool,
+            /// The key's suite: p256 (DHKEM(P-256), the default) or
+            /// mlkem768-x25519 (the hybrid post-quantum suite, docs/FORMAT.md
+            /// §11; a single key file, not --add-to).
+            #[arg(long, value_enum, default_value_t = Suite::P256)]
+            suite: Suite,
         },
         /// Print the public key of a private key: JWK (default), JWKS or SPKI PEM.
         ///
@@ -196,6 +204,16 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             #[arg(long)]
             strict: bool,
         },
+    }
+
+    /// The suite of a new key.
+    #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+    enum Suite {
+        /// DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM.
+        P256,
+        /// MLKEM768-X25519 (X-Wing) / HKDF-SHA256 / AES-256-GCM.
+        #[value(name = "mlkem768-x25519")]
+        Mlkem768X25519,
     }
 
     #[derive(Args, Debug)]
@@ -301,9 +319,15 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 force,
                 add_to,
                 strict,
-            } => match add_to {
-                Some(ring) => keygen_add_to(&ring, strict),
-                None => keygen(&out, force),
+                suite,
+            } => match (add_to, suite) {
+                (Some(_), Suite::Mlkem768X25519) => Outcome::Fatal(Fatal::new(
+                    "USAGE",
+                    "--add-to takes P-256 keys only: write an mlkem768-x25519 key with --out",
+                )),
+                (Some(ring), Suite::P256) => keygen_add_to(&ring, strict),
+                (None, Suite::P256) => keygen(&out, force),
+                (None, Suite::Mlkem768X25519) => keygen_hybrid(&out, force),
             },
             Command::Public { key, jwks, pem } => public(&key, jwks, pem),
             Command::Seal { to } => seal_cmd(to),
@@ -639,6 +663,20 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         })())
     }
 
+    /// `keygen --suite mlkem768-x25519`: the hybrid private JWK to a new
+    /// file, the public JWK to stdout.
+    fn keygen_hybrid(out: &Path, force: bool) -> Outcome {
+        collapse((|| {
+            let key = fatal(HybridPrivateKey::generate())?;
+            let mut private = key.to_jwk_json();
+            private.push('\n');
+            fatal(write_private_file(out, private.as_bytes(), force))?;
+            let mut public = key.public_key().to_jwk_json();
+            public.push('\n');
+            Ok(write_stdout(public.as_bytes()))
+        })())
+    }
+
     fn print_public(key: &PrivateKey) -> Outcome {
         let mut public = key.public_key().to_jwk().to_json().to_string();
         public.push('\n');
@@ -818,6 +856,17 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn public(args: &KeyArgs, jwks: bool, pem: bool) -> Outcome {
         collapse((|| {
+            if let Some(key) = fatal(hybrid_key(args))? {
+                if jwks || pem {
+                    return Err(Outcome::Fatal(Fatal::new(
+                        "INVALID_ARGS",
+                        "an mlkem768-x25519 key is printed as a JWK only (no --jwks, no --pem)",
+                    )));
+                }
+                let mut text = key.public_key().to_jwk_json();
+                text.push('\n');
+                return Ok(write_stdout(text.as_bytes()));
+            }
             let ring = fatal(load_keyring(args))?;
             let mut text = if jwks {
                 ring.public_jwks().to_json()
@@ -887,9 +936,31 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         Ok((ctx, recipient))
     }
 
+    /// A recipient of either suite: the suite follows the key.
+    enum Recipient {
+        P256(PublicKey),
+        Hybrid(Box<HybridPublicKey>),
+    }
+
+    /// `seal`'s recipient and context: a hybrid public JWK (`"kty":"AKP"`)
+    /// seals with the hybrid suite, any other key text as before.
+    fn seal_recipient(to: SealTo) -> Result<(Context, Recipient), Outcome> {
+        let text = fatal(read_text(&to.to, "public key file"))?;
+        if !is_hybrid_jwk(text.trim()) {
+            let (ctx, key) = seal_target(to)?;
+            return Ok((ctx, Recipient::P256(key)));
+        }
+        let ctx = make_context(to.form, to.field, to.submission)?;
+        let key = fatal(HybridPublicKey::from_jwk_json(text.trim()))?;
+        if let Some(kid) = &to.kid {
+            fatal(key.check_kid(kid))?;
+        }
+        Ok((ctx, Recipient::Hybrid(Box::new(key))))
+    }
+
     fn seal_cmd(to: SealTo) -> Outcome {
         collapse((|| {
-            let (ctx, recipient) = seal_target(to)?;
+            let (ctx, recipient) = seal_recipient(to)?;
             let mut plaintext = Zeroizing::new(Vec::new());
             // Read one byte more than allowed to detect an oversized input
             // without reading all of it.
@@ -906,7 +977,10 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     "plaintext on stdin is larger than 4 MiB",
                 )));
             }
-            let mut envelope = fatal(seal(&recipient, &plaintext, &ctx))?;
+            let mut envelope = fatal(match &recipient {
+                Recipient::P256(key) => seal(key, &plaintext, &ctx),
+                Recipient::Hybrid(key) => seal_hybrid(key, &plaintext, &ctx),
+            })?;
             envelope.push('\n');
             Ok(write_stdout(envelope.as_bytes()))
         })())
@@ -1180,7 +1254,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
             let expected = expected_context(args.expect)?;
-            let ring = fatal(opening_keyring(&args.key))?;
+            let opener = fatal(opening_keys(&args.key))?;
             // Every check before anything is created.
             let create_dir = match &args.out_dir {
                 Some(dir) => fatal(check_out_dir(dir))?,
@@ -1211,13 +1285,64 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     .map_err(|e| Fatal::new("IO_ERROR", format!("cannot read stdin: {e}"))),
             )?;
             let lines = split_lines(&input);
-            open_lines(&ring, &lines, expected.as_ref(), &mode, audit.as_mut())
+            open_lines(&opener, &lines, expected.as_ref(), &mode, audit.as_mut())
         })())
+    }
+
+    /// The private keys `open` uses: a keyring of P-256 keys, or one
+    /// hybrid key (a single --key file holding a hybrid JWK). Each envelope
+    /// names its suite: one of the other suite gives SUITE_MISMATCH.
+    enum Opening {
+        Ring(Keyring),
+        Hybrid(Box<HybridPrivateKey>),
+    }
+
+    impl Opening {
+        fn open_batch(
+            &self,
+            texts: &[&str],
+            expected: Option<&Context>,
+        ) -> Vec<Result<Opened, Error>> {
+            match self {
+                Opening::Ring(ring) => ring.open_batch(texts, expected),
+                Opening::Hybrid(key) => texts
+                    .iter()
+                    .map(|t| open_hybrid(key, t, expected))
+                    .collect(),
+            }
+        }
+    }
+
+    fn opening_keys(args: &KeyArgs) -> Result<Opening, Fatal> {
+        Ok(match hybrid_key(args)? {
+            Some(key) => Opening::Hybrid(key),
+            None => Opening::Ring(opening_keyring(args)?),
+        })
+    }
+
+    /// The hybrid private key of a single `--key` file holding a hybrid JWK
+    /// (checked against `--kid`), or `None` for any other key text.
+    fn hybrid_key(args: &KeyArgs) -> Result<Option<Box<HybridPrivateKey>>, Fatal> {
+        let [path] = args.key.as_slice() else {
+            return Ok(None);
+        };
+        let file = read_key_file(path, false)?
+            .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())))?;
+        if !is_hybrid_jwk(file.text.trim()) {
+            return Ok(None);
+        }
+        let key =
+            HybridPrivateKey::from_jwk_json(file.text.trim()).map_err(|e| key_fatal(path, e))?;
+        file.check_permissions(path, args.strict)?;
+        if let Some(kid) = &args.kid {
+            key.public_key().check_kid(kid)?;
+        }
+        Ok(Some(Box::new(key)))
     }
 
     /// Open, audit and report every line.
     fn open_lines(
-        ring: &Keyring,
+        ring: &Opening,
         lines: &[Line<'_>],
         expected: Option<&Context>,
         mode: &Mode,

@@ -307,6 +307,30 @@ fn suite_ids_other_than_v1_are_unsupported_suite() {
     }
 }
 
+/// §5 step 5 with the hybrid suite (§11): each suite's reader gives
+/// `SUITE_MISMATCH` for the other suite's ids, and ids that are neither
+/// suite (0x647a with another KDF or AEAD) stay `UNSUPPORTED_SUITE`.
+#[test]
+fn the_other_suite_is_suite_mismatch() {
+    let s = setup();
+    let mut hybrid = s.good.clone();
+    hybrid.suite[..2].copy_from_slice(&[0x64, 0x7a]);
+    assert_eq!(code_of(Envelope::parse(&hybrid.text())), "SUITE_MISMATCH");
+    assert_eq!(
+        code_of(slice_seal::HybridEnvelope::parse(&s.good.text())),
+        "SUITE_MISMATCH"
+    );
+    for (i, v) in [(3, 0x03u8), (5, 0x01)] {
+        let mut p = hybrid.clone();
+        p.suite[i] = v;
+        assert_eq!(code_of(Envelope::parse(&p.text())), "UNSUPPORTED_SUITE");
+        assert_eq!(
+            code_of(slice_seal::HybridEnvelope::parse(&p.text())),
+            "UNSUPPORTED_SUITE"
+        );
+    }
+}
+
 // ------------------------------------------------------------- §5 step 6
 
 #[test]

@@ -13,6 +13,7 @@ use slice_seal::{
     Context, Envelope, Error, Jwk, Jwks, MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey, PublicKey,
     Sealer, open as open_text, open_envelope, seal as seal_text, thumbprint,
 };
+use slice_seal::{HybridEnvelope, HybridPrivateKey, HybridPublicKey, is_hybrid_jwk};
 
 /// Every error has a code and a message.
 fn error_ok(e: &Error, secret: Option<&str>) {
@@ -68,6 +69,33 @@ pub fn envelope_parse(data: &[u8]) {
         Ok(env) => {
             envelope_invariants(&env);
             assert_eq!(env.to_body(), data, "non-canonical envelope body accepted");
+        }
+        Err(e) => error_ok(&e, None),
+    }
+    hybrid_envelope_parse(data);
+}
+
+/// The hybrid suite's parser (docs/FORMAT.md §11) on the same input:
+/// canonical round trips, and never both suites' parsers accepting one input.
+fn hybrid_envelope_parse(data: &[u8]) {
+    if let Ok(text) = core::str::from_utf8(data) {
+        match HybridEnvelope::parse(text) {
+            Ok(env) => {
+                assert_eq!(env.to_text(), text, "non-canonical hybrid envelope text");
+                assert_eq!(HybridEnvelope::parse(&env.to_text()).as_ref(), Ok(&env));
+                assert!(Envelope::parse(text).is_err(), "both suites parse one text");
+            }
+            Err(e) => error_ok(&e, None),
+        }
+    }
+    match HybridEnvelope::from_body(data) {
+        Ok(env) => {
+            assert_eq!(env.to_body(), data, "non-canonical hybrid envelope body");
+            assert_eq!(env.enc().len(), slice_seal::HYBRID_ENC_LEN);
+            assert_eq!(
+                env.context().info().expect("a parsed context is valid"),
+                env.info()
+            );
         }
         Err(e) => error_ok(&e, None),
     }
@@ -262,7 +290,34 @@ fn key_text(t: &str) {
     }
 }
 
+/// The hybrid key importers (docs/FORMAT.md §11) on key text.
+fn hybrid_key_text(t: &str) {
+    let _ = is_hybrid_jwk(t);
+    match HybridPublicKey::from_jwk_json(t) {
+        Ok(pk) => {
+            let again = HybridPublicKey::from_jwk_json(&pk.to_jwk_json()).expect("round trip");
+            assert_eq!(again, pk);
+        }
+        Err(e) => error_ok(&e, None),
+    }
+    match HybridPrivateKey::from_jwk_json(t) {
+        Ok(sk) => {
+            let again = HybridPrivateKey::from_jwk_json(&sk.to_jwk_json()).expect("round trip");
+            assert_eq!(again.public_key(), sk.public_key());
+        }
+        Err(e) => error_ok(&e, None),
+    }
+}
+
 fn key_bytes(b: &[u8]) {
+    match HybridPublicKey::from_bytes(b) {
+        Ok(pk) => assert_eq!(&pk.to_bytes()[..], b, "hybrid public key not canonical"),
+        Err(e) => error_ok(&e, None),
+    }
+    match HybridPrivateKey::from_seed(b) {
+        Ok(sk) => assert_eq!(&sk.to_seed()[..], b),
+        Err(e) => error_ok(&e, None),
+    }
     match PublicKey::from_sec1(b) {
         Ok(pk) => {
             assert_eq!(pk.to_sec1(b.len() == 33), b, "SEC1 import is not canonical");
@@ -290,6 +345,7 @@ fn key_bytes(b: &[u8]) {
 pub fn key_import(data: &[u8]) {
     if let Ok(t) = core::str::from_utf8(data) {
         key_text(t);
+        hybrid_key_text(t);
     }
     key_bytes(data);
 }
