@@ -275,6 +275,7 @@ await test('npm pack --dry-run lists exactly the package files', async () => {
   const files = info.files.map((f) => f.path).sort();
   const expected = [
     'README.md', 'file.d.ts', 'file.js', 'form.d.ts', 'form.js', 'index.d.ts', 'index.js', 'node.cjs', 'node.mjs',
+    'file.js.map', 'form.js.map', 'index.js.map', 'lean.js.map', 'lean/slice_seal_lean.js.map', 'web/slice_seal.js.map',
     'lean.js', 'lean.d.ts', 'lean/slice_seal_lean.js', 'lean/slice_seal_lean.d.ts', 'lean/slice_seal_lean_bg.wasm',
     'node/file.cjs', 'node/package.json', 'node/slice_seal.js', 'package.json',
     'govuk-prototype-kit.config.json', 'nunjucks/slice-seal/form/macro.njk', 'nunjucks/slice-seal/form/template.njk',
@@ -297,6 +298,22 @@ await test('npm pack --dry-run lists exactly the package files', async () => {
   })(pkgJson.exports);
   assert.ok(targets.length >= 8);
   for (const t of targets) assert.ok(files.includes(t), `exports target ${t} is packed`);
+  // The browser JS is minified, each file with its source map, whose source is
+  // pkg-template/'s readable file (the glue's: wasm-bindgen's output).
+  for (const map of files.filter((f) => f.endsWith('.js.map'))) {
+    const js = map.slice(0, -4);
+    const code = fs.readFileSync(path.join(pkgDir, js), 'utf8');
+    const base = path.posix.basename(js);
+    assert.ok(code.endsWith(`//# sourceMappingURL=${base}.map\n`), `${js} names its map`);
+    const m = JSON.parse(fs.readFileSync(path.join(pkgDir, map), 'utf8'));
+    assert.equal(m.version, 3);
+    assert.equal(m.file, base);
+    assert.equal(m.sourcesContent.length, 1);
+    assert.ok(m.mappings.length > 0);
+    assert.ok(code.length < m.sourcesContent[0].length * 0.7, `${js} is minified`);
+    const tpl = path.join(root, 'pkg-template', js);
+    if (fs.existsSync(tpl)) assert.equal(m.sourcesContent[0], fs.readFileSync(tpl, 'utf8'), `${map}: the source is pkg-template/${js}`);
+  }
 });
 
 // ---------------------------------------------------------------- (d) Node
