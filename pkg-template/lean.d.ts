@@ -7,7 +7,7 @@ import type { Sealer as FullSealer, SealContext, SealItem, PublicKeyInput, Seale
 export const WASM_BOUND_MS: number;
 
 /** The measurement behind `Sealer.backend`, in milliseconds (`wasm` undefined if it was not timed). */
-export interface BackendTimings { webcrypto: number; wasm: number | undefined; bound: number }
+export interface LeanTimings { webcrypto: number; wasm: number | undefined; bound: number }
 
 export interface LeanInitOptions {
   /** The lean .wasm (URL, Response, bytes or Module); default: lean/slice_seal_lean_bg.wasm next to the glue. */
@@ -29,7 +29,7 @@ export function createSealer(publicKey: PublicKeyInput, options?: SealerOptions)
 export function webCryptoChecksPoints(): Promise<boolean>;
 
 /** The page's P-256 backend measurement, once made. */
-export function backendChoice(): Promise<{ backend: 'webcrypto' | 'wasm'; timings: BackendTimings } | null>;
+export function backendChoice(): Promise<{ backend: 'webcrypto' | 'wasm'; timings: LeanTimings } | null>;
 
 /** The lean Sealer: the async part of the full module's Sealer. */
 export class Sealer {
@@ -37,7 +37,7 @@ export class Sealer {
   readonly kid: string;
   readonly prepared: number;
   readonly backend: 'webcrypto' | 'wasm' | undefined;
-  readonly timings: BackendTimings | undefined;
+  readonly timings: LeanTimings | undefined;
   prepareAsync(count: number): Promise<number>;
   sealAsync(plaintext: string | Uint8Array, context: SealContext): Promise<string>;
   sealMany(items: SealItem[]): Promise<string[]>;

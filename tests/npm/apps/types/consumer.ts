@@ -8,7 +8,7 @@ import init, {
   sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
   type OpenedFile, type SliceSealFileErrorCode,
 } from 'slice-seal';
-import initLean, { createSealer, loadFull, backendChoice, Sealer as LeanSealer, WASM_BOUND_MS, type BackendTimings } from 'slice-seal/lean';
+import initLean, { createSealer, loadFull, backendChoice, Sealer as LeanSealer, WASM_BOUND_MS, type LeanTimings } from 'slice-seal/lean';
 import {
   ready, SliceSealForm, initAll, createAll, SliceSealFormError,
   type SealedDetail, type SliceSealFormErrorCode,
@@ -125,7 +125,7 @@ export async function lean(pub: Jwk, ctx: SealContext): Promise<string> {
   const n: number = await s.prepareAsync(2);
   const many: string[] = await s.sealMany([{ plaintext: 'a', context: ctx }]);
   if (s instanceof LeanSealer) {
-    const t: BackendTimings | undefined = s.timings;
+    const t: LeanTimings | undefined = s.timings;
     const b: 'webcrypto' | 'wasm' | undefined = s.backend;
     const bound: number = WASM_BOUND_MS;
     // @ts-expect-error the lean Sealer has no synchronous seal
