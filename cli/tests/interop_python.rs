@@ -5,8 +5,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Value, json};
@@ -15,43 +13,12 @@ use slice_seal::PrivateKey;
 #[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, run_program as run};
+#[path = "../../tests/common/interop.rs"]
+mod interop;
+use interop::{case_json, cli, python, root};
 
-/// The repository's root (this package is cli/).
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-/// Run tests/python/interop.py; panics with its stderr unless it succeeds.
-/// Returns its JSON summary line.
-fn python(args: &[&str], cwd: &Path) -> Value {
-    let script = root().join("tests/python/interop.py");
-    let mut full = vec![script.to_str().unwrap()];
-    full.extend_from_slice(args);
-    let out = run("python3", &full, cwd, b"");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    match out.status.code() {
-        Some(0) => {}
-        Some(3) => panic!(
-            "Python HPKE is unavailable. {stderr}\nRun `bash .ci/setup` (installs tests/requirements.txt)."
-        ),
-        _ => panic!(
-            "interop.py {args:?} failed ({}):\nstdout: {}\nstderr: {stderr}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout)
-        ),
-    }
-    serde_json::from_slice(&out.stdout).expect("interop.py prints one JSON line")
-}
-
-fn cli(args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
-    let out = run(BIN, args, cwd, stdin);
-    assert!(
-        out.status.success(),
-        "slice-seal {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+/// The Python side of these tests (tests/python/).
+const SCRIPT: &str = "interop.py";
 
 /// A key made by the CLI, with every file both sides need.
 fn keys(dir: &TempDir) -> PrivateKey {
@@ -112,17 +79,9 @@ fn with_context<'a>(
     args
 }
 
-fn case_json(form: &str, field: &str, sub: Option<&str>, pt: &[u8]) -> Value {
-    let mut ctx = json!({"form": form, "field": field});
-    if let Some(s) = sub {
-        ctx["submission"] = json!(s);
-    }
-    json!({"context": ctx, "plaintext_b64": Base64UrlUnpadded::encode_string(pt)})
-}
-
 #[test]
 fn python_hpke_is_available() {
-    let v = python(&["check"], &root());
+    let v = python(SCRIPT, &["check"], &root());
     assert!(v["cryptography"].is_string());
 }
 
@@ -141,6 +100,7 @@ fn cli_seals_python_opens() {
     }
     fs::write(dir.file("cases.json"), serde_json::to_string(&all).unwrap()).unwrap();
     let v = python(
+        SCRIPT,
         &[
             "open",
             "--jwk",
@@ -166,6 +126,7 @@ fn python_seals_cli_opens() {
         .collect();
     fs::write(dir.file("in.json"), serde_json::to_string(&input).unwrap()).unwrap();
     let v = python(
+        SCRIPT,
         &[
             "seal",
             "--public-jwk",
@@ -255,6 +216,6 @@ fn python_seals_cli_opens() {
 #[test]
 fn worked_example_opens_in_python() {
     let path = root().join("tests/vectors/envelope-v1.json");
-    let v = python(&["vector", path.to_str().unwrap()], &root());
+    let v = python(SCRIPT, &["vector", path.to_str().unwrap()], &root());
     assert_eq!(v, json!({"vector": "ok", "plaintext": "1990-04-01"}));
 }

@@ -8,8 +8,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Value, json};
@@ -17,36 +15,12 @@ use serde_json::{Value, json};
 #[path = "../../tests/common/process.rs"]
 mod process;
 use process::{BIN, TempDir, run_program as run};
+#[path = "../../tests/common/interop.rs"]
+mod interop;
+use interop::{case_json, cli, python};
 
-fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-}
-
-/// Run tests/python/interop_hybrid.py; its JSON summary line.
-fn python(args: &[&str], cwd: &Path) -> Value {
-    let script = root().join("tests/python/interop_hybrid.py");
-    let mut full = vec![script.to_str().unwrap()];
-    full.extend_from_slice(args);
-    let out = run("python3", &full, cwd, b"");
-    assert!(
-        out.status.success(),
-        "interop_hybrid.py {args:?} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("interop_hybrid.py prints one JSON line")
-}
-
-fn cli(args: &[&str], cwd: &Path, stdin: &[u8]) -> Output {
-    let out = run(BIN, args, cwd, stdin);
-    assert!(
-        out.status.success(),
-        "slice-seal {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+/// The Python side of these tests (tests/python/).
+const SCRIPT: &str = "interop_hybrid.py";
 
 /// A hybrid key pair made by the CLI: private.jwk, public.jwk.
 fn keys(dir: &TempDir) -> Value {
@@ -86,14 +60,6 @@ fn cases() -> Vec<(&'static str, &'static str, Option<&'static str>, Vec<u8>)> {
     ]
 }
 
-fn case_json(form: &str, field: &str, sub: Option<&str>, pt: &[u8]) -> Value {
-    let mut ctx = json!({"form": form, "field": field});
-    if let Some(s) = sub {
-        ctx["submission"] = json!(s);
-    }
-    json!({"context": ctx, "plaintext_b64": Base64UrlUnpadded::encode_string(pt)})
-}
-
 #[test]
 fn cli_seals_hybrid_python_opens() {
     let dir = TempDir::new("pq-cli-seals");
@@ -123,6 +89,7 @@ fn cli_seals_hybrid_python_opens() {
     }
     fs::write(dir.file("cases.json"), serde_json::to_string(&all).unwrap()).unwrap();
     let v = python(
+        SCRIPT,
         &["open", "--jwk", "private.jwk", "--cases", "cases.json"],
         dir.path(),
     );
@@ -140,6 +107,7 @@ fn python_seals_hybrid_cli_opens() {
         .collect();
     fs::write(dir.file("in.json"), serde_json::to_string(&input).unwrap()).unwrap();
     let v = python(
+        SCRIPT,
         &[
             "seal",
             "--public-jwk",
