@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from . import _b64
 from .context import Context
-from .errors import InvalidArgument, MalformedEnvelope, UnsupportedSuite, UnsupportedVersion
+from .errors import InvalidArgument, MalformedEnvelope, SuiteMismatch, UnsupportedSuite, UnsupportedVersion
 
 __all__ = [
     "Envelope",
@@ -30,6 +30,8 @@ __all__ = [
 PREFIX = "ss1."
 #: HPKE ids: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM.
 KEM_ID, KDF_ID, AEAD_ID = 0x0010, 0x0001, 0x0002
+#: The hybrid suite's KEM (FORMAT.md §11): its envelopes are SUITE_MISMATCH here.
+HYBRID_KEM_ID = 0x647A
 #: Raw key id (SHA-256), ``enc`` (uncompressed SEC1 point) and GCM tag lengths.
 KID_LEN, ENC_LEN, TAG_LEN = 32, 65, 16
 #: Largest plaintext a slice may carry (4 MiB).
@@ -94,6 +96,8 @@ class Envelope:
         if len(b) < _HEADER_LEN:
             raise MalformedEnvelope("truncated header")
         kem, kdf, aead = (int.from_bytes(b[i : i + 2], "big") for i in (0, 2, 4))
+        if (kem, kdf, aead) == (HYBRID_KEM_ID, KDF_ID, AEAD_ID):
+            raise SuiteMismatch(kem)
         if (kem, kdf, aead) != (KEM_ID, KDF_ID, AEAD_ID):
             raise UnsupportedSuite(kem, kdf, aead)
         kid_raw = b[6 : 6 + KID_LEN]

@@ -21,6 +21,7 @@ __all__ = [
     "MalformedEnvelope",
     "UnsupportedVersion",
     "UnsupportedSuite",
+    "SuiteMismatch",
     "InvalidContext",
     "ContextMismatch",
     "DecryptFailed",
@@ -127,6 +128,20 @@ class UnsupportedSuite(SliceSealError):
             "(supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
         )
         self.kem, self.kdf, self.aead = kem, kdf, aead
+
+
+class SuiteMismatch(SliceSealError):
+    """The envelope is sealed with the hybrid suite (FORMAT.md §11), which
+    this package does not open: its keys are P-256."""
+
+    code = "SUITE_MISMATCH"
+
+    def __init__(self, kem: int) -> None:
+        super().__init__(
+            f"suite mismatch: the envelope is sealed with MLKEM768-X25519 (kem 0x{kem:04x}), "
+            "the key is for P-256 (kem 0x0010)"
+        )
+        self.kem = kem
 
 
 class InvalidContext(SliceSealError):
@@ -241,6 +256,7 @@ ERRORS: dict[str, type[SliceSealError]] = {
         MalformedEnvelope,
         UnsupportedVersion,
         UnsupportedSuite,
+        SuiteMismatch,
         InvalidContext,
         ContextMismatch,
         DecryptFailed,
