@@ -108,14 +108,7 @@ pub fn key_schedule_base(
     aead_id: u16,
     nk: usize,
 ) -> ScheduleValues {
-    let ks = crate::schedule::key_schedule_base(shared_secret, info, aead_id, nk);
-    ScheduleValues {
-        key_schedule_context: ks.context.to_vec(),
-        secret: *ks.secret,
-        key: ks.key.to_vec(),
-        base_nonce: *ks.base_nonce,
-        exporter_secret: *ks.exporter_secret(),
-    }
+    key_schedule_base_kem(crate::envelope::KEM_ID, shared_secret, info, aead_id, nk)
 }
 
 /// [`key_schedule_base`] for the suite of KEM `kem_id` (the hybrid suite's

@@ -253,13 +253,7 @@ impl PublicKey {
     /// ignored. If the JWK has a `kid`, it must equal the key's RFC 7638
     /// thumbprint ([`Error::KidMismatch`] otherwise).
     pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
-        check_kty_crv(jwk)?;
-        let x = b64_32("x", jwk.x.as_deref())?;
-        let y = b64_32("y", jwk.y.as_deref())?;
-        let mut sec1 = [0u8; 65];
-        sec1[0] = 0x04;
-        sec1[1..33].copy_from_slice(x.as_ref());
-        sec1[33..].copy_from_slice(y.as_ref());
+        let sec1 = jwk_sec1(jwk)?;
         let point = p256::PublicKey::from_sec1_bytes(&sec1)
             .map_err(|_| Error::key("JWK x/y is not a point on the P-256 curve"))?;
         let key = Self::from_point(point);
@@ -424,7 +418,9 @@ fn thumbprint_of_sec1(b: &[u8]) -> [u8; KID_LEN] {
 /// of [`PublicKey::from_jwk`] (and in its order) except that the point is on
 /// the curve: for a caller that checks that itself (WebCrypto's `importKey`
 /// in the lean browser module), without P-256 arithmetic.
-pub(crate) fn jwk_point_unchecked(jwk: &Jwk) -> Result<([u8; 65], [u8; KID_LEN])> {
+/// A public JWK's `kty`/`crv` checked and its `x`/`y` as an uncompressed
+/// SEC1 point (not yet checked to be on the curve).
+fn jwk_sec1(jwk: &Jwk) -> Result<[u8; 65]> {
     check_kty_crv(jwk)?;
     let x = b64_32("x", jwk.x.as_deref())?;
     let y = b64_32("y", jwk.y.as_deref())?;
@@ -432,6 +428,11 @@ pub(crate) fn jwk_point_unchecked(jwk: &Jwk) -> Result<([u8; 65], [u8; KID_LEN])
     sec1[0] = 0x04;
     sec1[1..33].copy_from_slice(x.as_ref());
     sec1[33..].copy_from_slice(y.as_ref());
+    Ok(sec1)
+}
+
+pub(crate) fn jwk_point_unchecked(jwk: &Jwk) -> Result<([u8; 65], [u8; KID_LEN])> {
+    let sec1 = jwk_sec1(jwk)?;
     let kid = thumbprint_of_sec1(&sec1);
     if let Some(expected) = &jwk.kid {
         let found = Base64UrlUnpadded::encode_string(&kid);
