@@ -37,11 +37,12 @@ mod native {
     use zeroize::Zeroizing;
 
     use slice_seal::{
-        Context, Envelope, Error, FileMeta, FileOpener, FileSealer, Jwks, Keyring, MAX_PLAINTEXT,
-        PrivateKey, PublicKey, seal, thumbprint,
+        AnyPrivateKey, AnyPublicKey, HybridPrivateKey, HybridPublicKey, Opened, is_hybrid_jwk,
+        open_hybrid, seal_hybrid,
     };
     use slice_seal::{
-        HybridPrivateKey, HybridPublicKey, Opened, is_hybrid_jwk, open_hybrid, seal_hybrid,
+        Context, Envelope, Error, FileMeta, FileOpener, FileSealer, Jwks, Keyring, MAX_PLAINTEXT,
+        PrivateKey, PublicKey, seal, thumbprint,
     };
 
     /// Default private key file of `keygen`.
@@ -576,7 +577,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// The one key of `ring` (JWK and PEM output).
-    fn only_key(ring: &Keyring) -> Result<&PrivateKey, Fatal> {
+    fn only_key(ring: &Keyring) -> Result<&AnyPrivateKey, Fatal> {
         let mut keys = ring.iter();
         match (keys.next(), keys.next()) {
             (Some((key, _)), None) => Ok(key),
@@ -869,13 +870,18 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             }
             let ring = fatal(load_keyring(args))?;
             let mut text = if jwks {
-                ring.public_jwks().to_json()
+                ring.public_jwks()
             } else {
                 let pk = fatal(only_key(&ring))?.public_key();
-                if pem {
-                    pk.to_spki_pem()
-                } else {
-                    pk.to_jwk().to_json().to_string()
+                match (&pk, pem) {
+                    (AnyPublicKey::P256(k), true) => k.to_spki_pem(),
+                    (_, true) => {
+                        return Err(Outcome::Fatal(Fatal::new(
+                            "INVALID_ARGS",
+                            "an mlkem768-x25519 key has no PEM form: print it as a JWK",
+                        )));
+                    }
+                    (_, false) => pk.to_jwk_json(),
                 }
             };
             if !text.ends_with('\n') {
@@ -897,7 +903,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 text.push('\t');
                 text.push_str(created.unwrap_or("-"));
                 text.push('\t');
-                text.push_str(&pk.to_jwk().to_json());
+                text.push_str(&pk.to_jwk_json());
                 text.push('\n');
             }
             Ok(write_stdout(text.as_bytes()))
