@@ -340,12 +340,24 @@ impl Keyring {
     /// [`Error::SuiteMismatch`], as a single key of the other suite gives.
     pub fn open(&self, envelope: &str, expected: Option<&Context>) -> Result<Opened> {
         let body = text_body(envelope)?;
-        match check_suite(&body, KEM_ID) {
-            Ok(()) => self.open_envelope(&Envelope::from_body(&body)?, expected),
-            Err(Error::SuiteMismatch { .. }) => {
-                self.open_hybrid_envelope(&HybridEnvelope::from_body(&body)?, expected)
-            }
-            Err(e) => Err(e),
+        let kem = match check_suite(&body, KEM_ID) {
+            Ok(()) => KEM_ID,
+            Err(Error::SuiteMismatch { envelope, .. }) => envelope,
+            Err(e) => return Err(e),
+        };
+        // The suite before the rest of the body, as for one key (§5 step 5).
+        if let Some(m) = self.members.first()
+            && self.members.iter().all(|m| m.key.kem_id() != kem)
+        {
+            return Err(Error::SuiteMismatch {
+                envelope: kem,
+                key: m.key.kem_id(),
+            });
+        }
+        if kem == KEM_ID {
+            self.open_envelope(&Envelope::from_body(&body)?, expected)
+        } else {
+            self.open_hybrid_envelope(&HybridEnvelope::from_body(&body)?, expected)
         }
     }
 

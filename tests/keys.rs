@@ -902,6 +902,19 @@ fn keyrings_mix_both_suites() {
     assert_eq!(code(only_h.open(&envs[0], None)), "SUITE_MISMATCH");
     assert_eq!(code(only_h.open(&envs[1], None)), "KEY_NOT_FOUND");
     assert_eq!(code(Keyring::new().open(&envs[1], None)), "KEY_NOT_FOUND");
+    // The suite is checked before the body's lengths, as for one key: a
+    // truncated envelope of the suite the ring lacks is SUITE_MISMATCH.
+    for (env, ring, want) in [
+        (&envs[1], &only_p, "SUITE_MISMATCH"),
+        (&envs[1], &back, "MALFORMED_ENVELOPE"),
+        (&envs[0], &only_h, "SUITE_MISMATCH"),
+        (&envs[0], &back, "MALFORMED_ENVELOPE"),
+    ] {
+        let mut body = base64ct::Base64UrlUnpadded::decode_vec(&env[4..]).unwrap();
+        body.truncate(60);
+        let cut = format!("ss1.{}", b64(&body));
+        assert_eq!(code(ring.open(&cut, None)), want);
+    }
 
     // remove / merge / retain with hybrid keys.
     let mut r2 = Keyring::parse(&text).unwrap();
