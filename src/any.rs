@@ -31,7 +31,9 @@ use crate::seal::{Opened, open, seal};
 /// assert_eq!(key.open(&env, Some(&ctx))?.plaintext, b"Ada Lovelace");
 /// # Ok::<(), slice_seal::Error>(())
 /// ```
+/// `#[non_exhaustive]`: a pure ML-KEM-768 suite may be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AnyPublicKey {
     /// DHKEM(P-256, HKDF-SHA256), KEM 0x0010.
     P256(PublicKey),
@@ -168,7 +170,9 @@ impl AnyPublicKey {
 
 /// A recipient private key of either suite. Secrets are zeroized on drop and
 /// never shown by `Debug`.
+/// `#[non_exhaustive]`: a pure ML-KEM-768 suite may be added.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum AnyPrivateKey {
     /// DHKEM(P-256, HKDF-SHA256), KEM 0x0010.
     P256(PrivateKey),
