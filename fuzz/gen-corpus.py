@@ -2,11 +2,13 @@
 """Regenerate the committed seed corpora in fuzz/corpus/<target>/.
 
 Envelopes are sealed by the slice-seal CLI to the fuzzing-only key
-fuzz/fixtures/fuzz-only.private.jwk (the key the `open` target opens with);
+fuzz/fixtures/fuzz-only.private.jwk (the key the `open` target opens with)
+and, for the hybrid seeds, fuzz/fixtures/fuzz-only-hybrid.private.jwk;
 the other key encodings are written by Python `cryptography`, an independent
 implementation. Seeds are small on purpose: libFuzzer mutates from them.
 
 Usage: python3 fuzz/gen-corpus.py [path/to/slice-seal]   (default target/debug/slice-seal)
+       python3 fuzz/gen-corpus.py [path/to/slice-seal] --hybrid-only   (the hybrid seeds alone)
 """
 import base64
 import json
@@ -19,8 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 FUZZ = pathlib.Path(__file__).resolve().parent
 ROOT = FUZZ.parent
-CLI = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "target/debug/slice-seal")
+ARGS = [a for a in sys.argv[1:] if a != "--hybrid-only"]
+CLI = pathlib.Path(ARGS[0] if ARGS else ROOT / "target/debug/slice-seal")
 KEY = FUZZ / "fixtures/fuzz-only.private.jwk"
+HYBRID_KEY = FUZZ / "fixtures/fuzz-only-hybrid.private.jwk"
 
 
 def b64u_dec(s: str) -> bytes:
@@ -96,7 +100,31 @@ def main() -> None:
     write("seal", "roundtrip-empty.bin", b"\x00\x00\x00\x00\x01f\x01a\x00\x00")
     write("seal", "agreement-point.bin", b"\xff\xff\xff\xff" + point + bytes(range(32)) + b"\x09fuzz-form1990-04-01")
     write_file_seeds(pub_jwk_path)
+    write_hybrid_seeds()
     pub_jwk_path.unlink()
+
+
+def write_hybrid_seeds() -> None:
+    """Hybrid seeds (docs/FORMAT.md §11), with the fuzzing-only hybrid key:
+    a keyring and a public JWKS mixing both suites (`key_import`), an
+    envelope (`open`) and sealed files (`file_open`)."""
+    p_jwk, h_jwk = json.loads(KEY.read_text()), json.loads(HYBRID_KEY.read_text())
+    ring = {"keys": [dict(p_jwk, created="2026-12-01T07:30:00Z"), dict(h_jwk, created="2026-12-01T08:00:00Z")]}
+    write("key_import", "mixed-ring.jwks", json.dumps(ring, separators=(",", ":")).encode())
+    public = json.loads(cli("public", "--key", str(KEY), "--jwks"))
+    public["keys"].append(json.loads(cli("public", "--key", str(HYBRID_KEY))))
+    write("key_import", "mixed-public.jwks", json.dumps(public, separators=(",", ":")).encode())
+    pub_path = FUZZ / "target/gen-corpus.hybrid.public.jwk"
+    pub_path.parent.mkdir(parents=True, exist_ok=True)
+    pub_path.write_bytes(cli("public", "--key", str(HYBRID_KEY)))
+    text = cli("seal", "--to", str(pub_path), "--form", "fuzz-form", "--field", "full-name",
+               "--submission", "sub-1", stdin=b"Ada Lovelace").strip()
+    write("open", "hybrid-name-sub1.txt", text)
+    for name, pt in (("hybrid-one", b"x"), ("hybrid-two-chunks", bytes(range(256)) * 6)):
+        args = ["seal-file", "--to", str(pub_path), "--form", "fuzz-form", "--field", "doc",
+                "--chunk-size", "1024", "--size", str(len(pt))]
+        write("file_open", f"{name}.ssf", cli(*args, stdin=pt))
+    pub_path.unlink()
 
 
 def write_file_seeds(pub_jwk_path: pathlib.Path) -> None:
@@ -111,4 +139,7 @@ def write_file_seeds(pub_jwk_path: pathlib.Path) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if "--hybrid-only" in sys.argv:
+        write_hybrid_seeds()
+    else:
+        main()

@@ -92,9 +92,10 @@ fn fuzz_inputs_open() {
             Err(_) => panic!("open: input {} fails its checks", path.display()),
         }
     }
-    // Five seeds, each opening without context and under >= 1 expected context.
+    // Five seeds, each opening without context and under >= 1 expected context,
+    // and one hybrid seed (counted once, by the hybrid key and the mixed ring).
     assert!(
-        opened >= 10,
+        opened >= 13,
         "only {opened} opens succeeded on the seed envelopes"
     );
 }
@@ -108,7 +109,15 @@ fn fuzz_inputs_file_open() {
             Err(_) => panic!("file_open: input {} fails its checks", path.display()),
         }
     }
-    assert!(opened >= 4, "only {opened} seed files opened");
+    assert!(opened >= 6, "only {opened} seed files opened");
+    // Two of them have a hybrid header (docs/FORMAT.md §11).
+    let hybrid = inputs("file_open")
+        .iter()
+        .filter(|(_, d)| {
+            slice_seal::FileOpener::new_hybrid(&checks::FUZZ_HYBRID_KEY, d, None).is_ok()
+        })
+        .count();
+    assert!(hybrid >= 2, "only {hybrid} hybrid seed files opened");
 }
 
 #[test]
@@ -121,6 +130,25 @@ fn fuzz_inputs_key_import() {
         .filter(|t| PublicKey::parse(t).is_ok() || PrivateKey::parse(t).is_ok())
         .count();
     assert!(text_keys >= 5, "only {text_keys} text seeds import");
+    // A keyring and a public JWKS that mix both suites.
+    let mixed = |t: &str| {
+        slice_seal::Keyring::parse(t).is_ok_and(|r| {
+            let kems: Vec<u16> = r.iter().map(|(k, _)| k.kem_id()).collect();
+            kems.contains(&slice_seal::KEM_ID) && kems.contains(&slice_seal::HYBRID_KEM_ID)
+        })
+    };
+    let texts: Vec<&str> = seeds
+        .iter()
+        .filter_map(|(_, d)| std::str::from_utf8(d).ok())
+        .collect();
+    assert!(texts.iter().any(|t| mixed(t)), "no mixed keyring seed");
+    assert!(
+        texts.iter().any(|t| {
+            slice_seal::AnyPublicKey::from_jwks_json(t, &checks::FUZZ_HYBRID_KEY.kid()).is_ok()
+                && slice_seal::AnyPublicKey::from_jwks_json(t, &checks::FUZZ_KEY.kid()).is_ok()
+        }),
+        "no mixed public JWKS seed"
+    );
 }
 
 #[test]

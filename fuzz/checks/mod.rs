@@ -10,10 +10,13 @@
 use std::sync::{LazyLock, Mutex};
 
 use slice_seal::{
+    AnyPrivateKey, AnyPublicKey, HybridEnvelope, HybridPrivateKey, HybridPublicKey, Keyring,
+    is_hybrid_jwk, open_hybrid,
+};
+use slice_seal::{
     Context, Envelope, Error, Jwk, Jwks, MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey, PublicKey,
     Sealer, open as open_text, open_envelope, seal as seal_text, thumbprint,
 };
-use slice_seal::{HybridEnvelope, HybridPrivateKey, HybridPublicKey, is_hybrid_jwk};
 
 /// Every error has a code and a message.
 fn error_ok(e: &Error, secret: Option<&str>) {
@@ -109,6 +112,22 @@ pub static FUZZ_KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
         .expect("fixture key")
 });
 
+/// The fuzzing-only hybrid key (docs/FORMAT.md §11) the hybrid seeds are
+/// sealed to.
+pub static FUZZ_HYBRID_KEY: LazyLock<HybridPrivateKey> = LazyLock::new(|| {
+    HybridPrivateKey::from_jwk_json(include_str!("../fixtures/fuzz-only-hybrid.private.jwk"))
+        .expect("hybrid fixture key")
+});
+
+/// Both fuzzing-only keys in one keyring (the suites mixed).
+pub static FUZZ_RING: LazyLock<Keyring> = LazyLock::new(|| {
+    Keyring::from_keys([
+        AnyPrivateKey::from(FUZZ_KEY.clone()),
+        AnyPrivateKey::from(FUZZ_HYBRID_KEY.clone()),
+    ])
+    .expect("two kids")
+});
+
 /// Contexts the seeds were sealed under, plus near misses.
 static EXPECTED: LazyLock<Vec<Context>> = LazyLock::new(|| {
     let c = |form: &str, field: &str| Context::new(form, field).expect("valid context");
@@ -127,7 +146,9 @@ static EXPECTED: LazyLock<Vec<Context>> = LazyLock::new(|| {
 
 /// Arbitrary text opened with [`FUZZ_KEY`], without and with expected
 /// contexts: never panics; a successful open agrees with the parser and with
-/// the expected context. Returns how many opens succeeded.
+/// the expected context. With [`FUZZ_HYBRID_KEY`] and the mixed
+/// [`FUZZ_RING`]: the ring opens exactly what one of its keys opens, to the
+/// same result. Returns how many opens succeeded.
 pub fn open(data: &[u8]) -> usize {
     let Ok(text) = core::str::from_utf8(data) else {
         return 0;
@@ -135,6 +156,25 @@ pub fn open(data: &[u8]) -> usize {
     let key = &*FUZZ_KEY;
     let mut opened_count = 0;
     let free = open_text(key, text, None);
+    let hybrid = open_hybrid(&FUZZ_HYBRID_KEY, text, None);
+    match (FUZZ_RING.open(text, None), &free, &hybrid) {
+        (Ok(o), single, hybrid) => {
+            assert!(
+                single.as_ref() == Ok(&o) || hybrid.as_ref() == Ok(&o),
+                "the mixed keyring opened what neither key opens"
+            );
+            if hybrid.is_ok() {
+                opened_count += 1;
+            }
+        }
+        (Err(e), single, hybrid) => {
+            error_ok(&e, None);
+            assert!(
+                single.is_err() && hybrid.is_err(),
+                "the mixed keyring refused what one of its keys opens: {e}"
+            );
+        }
+    }
     match &free {
         Ok(opened) => {
             opened_count += 1;
@@ -290,6 +330,75 @@ fn key_text(t: &str) {
     }
 }
 
+/// The either-suite importers and keyrings on key text: `AnyPublicKey` /
+/// `AnyPrivateKey` agree with the importer of the suite they pick and
+/// round-trip; a JWKS lookup returns the key with that kid; a keyring
+/// (either suite, mixed) round-trips through its file and its public JWKS,
+/// and neither `Debug` nor an error repeats `secret` (a JWK's `d`).
+fn any_key_text(t: &str, secret: Option<&str>) {
+    match AnyPublicKey::from_jwk_json(t) {
+        Ok(pk) => {
+            match &pk {
+                AnyPublicKey::P256(k) => {
+                    assert_eq!(PublicKey::from_jwk_json(t).as_ref(), Ok(k));
+                }
+                AnyPublicKey::Hybrid(k) => {
+                    assert_eq!(HybridPublicKey::from_jwk_json(t).as_ref(), Ok(&**k));
+                }
+                other => panic!("a suite the checks do not know: {other:?}"),
+            }
+            let again = AnyPublicKey::from_jwk_json(&pk.to_jwk_json()).expect("round trip");
+            assert_eq!(again, pk);
+            pk.check_kid(&pk.kid()).expect("a key has its own kid");
+        }
+        Err(e) => error_ok(&e, secret),
+    }
+    match AnyPublicKey::parse(t) {
+        Ok(pk) => assert_eq!(AnyPublicKey::parse(&pk.to_jwk_json()).as_ref(), Ok(&pk)),
+        Err(e) => error_ok(&e, secret),
+    }
+    for kid in [FUZZ_KEY.kid(), FUZZ_HYBRID_KEY.kid()] {
+        match AnyPublicKey::from_jwks_json(t, &kid) {
+            Ok(pk) => assert_eq!(pk.kid(), kid, "from_jwks_json returned another kid"),
+            Err(e) => error_ok(&e, secret),
+        }
+    }
+    for r in [AnyPrivateKey::from_jwk_json(t), AnyPrivateKey::parse(t)] {
+        match r {
+            Ok(sk) => {
+                let again = AnyPrivateKey::from_jwk_json(&sk.to_jwk_json()).expect("round trip");
+                assert_eq!(again.public_key(), sk.public_key());
+                assert_eq!(again.kem_id(), sk.kem_id());
+            }
+            Err(e) => error_ok(&e, secret),
+        }
+    }
+    match Keyring::parse(t) {
+        Ok(ring) => {
+            let back = Keyring::parse(&ring.to_json()).expect("a keyring file re-reads");
+            fn kids(r: &Keyring) -> Vec<(String, Option<String>)> {
+                r.iter()
+                    .map(|(k, c)| (k.kid(), c.map(String::from)))
+                    .collect()
+            }
+            assert_eq!(kids(&back), kids(&ring), "keyring round trip changed it");
+            let jwks = ring.public_jwks();
+            for (key, _) in ring.iter() {
+                let pk = AnyPublicKey::from_jwks_json(&jwks, &key.kid()).expect("published");
+                assert_eq!(pk, key.public_key());
+            }
+            if let Some(d) = secret.filter(|d| d.len() >= 16) {
+                assert!(
+                    !format!("{ring:?}").contains(d),
+                    "Debug of a keyring shows d"
+                );
+                assert!(!jwks.contains(d), "public JWKS shows d");
+            }
+        }
+        Err(e) => error_ok(&e, secret),
+    }
+}
+
 /// The hybrid key importers (docs/FORMAT.md §11) on key text.
 fn hybrid_key_text(t: &str) {
     let _ = is_hybrid_jwk(t);
@@ -346,6 +455,9 @@ pub fn key_import(data: &[u8]) {
     if let Ok(t) = core::str::from_utf8(data) {
         key_text(t);
         hybrid_key_text(t);
+        let jwk = Jwk::from_json(t).ok();
+        let d = jwk.as_ref().and_then(|j| j.d.as_ref()).map(|d| d.expose());
+        any_key_text(t, d);
     }
     key_bytes(data);
 }
@@ -533,17 +645,28 @@ pub fn seal_with_agreement(enc: &[u8], dh: &[u8], plaintext: &[u8], form: &str) 
 /// exactly the announced length and size, and opens to the same plaintext
 /// chunk by chunk (`open_chunk`) as whole (`open_body`). Returns 1 if it opened.
 pub fn file_open(data: &[u8]) -> usize {
-    let key = &*FUZZ_KEY;
-    let opener = match slice_seal::FileOpener::new(key, data, None) {
-        Ok(o) => o,
+    use slice_seal::FileOpener;
+    // The mixed keyring opens the header exactly when one of its keys does.
+    let single = FileOpener::new(&FUZZ_KEY, data, None);
+    let hybrid = FileOpener::new_hybrid(&FUZZ_HYBRID_KEY, data, None);
+    let opener = match FileOpener::with_keyring(&FUZZ_RING, data, None) {
+        Ok(o) => {
+            let by_key = single.as_ref().or(hybrid.as_ref()).expect("a key opens it");
+            assert_eq!((by_key.kid(), by_key.meta()), (o.kid(), o.meta()));
+            o
+        }
         Err(e) => {
             error_ok(&e, None);
+            assert!(
+                single.is_err() && hybrid.is_err(),
+                "the keyring refused a header: {e}"
+            );
             return 0;
         }
     };
     let meta = opener.meta().clone();
     let body = &data[opener.preamble_len()..];
-    let mut stepwise = slice_seal::FileOpener::new(key, data, None).expect("opened once");
+    let mut stepwise = FileOpener::with_keyring(&FUZZ_RING, data, None).expect("opened once");
     match opener.open_body(body) {
         Ok(plain) => {
             assert_eq!(plain.len() as u64, meta.size);
