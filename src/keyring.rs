@@ -44,9 +44,9 @@ impl Member {
 
 /// A set of private keys of either suite ([`AnyPrivateKey`]) with distinct
 /// key ids, each with an optional creation time. An envelope is opened with
-/// the key its kid names, by the suite of that key (an envelope of the other
-/// suite under that kid is `SUITE_MISMATCH`). Private material is zeroized on drop and never shown by
-/// `Debug`.
+/// the key its kid names, by that key's suite; an envelope of a suite the
+/// keyring holds no key of is `SUITE_MISMATCH`. Private material is zeroized
+/// on drop and never shown by `Debug`.
 ///
 /// ```
 /// use slice_seal::{seal, Context, Keyring, PrivateKey};
@@ -100,8 +100,8 @@ impl Keyring {
     /// Errors: [`Error::InvalidKey`] for a malformed member (the message
     /// names it by its index, `keys[i]`, never by its content),
     /// [`Error::NotPrivateKey`] for a public key (a member without `"d"` or,
-    /// hybrid, `"priv"`; a `PUBLIC KEY` PEM), [`Error::DuplicateKid`] for two members with the
-    /// same key id.
+    /// hybrid, `"priv"`; a `PUBLIC KEY` PEM), [`Error::DuplicateKid`] for two
+    /// members with the same key id.
     pub fn parse(text: &str) -> Result<Self> {
         let t = text.trim();
         if t.starts_with("-----BEGIN PUBLIC KEY-----") {
