@@ -141,7 +141,7 @@ impl fmt::Display for Error {
             Error::UnsupportedSuite { kem, kdf, aead } => write!(
                 f,
                 "unsupported HPKE suite: kem 0x{kem:04x}, kdf 0x{kdf:04x}, aead 0x{aead:04x} \
-                 (supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
+                 (supported: kem 0x0010 or 0x647a, kdf 0x0001, aead 0x0002)"
             ),
             Error::SuiteMismatch { envelope, key } => write!(
                 f,

@@ -126,7 +126,7 @@ class UnsupportedSuite(SliceSealError):
     def __init__(self, kem: int, kdf: int, aead: int) -> None:
         super().__init__(
             f"unsupported HPKE suite: kem 0x{kem:04x}, kdf 0x{kdf:04x}, aead 0x{aead:04x} "
-            "(supported: kem 0x0010, kdf 0x0001, aead 0x0002)"
+            "(supported: kem 0x0010 or 0x647a, kdf 0x0001, aead 0x0002)"
         )
         self.kem, self.kdf, self.aead = kem, kdf, aead
 
