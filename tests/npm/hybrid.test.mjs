@@ -147,6 +147,25 @@ test('bad inputs: SUITE_MISMATCH both ways, INVALID_KEY for wrong lengths, KID_M
   assert.equal(await codeOf(() => ss.inspect(unknown)), 'UNSUPPORTED_SUITE');
 });
 
+test('sealed files with a hybrid key: the header is a hybrid slice; round trips (WebCrypto and wasm chunks); a P-256 key is SUITE_MISMATCH', async () => {
+  const fctx = { form: 'vetting-step-3', field: 'passport-scan', submission: 'sub-1' };
+  for (const size of [0, 1, 65536, 70001]) {
+    const data = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 255);
+    for (const webCrypto of [true, false]) {
+      const sealed = await ss.sealFile(new ss.Sealer(hkp.publicKey, { kid: hkp.publicKey.kid }), new File([data], 'scan.pdf', { type: 'application/pdf' }), fctx, { webCrypto });
+      const bytes = new Uint8Array(await sealed.arrayBuffer());
+      const headerLen = (bytes[4] << 8) | bytes[5];
+      const header = new TextDecoder().decode(bytes.subarray(6, 6 + headerLen));
+      assert.equal(parseEnvelope(header).kem, 0x647a, 'the header is a hybrid envelope');
+      const opened = await ss.openFile(hkp.privateKey, sealed, fctx, { webCrypto });
+      assert.equal(opened.name, 'scan.pdf');
+      assert.equal(opened.kid, hkp.publicKey.kid);
+      assert.deepEqual(new Uint8Array(await opened.blob.arrayBuffer()), data, `${size} bytes, webCrypto ${webCrypto}`);
+      if (size === 1) assert.equal(await codeOf(() => ss.openFile(pkp.privateKey, sealed, fctx)), 'SUITE_MISMATCH');
+    }
+  }
+});
+
 test('slice-seal/lean: a hybrid key goes to the full module; a P-256 key stays lean', async () => {
   const lean = await import(`${pathToFileURL(join(PKG, 'lean.js')).href}?hybrid`);
   const loads = { full: 0 };
