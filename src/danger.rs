@@ -56,7 +56,7 @@ pub fn file_sealer_deterministic(
         .try_into()
         .map_err(|_| Error::input("file_key must be 32 bytes"))?;
     crate::file::FileSealer::from_parts(key, meta, |hp| {
-        seal_deterministic(recipient, hp, context, ikm_e)
+        seal_deterministic(recipient, hp, context, ikm_e).map(|e| e.to_string())
     })
 }
 

@@ -9,6 +9,10 @@
 //! [`FileOpener`] hands out a chunk's plaintext only once that chunk
 //! authenticated.
 //!
+//! The header takes the suite of the recipient key (§11): a hybrid key
+//! ([`FileSealer::new_hybrid`], [`FileSealer::new_any`]) seals a hybrid
+//! header slice; the chunks are the same whatever the suite.
+//!
 //! ```
 //! use slice_seal::{Context, FileMeta, FileOpener, FileSealer, PrivateKey};
 //! let key = PrivateKey::generate()?;
@@ -33,9 +37,10 @@ use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce, Tag};
 use zeroize::Zeroizing;
 
+use crate::any::{AnyPrivateKey, AnyPublicKey};
 use crate::context::Context;
-use crate::envelope::Envelope;
 use crate::error::{Error, Result};
+use crate::hybrid::{HybridPrivateKey, HybridPublicKey, HybridSealer};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::seal::{Opened, Sealer};
 
@@ -333,19 +338,45 @@ impl FileSealer {
     /// file key.
     pub fn new(recipient: &PublicKey, context: &Context, meta: FileMeta) -> Result<Self> {
         Self::with(context, meta, |hp| {
-            crate::seal::seal_envelope(recipient, hp, context)
+            crate::seal::seal(recipient, hp, context)
         })
     }
 
     /// As [`FileSealer::new`], with a prepared [`Sealer`] for the header.
     pub fn with_sealer(sealer: &mut Sealer, context: &Context, meta: FileMeta) -> Result<Self> {
-        Self::with(context, meta, |hp| sealer.seal_envelope(hp, context))
+        Self::with(context, meta, |hp| sealer.seal(hp, context))
+    }
+
+    /// As [`FileSealer::new`] for a hybrid recipient: the header is a slice
+    /// of the MLKEM768-X25519 suite.
+    pub fn new_hybrid(
+        recipient: &HybridPublicKey,
+        context: &Context,
+        meta: FileMeta,
+    ) -> Result<Self> {
+        Self::with(context, meta, |hp| {
+            crate::hybrid::seal_hybrid(recipient, hp, context)
+        })
+    }
+
+    /// As [`FileSealer::new_hybrid`], with a prepared [`HybridSealer`].
+    pub fn with_hybrid_sealer(
+        sealer: &mut HybridSealer,
+        context: &Context,
+        meta: FileMeta,
+    ) -> Result<Self> {
+        Self::with(context, meta, |hp| sealer.seal(hp, context))
+    }
+
+    /// As [`FileSealer::new`] with the suite of `recipient`.
+    pub fn new_any(recipient: &AnyPublicKey, context: &Context, meta: FileMeta) -> Result<Self> {
+        Self::with(context, meta, |hp| recipient.seal(hp, context))
     }
 
     fn with(
         context: &Context,
         meta: FileMeta,
-        seal: impl FnOnce(&[u8]) -> Result<Envelope>,
+        seal: impl FnOnce(&[u8]) -> Result<String>,
     ) -> Result<Self> {
         let mut key = Zeroizing::new([0u8; FILE_KEY_LEN]);
         crate::rng::fill(key.as_mut())?;
@@ -358,10 +389,10 @@ impl FileSealer {
     pub(crate) fn from_parts(
         key: &[u8; FILE_KEY_LEN],
         meta: FileMeta,
-        seal: impl FnOnce(&[u8]) -> Result<Envelope>,
+        seal: impl FnOnce(&[u8]) -> Result<String>,
     ) -> Result<Self> {
         meta.check().map_err(Error::InvalidInput)?;
-        let header = seal(&meta.header_plaintext(key))?.to_string();
+        let header = seal(&meta.header_plaintext(key))?;
         let header_len = u16::try_from(header.len())
             .map_err(|_| Error::input("header envelope is longer than 65535 bytes"))?;
         let mut preamble = Vec::with_capacity(LEAD + header.len());
@@ -426,7 +457,22 @@ pub fn seal_file(
     data: &[u8],
 ) -> Result<Vec<u8>> {
     let meta = FileMeta::new(name, media_type, data.len() as u64)?;
-    let mut sealer = FileSealer::new(recipient, context, meta)?;
+    seal_file_with(FileSealer::new(recipient, context, meta)?, data)
+}
+
+/// As [`seal_file`] with the suite of `recipient` (P-256 or hybrid).
+pub fn seal_file_any(
+    recipient: &AnyPublicKey,
+    context: &Context,
+    name: &str,
+    media_type: &str,
+    data: &[u8],
+) -> Result<Vec<u8>> {
+    let meta = FileMeta::new(name, media_type, data.len() as u64)?;
+    seal_file_with(FileSealer::new_any(recipient, context, meta)?, data)
+}
+
+fn seal_file_with(mut sealer: FileSealer, data: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(sealer.preamble().len() + data.len() + 16);
     out.extend_from_slice(sealer.preamble());
     let cs = sealer.meta().chunk_size as usize;
@@ -510,8 +556,23 @@ impl FileOpener {
         Self::with(input, |h| crate::seal::open(key, h, expected))
     }
 
+    /// As [`FileOpener::new`] with a hybrid key (a P-256 header is
+    /// `SUITE_MISMATCH`, as a P-256 key meets a hybrid header).
+    pub fn new_hybrid(
+        key: &HybridPrivateKey,
+        input: &[u8],
+        expected: Option<&Context>,
+    ) -> Result<Self> {
+        Self::with(input, |h| crate::hybrid::open_hybrid(key, h, expected))
+    }
+
+    /// As [`FileOpener::new`] with a key of either suite.
+    pub fn new_any(key: &AnyPrivateKey, input: &[u8], expected: Option<&Context>) -> Result<Self> {
+        Self::with(input, |h| key.open(h, expected))
+    }
+
     /// As [`FileOpener::new`], with the key of `ring` that the header's kid
-    /// names (`KEY_NOT_FOUND` if none).
+    /// names, of either suite (`KEY_NOT_FOUND` if none).
     #[cfg(all(feature = "json", not(target_arch = "wasm32")))]
     pub fn with_keyring(
         ring: &crate::Keyring,
@@ -640,7 +701,22 @@ pub fn open_file(
     file: &[u8],
     expected: Option<&Context>,
 ) -> Result<(FileMeta, Context, Zeroizing<Vec<u8>>)> {
-    let opener = FileOpener::new(key, file, expected)?;
+    open_file_with(FileOpener::new(key, file, expected)?, file)
+}
+
+/// As [`open_file`] with a key of either suite.
+pub fn open_file_any(
+    key: &AnyPrivateKey,
+    file: &[u8],
+    expected: Option<&Context>,
+) -> Result<(FileMeta, Context, Zeroizing<Vec<u8>>)> {
+    open_file_with(FileOpener::new_any(key, file, expected)?, file)
+}
+
+fn open_file_with(
+    opener: FileOpener,
+    file: &[u8],
+) -> Result<(FileMeta, Context, Zeroizing<Vec<u8>>)> {
     let (meta, context) = (opener.meta().clone(), opener.context().clone());
     let body = &file[opener.preamble_len()..];
     Ok((meta, context, opener.open_body(body)?))

@@ -251,7 +251,13 @@ impl HybridPrivateKey {
     /// seed's; `KID_MISMATCH` for a `kid` that is not the thumbprint.
     #[cfg(feature = "json")]
     pub fn from_jwk_json(json: &str) -> Result<Self> {
-        let raw = RawJwk::parse(json)?;
+        Self::from_raw_jwk(RawJwk::parse(json)?)
+    }
+
+    /// [`HybridPrivateKey::from_jwk_json`] for members already read (a
+    /// keyring's), `kty` and `alg` checked.
+    #[cfg(feature = "json")]
+    pub(crate) fn from_raw_jwk(raw: RawJwk) -> Result<Self> {
         let Some(secret) = &raw.priv_ else {
             return Err(Error::NotPrivateKey(
                 "the MLKEM768-X25519 JWK has no \"priv\" member".into(),
@@ -314,14 +320,14 @@ fn thumbprint_of(bytes: &[u8; HYBRID_PUBLIC_KEY_LEN]) -> [u8; KID_LEN] {
 /// The members of a hybrid JWK that are read (others are ignored).
 #[cfg(feature = "json")]
 #[derive(serde::Deserialize)]
-struct RawJwk {
-    kty: Option<String>,
-    alg: Option<String>,
+pub(crate) struct RawJwk {
+    pub(crate) kty: Option<String>,
+    pub(crate) alg: Option<String>,
     #[serde(rename = "pub")]
-    pub_: Option<String>,
+    pub(crate) pub_: Option<String>,
     #[serde(rename = "priv")]
-    priv_: Option<crate::keys::JwkSecret>,
-    kid: Option<String>,
+    pub(crate) priv_: Option<crate::keys::JwkSecret>,
+    pub(crate) kid: Option<String>,
 }
 
 #[cfg(feature = "json")]
@@ -329,6 +335,12 @@ impl RawJwk {
     fn parse(json: &str) -> Result<Self> {
         let raw: RawJwk = serde_json::from_str(json)
             .map_err(|_| Error::key("not a JWK object with string members"))?;
+        raw.check()
+    }
+
+    /// `INVALID_KEY` unless `kty` is "AKP" and `alg` "MLKEM768-X25519".
+    pub(crate) fn check(self) -> Result<Self> {
+        let raw = self;
         if raw.kty.as_deref() != Some(HYBRID_JWK_KTY) {
             return Err(Error::key("an MLKEM768-X25519 JWK has \"kty\": \"AKP\""));
         }
@@ -422,6 +434,11 @@ impl HybridEnvelope {
     /// The recipient key id.
     pub fn kid(&self) -> String {
         Base64UrlUnpadded::encode_string(&self.kid)
+    }
+
+    /// The raw 32-byte key id.
+    pub fn kid_bytes(&self) -> &[u8; KID_LEN] {
+        &self.kid
     }
 
     /// The context the slice says it was sealed to.

@@ -21,12 +21,18 @@
 //! # Ok::<(), slice_seal::Error>(())
 //! ```
 //!
+//! A second suite, MLKEM768-X25519 (docs/FORMAT.md §11), is chosen per
+//! recipient key: `HybridPublicKey` / `HybridPrivateKey`, or
+//! [`AnyPublicKey`] / [`AnyPrivateKey`] for callers that take either suite
+//! (keyrings and sealed files take both).
+//!
 //! Features: `json` (default) reads and writes JWK/JWKS text with serde_json
 //! and adds `Keyring` natively; without it, key text is read through a
 //! [`JsonReader`] (`PublicKey::parse_with`). `hazmat`: the `primitives` and
 //! `hazmat` modules. `test-helpers`: `danger` (deterministic seals, tests only).
 #![forbid(unsafe_code)]
 
+mod any;
 mod batch;
 mod context;
 #[cfg(any(test, feature = "test-helpers"))]
@@ -57,6 +63,7 @@ mod rng;
 mod schedule;
 mod seal;
 
+pub use any::{AnyPrivateKey, AnyPublicKey};
 pub use batch::open_batch;
 pub use context::{Context, LABEL, MAX_CONTEXT_LEN};
 pub use envelope::{
@@ -67,7 +74,7 @@ pub use error::{Error, Result};
 pub use file::{
     CHUNK_TAG_LEN, DEFAULT_CHUNK_SIZE, FILE_LAYOUT_VERSION, FILE_MAGIC, FILE_MEDIA_TYPE, FileMeta,
     FileOpener, FileSealer, MAX_CHUNK_SIZE, MAX_FILE_NAME, MAX_FILE_SIZE, MAX_MEDIA_TYPE,
-    MIN_CHUNK_SIZE, open_file, preamble_len, seal_file,
+    MIN_CHUNK_SIZE, open_file, open_file_any, preamble_len, seal_file, seal_file_any,
 };
 #[cfg(feature = "json")]
 pub use hybrid::is_hybrid_jwk;

@@ -192,7 +192,15 @@ fn every_tamper_case_has_its_code() {
     let mut long_len = file.clone();
     long_len[4..6].copy_from_slice(&u16::MAX.to_be_bytes());
     check("header length past the input", long_len, "MALFORMED_FILE");
-    check("header length - 1", flip(5), "MALFORMED_ENVELOPE");
+    // The header length cut by 1 to 3 so that the base64url left is 1 mod 4
+    // characters long: never a valid encoding. (One less character is not
+    // always malformed: by the last character's low bits, it may decode to
+    // a body one byte short, which fails to decrypt.)
+    let h = p - 6 - "ss1.".len();
+    let cut = (1..=3).find(|k| (h - k) % 4 == 1).unwrap();
+    let mut short_len = file.clone();
+    short_len[4..6].copy_from_slice(&((p - 6 - cut) as u16).to_be_bytes());
+    check("header length cut", short_len, "MALFORMED_ENVELOPE");
     check("header prefix", flip(6), "MALFORMED_ENVELOPE");
     // A base64url character of the header's ciphertext, to another one.
     let mut ct_char = file.clone();
@@ -556,4 +564,140 @@ proptest! {
             Err(e) => prop_assert!(m != file, "the intact file failed: {e:?}"),
         }
     }
+}
+
+/// A hybrid recipient's file (§10/§11): the header slice is of the hybrid
+/// suite (its suite ids, a 1120-byte enc), the chunks are as for P-256.
+/// Round trips through every door (hybrid key, any key, mixed keyring, the
+/// prepared sealer); the other suite's key is SUITE_MISMATCH either way;
+/// a cut or altered hybrid header has its code.
+#[test]
+fn hybrid_files() {
+    use base64ct::Encoding;
+    use slice_seal::{
+        AnyPrivateKey, AnyPublicKey, HYBRID_KEM_ID, HybridEnvelope, HybridPrivateKey, HybridSealer,
+        open_file_any, seal_file_any,
+    };
+    let h = HybridPrivateKey::generate().unwrap();
+    let p = PrivateKey::generate().unwrap();
+    let any_h = AnyPrivateKey::from(h.clone());
+    let ring = Keyring::from_keys([AnyPrivateKey::from(p.clone()), any_h.clone()]).unwrap();
+    let open_h = |file: &[u8]| -> Result<Vec<u8>, Error> {
+        let opener = FileOpener::new_hybrid(&h, file, Some(&ctx()))?;
+        let body = &file[opener.preamble_len()..];
+        Ok(opener.open_body(body)?.to_vec())
+    };
+    for len in [0usize, 1, CS - 1, CS, CS + 1, 3 * CS + 5] {
+        let plain = data(len, 3);
+        let meta = FileMeta::new("scan.pdf", "application/pdf", len as u64)
+            .unwrap()
+            .with_chunk_size(CS as u32)
+            .unwrap();
+        let mut sealer = FileSealer::new_hybrid(h.public_key(), &ctx(), meta).unwrap();
+        let mut file = sealer.preamble().to_vec();
+        let mut rest = &plain[..];
+        while let Some(n) = sealer.next_chunk_len() {
+            let (chunk, tail) = rest.split_at(n);
+            file.extend(sealer.seal_chunk(chunk).unwrap());
+            rest = tail;
+        }
+        sealer.finish().unwrap();
+        assert_eq!(open_h(&file).unwrap(), plain, "len {len}");
+        assert_eq!(open_with(&ring, &file, Some(&ctx())).unwrap(), plain);
+        let (meta, context, opened) = open_file_any(&any_h, &file, Some(&ctx())).unwrap();
+        assert_eq!(
+            (meta.size, context, opened.to_vec()),
+            (len as u64, ctx(), plain)
+        );
+
+        // The header is a hybrid slice: its suite ids and enc length.
+        let header = std::str::from_utf8(&file[6..preamble_len(&file)]).unwrap();
+        let env = HybridEnvelope::parse(header).unwrap();
+        assert_eq!(env.enc().len(), slice_seal::HYBRID_ENC_LEN);
+        assert_eq!(env.kid(), h.kid());
+        let body = base64ct::Base64UrlUnpadded::decode_vec(&header[4..]).unwrap();
+        assert_eq!(u16::from_be_bytes([body[0], body[1]]), HYBRID_KEM_ID);
+        assert_eq!(&body[2..6], &[0, 1, 0, 2]);
+        // The P-256 key, and a P-256 key's file under the hybrid key.
+        assert_eq!(
+            FileOpener::new(&p, &file, None).unwrap_err().code(),
+            "SUITE_MISMATCH"
+        );
+    }
+    let any_pub = AnyPublicKey::from(h.public_key().clone());
+    let file = seal_file_any(&any_pub, &ctx(), "a.txt", "text/plain", b"hello").unwrap();
+    assert_eq!(open_h(&file).unwrap(), b"hello");
+    let p_file = seal_file(p.public_key(), &ctx(), "a.txt", "text/plain", b"hello").unwrap();
+    assert_eq!(code(open_h(&p_file)), "SUITE_MISMATCH");
+    // FORMAT.md §10.1: the hybrid header is about 1,400 characters longer
+    // (1,055 more bytes of enc, in base64url).
+    let longer = preamble_len(&file) - preamble_len(&p_file);
+    assert!((1400..=1410).contains(&longer), "{longer}");
+    assert_eq!(
+        FileOpener::new_any(&any_h, &p_file, None)
+            .unwrap_err()
+            .code(),
+        "SUITE_MISMATCH"
+    );
+    assert_eq!(open_with(&ring, &p_file, Some(&ctx())).unwrap(), b"hello");
+    let p_any = seal_file_any(
+        &AnyPublicKey::from(p.public_key().clone()),
+        &ctx(),
+        "a.txt",
+        "text/plain",
+        b"hello",
+    )
+    .unwrap();
+    assert_eq!(open_file(&p, &p_any, None).unwrap().2.to_vec(), b"hello");
+
+    // A prepared hybrid sealer takes one encapsulation per file header.
+    let mut hs = HybridSealer::new(h.public_key().clone());
+    hs.prepare(2).unwrap();
+    let meta = FileMeta::new("n", "t", 3).unwrap();
+    let mut s = FileSealer::with_hybrid_sealer(&mut hs, &ctx(), meta).unwrap();
+    assert_eq!(hs.prepared(), 1);
+    let mut f = s.preamble().to_vec();
+    f.extend(s.seal_chunk(b"abc").unwrap());
+    s.finish().unwrap();
+    assert_eq!(open_h(&f).unwrap(), b"abc");
+
+    // Cut and altered hybrid headers.
+    let file = seal_file_any(&any_pub, &ctx(), "a.txt", "text/plain", &data(3000, 1)).unwrap();
+    let pl = preamble_len(&file);
+    assert_eq!(code(open_h(&file[..pl - 1])), "MALFORMED_FILE");
+    assert_eq!(code(open_h(&file[..pl])), "FILE_TRUNCATED");
+    assert_eq!(code(open_h(&file[..5])), "MALFORMED_FILE");
+    // A byte of the header body flipped (re-encoded: same length).
+    let env = HybridEnvelope::parse(std::str::from_utf8(&file[6..pl]).unwrap()).unwrap();
+    let flip = |at: usize| {
+        let mut body = env.to_body();
+        body[at] ^= 0x01;
+        let text = format!("ss1.{}", base64ct::Base64UrlUnpadded::encode_string(&body));
+        [&file[..6], text.as_bytes(), &file[pl..]].concat()
+    };
+    let enc_at = 40 + env.info().len();
+    let ct_at = enc_at + env.enc().len();
+    assert_eq!(code(open_h(&flip(enc_at + 500))), "DECRYPT_FAILED");
+    assert_eq!(code(open_h(&flip(ct_at + 3))), "DECRYPT_FAILED");
+    assert_eq!(code(open_h(&flip(20))), "KID_MISMATCH");
+    assert_eq!(code(open_with(&ring, &flip(20), None)), "KEY_NOT_FOUND");
+    assert_eq!(code(open_h(&flip(1))), "UNSUPPORTED_SUITE");
+    // A header length that cuts the header's enc: the hybrid parser's own
+    // length check.
+    let mut short = file[..pl].to_vec();
+    short.truncate(6 + 4 + 1400);
+    let n = (short.len() - 6) as u16;
+    short[4..6].copy_from_slice(&n.to_be_bytes());
+    assert_eq!(code(open_h(&short)), "MALFORMED_ENVELOPE");
+    // The other key of the same suite: KID_MISMATCH; a stranger's keyring:
+    // KEY_NOT_FOUND.
+    let other = HybridPrivateKey::generate().unwrap();
+    assert_eq!(
+        FileOpener::new_hybrid(&other, &file, None)
+            .unwrap_err()
+            .code(),
+        "KID_MISMATCH"
+    );
+    let stranger = Keyring::from_keys([other]).unwrap();
+    assert_eq!(code(open_with(&stranger, &file, None)), "KEY_NOT_FOUND");
 }

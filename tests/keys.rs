@@ -642,3 +642,336 @@ fn private_key_encodings_match_p256() {
         assert_eq!(PrivateKey::from_pem(&theirs).unwrap().kid(), key.kid());
     }
 }
+
+/// [`AnyPublicKey`] / [`AnyPrivateKey`]: JWK text of either suite is read by
+/// its `kty`, kid and pinning are the suite's own, the one-shot seal takes
+/// the key's suite (a P-256 envelope is one `open` reads), and each key opens
+/// its suite's envelopes only (`SUITE_MISMATCH` for the other).
+#[test]
+fn any_keys_pick_the_suite_from_the_key() {
+    use slice_seal::{
+        AnyPrivateKey, AnyPublicKey, Context, HYBRID_KEM_ID, HybridPrivateKey, KEM_ID,
+    };
+    let ctx = Context::new("f", "a").unwrap();
+    let p256 = PrivateKey::generate().unwrap();
+    let hybrid = HybridPrivateKey::generate().unwrap();
+    let keys = [
+        (AnyPrivateKey::from(p256.clone()), KEM_ID, "EC"),
+        (AnyPrivateKey::from(hybrid.clone()), HYBRID_KEM_ID, "AKP"),
+    ];
+    let mut envs = Vec::new();
+    for (key, kem, kty) in &keys {
+        assert_eq!(key.kem_id(), *kem);
+        let public = key.public_key();
+        assert_eq!(public.kem_id(), *kem);
+        assert_eq!(public.kid(), key.kid());
+        let text = public.to_jwk_json();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["kty"], *kty);
+        let back = AnyPublicKey::from_jwk_json(&text).unwrap();
+        assert_eq!(back, public);
+        assert_eq!(AnyPublicKey::parse(&text).unwrap(), public);
+        assert_eq!(
+            AnyPublicKey::parse(&format!("{{\"keys\":[{text}]}}")).unwrap(),
+            public
+        );
+        back.check_kid(&key.kid()).unwrap();
+        let other = if *kem == KEM_ID {
+            &keys[1].0
+        } else {
+            &keys[0].0
+        };
+        assert_eq!(code(back.check_kid(&other.kid())), "KID_MISMATCH");
+        // The private JWK reads back to the same key; as public text it is
+        // NOT_PRIVATE_KEY.
+        let private = key.to_jwk_json();
+        let again = AnyPrivateKey::from_jwk_json(&private).unwrap();
+        assert_eq!(again.kid(), key.kid());
+        assert_eq!(AnyPrivateKey::parse(&private).unwrap().kid(), key.kid());
+        assert_eq!(code(AnyPrivateKey::from_jwk_json(&text)), "NOT_PRIVATE_KEY");
+        // A public JWK read as a public key drops nothing it needs.
+        assert_eq!(AnyPublicKey::from_jwk_json(&private).unwrap(), public);
+        let env = back.seal(b"x", &ctx).unwrap();
+        assert_eq!(key.open(&env, Some(&ctx)).unwrap().plaintext, b"x");
+        let e = other.open(&env, None).unwrap_err();
+        assert_eq!(e.code(), "SUITE_MISMATCH", "{e}");
+        envs.push(env);
+    }
+    // The P-256 envelope of the one-shot seal is one `open` reads and
+    // `open_hybrid` refuses; the hybrid one the other way round.
+    assert_eq!(
+        slice_seal::open(&p256, &envs[0], None).unwrap().plaintext,
+        b"x"
+    );
+    assert_eq!(
+        code(slice_seal::open_hybrid(&hybrid, &envs[0], None)),
+        "SUITE_MISMATCH"
+    );
+    assert_eq!(
+        slice_seal::open_hybrid(&hybrid, &envs[1], None)
+            .unwrap()
+            .plaintext,
+        b"x"
+    );
+    assert_eq!(
+        code(slice_seal::open(&p256, &envs[1], None)),
+        "SUITE_MISMATCH"
+    );
+    assert!(envs[0].len() < 400 && envs[1].len() > 1500);
+
+    // A PEM is a P-256 key.
+    let pem = p256.public_key().to_spki_pem();
+    assert_eq!(
+        AnyPublicKey::parse(&pem).unwrap(),
+        AnyPublicKey::from(p256.public_key().clone())
+    );
+    assert_eq!(
+        AnyPrivateKey::parse(&p256.to_pkcs8_pem()).unwrap().kid(),
+        p256.kid()
+    );
+    // Any other kty, or none, or not JSON: INVALID_KEY.
+    for bad in [
+        r#"{"kty":"OKP","crv":"X25519","x":"AAAA"}"#,
+        r#"{"kty":"RSA"}"#,
+        r#"{"crv":"P-256"}"#,
+        r#"{"kty":7}"#,
+        "{",
+        "[]",
+        "not a key",
+    ] {
+        assert_eq!(code(AnyPublicKey::parse(bad)), "INVALID_KEY", "{bad}");
+        assert_eq!(code(AnyPrivateKey::parse(bad)), "INVALID_KEY", "{bad}");
+    }
+    // A hybrid JWK of the wrong length is INVALID_KEY through either door.
+    let mut short: serde_json::Value =
+        serde_json::from_str(&hybrid.public_key().to_jwk_json()).unwrap();
+    short["pub"] = b64(&[1u8; 1215]).into();
+    short.as_object_mut().unwrap().remove("kid");
+    assert_eq!(
+        code(AnyPublicKey::from_jwk_json(&short.to_string())),
+        "INVALID_KEY"
+    );
+}
+
+/// A JWKS may mix both suites: a key is found by kid (or, without a kid
+/// member, by thumbprint) whatever its suite; several keys need a kid; a
+/// member that claims the kid but is bad is an error, not skipped.
+#[test]
+fn mixed_jwks_find_by_kid() {
+    use slice_seal::{AnyPublicKey, HybridPrivateKey};
+    let p256 = PrivateKey::generate().unwrap();
+    let hybrid = HybridPrivateKey::generate().unwrap();
+    let pj = p256.public_key().to_jwk().to_json().to_string();
+    let hj = hybrid.public_key().to_jwk_json();
+    let set = format!("{{\"keys\":[{pj},{hj}]}}");
+    assert_eq!(
+        AnyPublicKey::from_jwks_json(&set, &hybrid.kid()).unwrap(),
+        AnyPublicKey::from(hybrid.public_key().clone())
+    );
+    assert_eq!(
+        AnyPublicKey::from_jwks_json(&set, &p256.kid()).unwrap(),
+        AnyPublicKey::from(p256.public_key().clone())
+    );
+    let mut no_kid: serde_json::Value = serde_json::from_str(&hj).unwrap();
+    no_kid.as_object_mut().unwrap().remove("kid");
+    let set2 = format!("{{\"keys\":[{pj},{no_kid}]}}");
+    assert_eq!(
+        AnyPublicKey::from_jwks_json(&set2, &hybrid.kid())
+            .unwrap()
+            .kid(),
+        hybrid.kid()
+    );
+    assert_eq!(
+        code(AnyPublicKey::from_jwks_json(&set, "nope")),
+        "KEY_NOT_FOUND"
+    );
+    assert_eq!(code(AnyPublicKey::parse(&set)), "INVALID_KEY");
+    assert_eq!(code(AnyPublicKey::parse(r#"{"keys":[]}"#)), "INVALID_KEY");
+    let mut bad: serde_json::Value = serde_json::from_str(&hj).unwrap();
+    bad["pub"] = b64(&[0xffu8; 1216]).into();
+    let set3 = format!("{{\"keys\":[{bad},{pj}]}}");
+    assert_eq!(
+        code(AnyPublicKey::from_jwks_json(&set3, &hybrid.kid())),
+        "INVALID_KEY"
+    );
+    assert_eq!(
+        code(AnyPublicKey::from_jwks_json(r#"{"other":1}"#, "k")),
+        "INVALID_KEY"
+    );
+}
+
+/// A keyring holds P-256 and hybrid keys together: parse / to_json / add /
+/// get / public_jwks / open / open_batch; the envelope's kid and suite pick
+/// the key; a key of the other suite under that kid is SUITE_MISMATCH; a
+/// hybrid member's errors are named by index and its secret is not echoed.
+#[test]
+fn keyrings_mix_both_suites() {
+    use slice_seal::{
+        AnyPrivateKey, AnyPublicKey, Context, HybridEnvelope, HybridPrivateKey, Keyring,
+        seal_hybrid,
+    };
+    let ctx = Context::new("f", "a").unwrap();
+    let p = PrivateKey::generate().unwrap();
+    let h = HybridPrivateKey::generate().unwrap();
+    let h2 = HybridPrivateKey::generate().unwrap();
+    let mut ring = Keyring::new();
+    ring.add(p.clone(), Some("2026-12-01T07:30:00Z".into()))
+        .unwrap();
+    ring.add(h.clone(), Some("2026-12-01T08:00:00Z".into()))
+        .unwrap();
+    assert_eq!(code(ring.add(h.clone(), None)), "DUPLICATE_KID");
+    assert!(matches!(ring.get(&h.kid()), Some(AnyPrivateKey::Hybrid(_))));
+    assert!(matches!(ring.get(&p.kid()), Some(AnyPrivateKey::P256(_))));
+
+    let text = ring.to_json();
+    let back = Keyring::parse(&text).unwrap();
+    let listed: Vec<(String, Option<&str>)> = back.iter().map(|(k, c)| (k.kid(), c)).collect();
+    assert_eq!(
+        listed,
+        [
+            (p.kid(), Some("2026-12-01T07:30:00Z")),
+            (h.kid(), Some("2026-12-01T08:00:00Z"))
+        ]
+    );
+    // The public set mixes both, with no secret member, and each reads back.
+    let jwks = back.public_jwks();
+    assert!(
+        !jwks.contains("\"d\"") && !jwks.contains("\"priv\""),
+        "{jwks}"
+    );
+    for k in [
+        AnyPrivateKey::from(p.clone()),
+        AnyPrivateKey::from(h.clone()),
+    ] {
+        assert_eq!(
+            AnyPublicKey::from_jwks_json(&jwks, &k.kid()).unwrap(),
+            k.public_key()
+        );
+    }
+    // One hybrid private JWK is a one-key keyring.
+    assert_eq!(Keyring::parse(&h.to_jwk_json()).unwrap().len(), 1);
+
+    let envs: Vec<String> = (0..12u8)
+        .map(|i| match i % 4 {
+            0 => slice_seal::seal(p.public_key(), &[i], &ctx).unwrap(),
+            1 => seal_hybrid(h.public_key(), &[i], &ctx).unwrap(),
+            2 => seal_hybrid(h2.public_key(), &[i], &ctx).unwrap(),
+            _ => {
+                // A hybrid envelope that names the P-256 key's kid.
+                let env = seal_hybrid(h.public_key(), &[i], &ctx).unwrap();
+                let mut body = HybridEnvelope::parse(&env).unwrap().to_body();
+                body[6..38].copy_from_slice(p.public_key().kid_bytes());
+                format!("ss1.{}", b64(&body))
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = envs.iter().map(String::as_str).collect();
+    for (i, r) in back.open_batch(&refs, Some(&ctx)).iter().enumerate() {
+        match i % 4 {
+            0 | 1 => {
+                let o = r.as_ref().unwrap();
+                assert_eq!(o.plaintext, [i as u8]);
+                assert_eq!(o.kid, if i % 4 == 0 { p.kid() } else { h.kid() });
+            }
+            2 => assert_eq!(r.as_ref().unwrap_err().code(), "KEY_NOT_FOUND"),
+            _ => assert_eq!(r.as_ref().unwrap_err().code(), "SUITE_MISMATCH"),
+        }
+    }
+    // A P-256 envelope under the hybrid key's kid: SUITE_MISMATCH too.
+    let p_env = slice_seal::Envelope::parse(&envs[0]).unwrap();
+    let mut body = p_env.to_body();
+    body[6..38].copy_from_slice(h.public_key().kid_bytes());
+    assert_eq!(
+        code(back.open(&format!("ss1.{}", b64(&body)), None)),
+        "SUITE_MISMATCH"
+    );
+    // An unknown suite stays UNSUPPORTED_SUITE; garbage MALFORMED_ENVELOPE.
+    let mut unknown = HybridEnvelope::parse(&envs[1]).unwrap().to_body();
+    unknown[1] = 0x41;
+    assert_eq!(
+        code(back.open(&format!("ss1.{}", b64(&unknown)), None)),
+        "UNSUPPORTED_SUITE"
+    );
+    assert_eq!(code(back.open("ss1.AAAA", None)), "MALFORMED_ENVELOPE");
+
+    // A keyring with no key of the envelope's suite: SUITE_MISMATCH, as one
+    // key of the other suite gives (FORMAT.md §9); with one, KEY_NOT_FOUND.
+    let only_p = Keyring::from_keys([p.clone()]).unwrap();
+    assert_eq!(code(only_p.open(&envs[1], None)), "SUITE_MISMATCH");
+    let only_h = Keyring::from_keys([h2.clone()]).unwrap();
+    assert_eq!(code(only_h.open(&envs[0], None)), "SUITE_MISMATCH");
+    assert_eq!(code(only_h.open(&envs[1], None)), "KEY_NOT_FOUND");
+    assert_eq!(code(Keyring::new().open(&envs[1], None)), "KEY_NOT_FOUND");
+    // The suite is checked before the body's lengths, as for one key: a
+    // truncated envelope of the suite the ring lacks is SUITE_MISMATCH.
+    for (env, ring, want) in [
+        (&envs[1], &only_p, "SUITE_MISMATCH"),
+        (&envs[1], &back, "MALFORMED_ENVELOPE"),
+        (&envs[0], &only_h, "SUITE_MISMATCH"),
+        (&envs[0], &back, "MALFORMED_ENVELOPE"),
+    ] {
+        let mut body = base64ct::Base64UrlUnpadded::decode_vec(&env[4..]).unwrap();
+        body.truncate(60);
+        let cut = format!("ss1.{}", b64(&body));
+        assert_eq!(code(ring.open(&cut, None)), want);
+    }
+
+    // remove / merge / retain with hybrid keys.
+    let mut r2 = Keyring::parse(&text).unwrap();
+    assert!(matches!(
+        r2.remove(&h.kid()).unwrap(),
+        AnyPrivateKey::Hybrid(_)
+    ));
+    // Only the P-256 key left: no key of the hybrid suite.
+    assert_eq!(code(r2.open(&envs[1], None)), "SUITE_MISMATCH");
+    r2.merge(Keyring::from_keys([h.clone(), h2.clone()]).unwrap())
+        .unwrap();
+    assert_eq!(r2.open(&envs[2], None).unwrap().plaintext, [2]);
+    r2.retain_kid(&h2.kid()).unwrap();
+    assert_eq!(r2.len(), 1);
+
+    // Bad hybrid members: named by index, coded, no secret in the message.
+    let hj = h.to_jwk_json();
+    let pj = p.to_jwk().to_json();
+    let mut pub_only: serde_json::Value = serde_json::from_str(&hj).unwrap();
+    pub_only.as_object_mut().unwrap().remove("priv");
+    assert_eq!(
+        code(Keyring::parse(&format!(
+            "{{\"keys\":[{},{pub_only}]}}",
+            *pj
+        ))),
+        "NOT_PRIVATE_KEY"
+    );
+    let mut short: serde_json::Value = serde_json::from_str(&hj).unwrap();
+    short["priv"] = b64(&[9u8; 31]).into();
+    let e = Keyring::parse(&format!("{{\"keys\":[{},{short}]}}", *pj)).unwrap_err();
+    assert_eq!(e.code(), "INVALID_KEY");
+    assert!(e.to_string().contains("keys[1]"), "{e}");
+    let mut other_pub: serde_json::Value = serde_json::from_str(&hj).unwrap();
+    other_pub["pub"] = serde_json::from_str::<serde_json::Value>(&h2.public_key().to_jwk_json())
+        .unwrap()["pub"]
+        .clone();
+    other_pub.as_object_mut().unwrap().remove("kid");
+    let e = Keyring::parse(&format!("{{\"keys\":[{other_pub}]}}")).unwrap_err();
+    assert_eq!(e.code(), "INVALID_KEY");
+    let seed = serde_json::from_str::<serde_json::Value>(&hj).unwrap()["priv"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!e.to_string().contains(&seed), "{e}");
+    for (member, value) in [
+        ("alg", serde_json::json!("ML-KEM-768")),
+        ("priv", serde_json::json!(7)),
+        ("created", serde_json::json!("yesterday")),
+    ] {
+        let mut j: serde_json::Value = serde_json::from_str(&hj).unwrap();
+        j[member] = value;
+        let e = Keyring::parse(&format!("{{\"keys\":[{},{j}]}}", *pj)).unwrap_err();
+        assert_eq!(e.code(), "INVALID_KEY", "{member}");
+        assert!(e.to_string().contains("keys[1]"), "{member}: {e}");
+        assert!(!e.to_string().contains(&seed), "{e}");
+    }
+    let e = Keyring::parse(&format!("{{\"keys\":[{},{}]}}", *hj, *hj)).unwrap_err();
+    assert_eq!(e.code(), "DUPLICATE_KID");
+    assert!(!format!("{back:?}").contains(&seed));
+}

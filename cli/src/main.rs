@@ -37,11 +37,8 @@ mod native {
     use zeroize::Zeroizing;
 
     use slice_seal::{
-        Context, Envelope, Error, FileMeta, FileOpener, FileSealer, Jwks, Keyring, MAX_PLAINTEXT,
-        PrivateKey, PublicKey, seal, thumbprint,
-    };
-    use slice_seal::{
-        HybridPrivateKey, HybridPublicKey, Opened, is_hybrid_jwk, open_hybrid, seal_hybrid,
+        AnyPrivateKey, AnyPublicKey, Context, Envelope, Error, FileMeta, FileOpener, FileSealer,
+        HybridPrivateKey, Keyring, MAX_PLAINTEXT, PrivateKey,
     };
 
     /// Default private key file of `keygen`.
@@ -63,7 +60,11 @@ mod native {
 DHKEM(P-256, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM, and open them.\n\n\
 Keys are read as JWK, JWKS or PEM (SPKI public, PKCS#8 or SEC1 private). \
 Wherever a private key is needed, a keyring is accepted: a JWKS of private \
-JWKs, or --key given several times.",
+JWKs, or --key given several times.\n\n\
+A second suite, MLKEM768-X25519 (hybrid post-quantum, docs/FORMAT.md §11), \
+is chosen per key: `keygen --suite mlkem768-x25519` makes one (an \"AKP\" JWK); \
+seal and seal-file follow the recipient key, open and open-file the envelope, \
+and keyrings and JWKS may mix both suites.",
         after_help = "Exit status: 0 success; 1 some envelope of an `open` batch or a file of \
 `open-file` failed or was refused (each is reported), or stdout was closed; 2 bad invocation or input, argument \
 parsing included (one `slice-seal: CODE: message` line on stderr, nothing on stdout)."
@@ -100,7 +101,8 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
             strict: bool,
             /// The key's suite: p256 (DHKEM(P-256), the default) or
             /// mlkem768-x25519 (the hybrid post-quantum suite, docs/FORMAT.md
-            /// §11; a single key file, not --add-to).
+            /// §11: an "AKP" JWK; seal, open, seal-file, open-file, public and
+            /// keyrings follow the key).
             #[arg(long, value_enum, default_value_t = Suite::P256)]
             suite: Suite,
         },
@@ -320,14 +322,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 add_to,
                 strict,
                 suite,
-            } => match (add_to, suite) {
-                (Some(_), Suite::Mlkem768X25519) => Outcome::Fatal(Fatal::new(
-                    "USAGE",
-                    "--add-to takes P-256 keys only: write an mlkem768-x25519 key with --out",
-                )),
-                (Some(ring), Suite::P256) => keygen_add_to(&ring, strict),
-                (None, Suite::P256) => keygen(&out, force),
-                (None, Suite::Mlkem768X25519) => keygen_hybrid(&out, force),
+            } => match add_to {
+                Some(ring) => keygen_add_to(&ring, strict, suite),
+                None => keygen(&out, force, suite),
             },
             Command::Public { key, jwks, pem } => public(&key, jwks, pem),
             Command::Seal { to } => seal_cmd(to),
@@ -576,7 +573,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// The one key of `ring` (JWK and PEM output).
-    fn only_key(ring: &Keyring) -> Result<&PrivateKey, Fatal> {
+    fn only_key(ring: &Keyring) -> Result<&AnyPrivateKey, Fatal> {
         let mut keys = ring.iter();
         match (keys.next(), keys.next()) {
             (Some((key, _)), None) => Ok(key),
@@ -594,40 +591,40 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         }
     }
 
-    fn load_public(path: &Path, kid: Option<&str>) -> Result<PublicKey, Fatal> {
+    /// The recipient key of `seal` / `seal-file`, of either suite (JWK by
+    /// `kty`, PEM = P-256); from a JWKS (which may mix suites) the one key,
+    /// or the key with `kid`.
+    fn load_public(path: &Path, kid: Option<&str>) -> Result<AnyPublicKey, Fatal> {
         let text = read_text(path, "public key file")?;
         let key = if is_set(&text) {
-            let set = Jwks::from_json(text.trim())?;
             match kid {
-                Some(kid) => set
-                    .keys
-                    .iter()
-                    .find(|j| match &j.kid {
-                        Some(k) => k == kid,
-                        None => thumbprint(j).is_ok_and(|t| t == kid),
-                    })
-                    .ok_or_else(|| Error::KeyNotFound(kid.to_owned()))
-                    .and_then(PublicKey::from_jwk)?,
-                None => match set.keys.as_slice() {
-                    [one] => PublicKey::from_jwk(one)?,
-                    [] => return Err(Error::InvalidKey("JWKS is empty".into()).into()),
-                    many => {
-                        return Err(Fatal::new(
-                            "INVALID_KEY",
-                            format!(
-                                "JWKS holds {} keys: choose one with --kid (kids: {})",
-                                many.len(),
-                                many.iter()
-                                    .map(|j| j.kid.as_deref().unwrap_or("?"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
+                Some(kid) => AnyPublicKey::from_jwks_json(text.trim(), kid)?,
+                None => {
+                    let set: serde_json::Value = serde_json::from_str(text.trim())
+                        .map_err(|_| Error::InvalidKey("JWKS is not valid JSON".into()))?;
+                    let kids = |keys: &[serde_json::Value]| {
+                        keys.iter()
+                            .map(|j| j["kid"].as_str().unwrap_or("?").to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    match set["keys"].as_array().map(Vec::as_slice) {
+                        Some(many @ [_, _, ..]) => {
+                            return Err(Fatal::new(
+                                "INVALID_KEY",
+                                format!(
+                                    "JWKS holds {} keys: choose one with --kid (kids: {})",
+                                    many.len(),
+                                    kids(many)
+                                ),
+                            ));
+                        }
+                        _ => AnyPublicKey::parse(&text)?,
                     }
-                },
+                }
             }
         } else {
-            PublicKey::parse(&text)?
+            AnyPublicKey::parse(&text)?
         };
         if let Some(kid) = kid {
             key.check_kid(kid)?;
@@ -653,32 +650,27 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     // --------------------------------------------------------------- keygen
 
-    fn keygen(out: &Path, force: bool) -> Outcome {
+    /// A new key of `suite`.
+    fn generate(suite: Suite) -> Result<AnyPrivateKey, Fatal> {
+        Ok(match suite {
+            Suite::P256 => PrivateKey::generate()?.into(),
+            Suite::Mlkem768X25519 => HybridPrivateKey::generate()?.into(),
+        })
+    }
+
+    /// `keygen`: the private JWK to a new file, the public JWK to stdout.
+    fn keygen(out: &Path, force: bool, suite: Suite) -> Outcome {
         collapse((|| {
-            let key = fatal(PrivateKey::generate())?;
-            let mut private = key.to_jwk().to_json();
+            let key = fatal(generate(suite))?;
+            let mut private = key.to_jwk_json();
             private.push('\n');
             fatal(write_private_file(out, private.as_bytes(), force))?;
             Ok(print_public(&key))
         })())
     }
 
-    /// `keygen --suite mlkem768-x25519`: the hybrid private JWK to a new
-    /// file, the public JWK to stdout.
-    fn keygen_hybrid(out: &Path, force: bool) -> Outcome {
-        collapse((|| {
-            let key = fatal(HybridPrivateKey::generate())?;
-            let mut private = key.to_jwk_json();
-            private.push('\n');
-            fatal(write_private_file(out, private.as_bytes(), force))?;
-            let mut public = key.public_key().to_jwk_json();
-            public.push('\n');
-            Ok(write_stdout(public.as_bytes()))
-        })())
-    }
-
-    fn print_public(key: &PrivateKey) -> Outcome {
-        let mut public = key.public_key().to_jwk().to_json().to_string();
+    fn print_public(key: &AnyPrivateKey) -> Outcome {
+        let mut public = key.public_key().to_jwk_json();
         public.push('\n');
         write_stdout(public.as_bytes())
     }
@@ -714,7 +706,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     }
 
     /// Add a new key to a keyring file (created if missing), atomically.
-    fn keygen_add_to(path: &Path, strict: bool) -> Outcome {
+    fn keygen_add_to(path: &Path, strict: bool, suite: Suite) -> Outcome {
         collapse((|| {
             let _lock = fatal(Lock::acquire(path))?;
             let file = fatal(read_key_file(path, true))?;
@@ -722,7 +714,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 Some(file) => fatal(parse_key_file(path, file, strict))?,
                 None => Keyring::new(),
             };
-            let key = fatal(PrivateKey::generate())?;
+            let key = fatal(generate(suite))?;
             fatal(ring.add(key.clone(), Some(now_rfc3339())))?;
             fatal(write_keyring(path, &ring, file.map(|f| f.stamp)))?;
             Ok(print_public(&key))
@@ -856,26 +848,20 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
 
     fn public(args: &KeyArgs, jwks: bool, pem: bool) -> Outcome {
         collapse((|| {
-            if let Some(key) = fatal(hybrid_key(args))? {
-                if jwks || pem {
-                    return Err(Outcome::Fatal(Fatal::new(
-                        "INVALID_ARGS",
-                        "an mlkem768-x25519 key is printed as a JWK only (no --jwks, no --pem)",
-                    )));
-                }
-                let mut text = key.public_key().to_jwk_json();
-                text.push('\n');
-                return Ok(write_stdout(text.as_bytes()));
-            }
             let ring = fatal(load_keyring(args))?;
             let mut text = if jwks {
-                ring.public_jwks().to_json()
+                ring.public_jwks()
             } else {
                 let pk = fatal(only_key(&ring))?.public_key();
-                if pem {
-                    pk.to_spki_pem()
-                } else {
-                    pk.to_jwk().to_json().to_string()
+                match (&pk, pem) {
+                    (AnyPublicKey::P256(k), true) => k.to_spki_pem(),
+                    (_, true) => {
+                        return Err(Outcome::Fatal(Fatal::new(
+                            "INVALID_ARGS",
+                            "an mlkem768-x25519 key has no PEM form: print it as a JWK",
+                        )));
+                    }
+                    (_, false) => pk.to_jwk_json(),
                 }
             };
             if !text.ends_with('\n') {
@@ -897,7 +883,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                 text.push('\t');
                 text.push_str(created.unwrap_or("-"));
                 text.push('\t');
-                text.push_str(&pk.to_jwk().to_json());
+                text.push_str(&pk.to_jwk_json());
                 text.push('\n');
             }
             Ok(write_stdout(text.as_bytes()))
@@ -930,37 +916,17 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     // ----------------------------------------------------------------- seal
 
     /// The context and the recipient key of `seal` / `seal-file`.
-    fn seal_target(to: SealTo) -> Result<(Context, PublicKey), Outcome> {
+    fn seal_target(to: SealTo) -> Result<(Context, AnyPublicKey), Outcome> {
         let ctx = make_context(to.form, to.field, to.submission)?;
         let recipient = fatal(load_public(&to.to, to.kid.as_deref()))?;
         Ok((ctx, recipient))
     }
 
-    /// A recipient of either suite: the suite follows the key.
-    enum Recipient {
-        P256(PublicKey),
-        Hybrid(Box<HybridPublicKey>),
-    }
-
-    /// `seal`'s recipient and context: a hybrid public JWK (`"kty":"AKP"`)
-    /// seals with the hybrid suite, any other key text as before.
-    fn seal_recipient(to: SealTo) -> Result<(Context, Recipient), Outcome> {
-        let text = fatal(read_text(&to.to, "public key file"))?;
-        if !is_hybrid_jwk(text.trim()) {
-            let (ctx, key) = seal_target(to)?;
-            return Ok((ctx, Recipient::P256(key)));
-        }
-        let ctx = make_context(to.form, to.field, to.submission)?;
-        let key = fatal(HybridPublicKey::from_jwk_json(text.trim()))?;
-        if let Some(kid) = &to.kid {
-            fatal(key.check_kid(kid))?;
-        }
-        Ok((ctx, Recipient::Hybrid(Box::new(key))))
-    }
-
     fn seal_cmd(to: SealTo) -> Outcome {
         collapse((|| {
-            let (ctx, recipient) = seal_recipient(to)?;
+            // The suite follows the key: a hybrid ("kty":"AKP") key seals
+            // with MLKEM768-X25519.
+            let (ctx, recipient) = seal_target(to)?;
             let mut plaintext = Zeroizing::new(Vec::new());
             // Read one byte more than allowed to detect an oversized input
             // without reading all of it.
@@ -977,10 +943,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     "plaintext on stdin is larger than 4 MiB",
                 )));
             }
-            let mut envelope = fatal(match &recipient {
-                Recipient::P256(key) => seal(key, &plaintext, &ctx),
-                Recipient::Hybrid(key) => seal_hybrid(key, &plaintext, &ctx),
-            })?;
+            let mut envelope = fatal(recipient.seal(&plaintext, &ctx))?;
             envelope.push('\n');
             Ok(write_stdout(envelope.as_bytes()))
         })())
@@ -1254,7 +1217,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
     fn open_cmd(args: OpenArgs) -> Outcome {
         collapse((|| {
             let expected = expected_context(args.expect)?;
-            let opener = fatal(opening_keys(&args.key))?;
+            let opener = fatal(opening_keyring(&args.key))?;
             // Every check before anything is created.
             let create_dir = match &args.out_dir {
                 Some(dir) => fatal(check_out_dir(dir))?,
@@ -1289,60 +1252,9 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         })())
     }
 
-    /// The private keys `open` uses: a keyring of P-256 keys, or one
-    /// hybrid key (a single --key file holding a hybrid JWK). Each envelope
-    /// names its suite: one of the other suite gives SUITE_MISMATCH.
-    enum Opening {
-        Ring(Keyring),
-        Hybrid(Box<HybridPrivateKey>),
-    }
-
-    impl Opening {
-        fn open_batch(
-            &self,
-            texts: &[&str],
-            expected: Option<&Context>,
-        ) -> Vec<Result<Opened, Error>> {
-            match self {
-                Opening::Ring(ring) => ring.open_batch(texts, expected),
-                Opening::Hybrid(key) => texts
-                    .iter()
-                    .map(|t| open_hybrid(key, t, expected))
-                    .collect(),
-            }
-        }
-    }
-
-    fn opening_keys(args: &KeyArgs) -> Result<Opening, Fatal> {
-        Ok(match hybrid_key(args)? {
-            Some(key) => Opening::Hybrid(key),
-            None => Opening::Ring(opening_keyring(args)?),
-        })
-    }
-
-    /// The hybrid private key of a single `--key` file holding a hybrid JWK
-    /// (checked against `--kid`), or `None` for any other key text.
-    fn hybrid_key(args: &KeyArgs) -> Result<Option<Box<HybridPrivateKey>>, Fatal> {
-        let [path] = args.key.as_slice() else {
-            return Ok(None);
-        };
-        let file = read_key_file(path, false)?
-            .ok_or_else(|| Fatal::new("IO_ERROR", format!("cannot read {}", path.display())))?;
-        if !is_hybrid_jwk(file.text.trim()) {
-            return Ok(None);
-        }
-        let key =
-            HybridPrivateKey::from_jwk_json(file.text.trim()).map_err(|e| key_fatal(path, e))?;
-        file.check_permissions(path, args.strict)?;
-        if let Some(kid) = &args.kid {
-            key.public_key().check_kid(kid)?;
-        }
-        Ok(Some(Box::new(key)))
-    }
-
     /// Open, audit and report every line.
     fn open_lines(
-        ring: &Opening,
+        ring: &Keyring,
         lines: &[Line<'_>],
         expected: Option<&Context>,
         mode: &Mode,
@@ -1843,7 +1755,7 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     "stdout is a terminal: give -o OUT or redirect stdout",
                 )));
             }
-            let mut sealer = fatal(FileSealer::new(&recipient, &ctx, meta))?;
+            let mut sealer = fatal(FileSealer::new_any(&recipient, &ctx, meta))?;
             let mut out = fatal(Output::new(args.out.as_deref()))?;
             fatal(out.write_all(sealer.preamble()).map_err(write_fatal))?;
             let mut buf = Zeroizing::new(Vec::with_capacity(args.chunk_size as usize + 16));

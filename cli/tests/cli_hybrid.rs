@@ -1,6 +1,8 @@
 //! The CLI with the hybrid suite (docs/FORMAT.md §11, docs/CLI.md):
 //! `keygen --suite`, `public`, `seal` and `open` following the key and the
-//! envelope, pinning, and the errors of mixing suites.
+//! envelope, pinning, and the errors of mixing suites; keyrings and JWKS
+//! that mix both suites (keygen --add-to, keyring list/remove, public
+//! --jwks, seal --kid, open, seal-file, open-file).
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "../../tests/common/process.rs"]
@@ -48,7 +50,7 @@ fn keygen_suite_seal_open_and_mismatches() {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    // Never overwritten without --force; no keyrings of hybrid keys yet.
+    // Never overwritten without --force.
     let again = run_cli(
         d,
         &["keygen", "--suite", "mlkem768-x25519", "--out", "pq.jwk"],
@@ -56,24 +58,6 @@ fn keygen_suite_seal_open_and_mismatches() {
     );
     assert_eq!(code(&again), 2);
     assert!(stderr(&again).contains("FILE_EXISTS"), "{}", stderr(&again));
-    let ring = run_cli(
-        d,
-        &[
-            "keygen",
-            "--suite",
-            "mlkem768-x25519",
-            "--add-to",
-            "ring.jwks",
-        ],
-        b"",
-    );
-    assert_eq!(code(&ring), 2);
-    assert!(
-        stderr(&ring).starts_with("slice-seal: USAGE: "),
-        "{}",
-        stderr(&ring)
-    );
-    assert!(!dir.file("ring.jwks").exists());
 
     // `public` prints the public JWK of the private one.
     let out = run_cli(d, &["public", "--key", "pq.jwk"], b"");
@@ -149,4 +133,201 @@ fn keygen_suite_seal_open_and_mismatches() {
     let out = run_cli(d, &["open", "--key", "bad.jwk"], hybrid_env.as_bytes());
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("INVALID_KEY"), "{}", stderr(&out));
+}
+
+/// A key rotation from P-256 to the hybrid suite, through every command
+/// that takes keys: `keygen --suite mlkem768-x25519 --add-to` a P-256
+/// keyring, `keyring list`, `public --jwks` (both suites), `seal --kid` from
+/// that set, `open` of both suites' envelopes in one batch, `seal-file` /
+/// `open-file` with the hybrid key, `keyring remove`, and the `--help` line.
+#[test]
+fn mixed_keyrings_through_every_command() {
+    let dir = TempDir::new("cli-hybrid-ring");
+    let d = dir.path();
+    let ok = |args: &[&str], input: &[u8]| {
+        let out = run_cli(d, args, input);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let p256 = json(&ok(&["keygen", "--add-to", "ring.jwks"], b""));
+    let pq = json(&ok(
+        &[
+            "keygen",
+            "--suite",
+            "mlkem768-x25519",
+            "--add-to",
+            "ring.jwks",
+        ],
+        b"",
+    ));
+    assert_eq!((&p256["kty"], &pq["kty"]), (&"EC".into(), &"AKP".into()));
+    let (p_kid, h_kid) = (
+        p256["kid"].as_str().unwrap().to_owned(),
+        pq["kid"].as_str().unwrap().to_owned(),
+    );
+    let ring = json(&dir.read("ring.jwks"));
+    assert_eq!(ring["keys"][1]["kty"], "AKP");
+    assert!(ring["keys"][1]["priv"].is_string());
+    assert!(ring["keys"][1]["created"].is_string());
+
+    // keyring list: both, no private material.
+    let listed = ok(&["keyring", "list", "--key", "ring.jwks"], b"");
+    let rows: Vec<Vec<&str>> = listed.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert_eq!((rows[0][0], rows[1][0]), (p_kid.as_str(), h_kid.as_str()));
+    assert_eq!(json(rows[1][2]), pq);
+    assert!(!listed.contains("\"priv\"") && !listed.contains("\"d\""));
+
+    // public --jwks: both suites; without --kid, JWK output needs one key.
+    let jwks = ok(&["public", "--key", "ring.jwks", "--jwks"], b"");
+    assert_eq!(json(&jwks)["keys"].as_array().unwrap().len(), 2);
+    assert!(!jwks.contains("\"priv\""));
+    dir.write("published.jwks", &jwks);
+    assert_eq!(
+        json(&ok(&["public", "--key", "ring.jwks", "--kid", &h_kid], b"")),
+        pq
+    );
+    let out = run_cli(
+        d,
+        &["public", "--key", "ring.jwks", "--kid", &h_kid, "--pem"],
+        b"",
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("INVALID_ARGS"), "{}", stderr(&out));
+
+    // seal from the published set by kid: the suite follows the key.
+    let seal = |kid: &str, pt: &[u8]| {
+        ok(
+            &[
+                "seal",
+                "--to",
+                "published.jwks",
+                "--kid",
+                kid,
+                "--form",
+                "f",
+                "--field",
+                "a",
+            ],
+            pt,
+        )
+    };
+    let h_env = seal(&h_kid, b"pq");
+    let p_env = seal(&p_kid, b"classic");
+    assert!(h_env.starts_with("ss1.ZHoAAQAC"), "{h_env}");
+    assert!(p_env.starts_with("ss1.ABAAAQAC"), "{p_env}");
+    let out = run_cli(
+        d,
+        &[
+            "seal",
+            "--to",
+            "published.jwks",
+            "--form",
+            "f",
+            "--field",
+            "a",
+        ],
+        b"x",
+    );
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("INVALID_KEY"), "{}", stderr(&out));
+
+    // open: one batch, both suites, with the keyring.
+    let batch = format!("{h_env}{p_env}");
+    assert_eq!(
+        ok(&["open", "--key", "ring.jwks"], batch.as_bytes()),
+        "pq\nclassic\n"
+    );
+    // --kid keeps one key: the other suite's envelope is then SUITE_MISMATCH.
+    let out = run_cli(
+        d,
+        &["open", "--key", "ring.jwks", "--kid", &h_kid],
+        batch.as_bytes(),
+    );
+    assert_eq!(code(&out), 1);
+    assert_eq!(stdout(&out), "pq\n\n");
+    assert!(
+        stderr(&out).contains("line 2: SUITE_MISMATCH"),
+        "{}",
+        stderr(&out)
+    );
+
+    // seal-file to the hybrid key, open-file with the keyring.
+    let data: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+    dir.write("doc.bin", &data);
+    ok(
+        &[
+            "seal-file",
+            "--to",
+            "published.jwks",
+            "--kid",
+            &h_kid,
+            "--form",
+            "f",
+            "--field",
+            "upload",
+            "--chunk-size",
+            "1024",
+            "-o",
+            "doc.ssf",
+            "doc.bin",
+        ],
+        b"",
+    );
+    let sealed = std::fs::read(dir.file("doc.ssf")).unwrap();
+    let header_len = usize::from(u16::from_be_bytes([sealed[4], sealed[5]]));
+    assert!(
+        std::str::from_utf8(&sealed[6..6 + header_len])
+            .unwrap()
+            .starts_with("ss1.ZHoAAQAC")
+    );
+    ok(
+        &[
+            "open-file",
+            "--key",
+            "ring.jwks",
+            "--form",
+            "f",
+            "--field",
+            "upload",
+            "-o",
+            "doc.out",
+            "doc.ssf",
+        ],
+        b"",
+    );
+    assert_eq!(std::fs::read(dir.file("doc.out")).unwrap(), data);
+    // The P-256 key alone: SUITE_MISMATCH for the hybrid file.
+    let ring_p = run_cli(d, &["keygen", "--out", "p.jwk"], b"");
+    assert_eq!(code(&ring_p), 0);
+    let out = run_cli(
+        d,
+        &["open-file", "--key", "p.jwk", "-o", "x.out", "doc.ssf"],
+        b"",
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("SUITE_MISMATCH"), "{}", stderr(&out));
+    assert!(!dir.file("x.out").exists());
+
+    // Retire the P-256 key: the hybrid key alone is left; P-256 envelopes
+    // are then SUITE_MISMATCH (no key of their suite).
+    ok(
+        &["keyring", "remove", "--key", "ring.jwks", "--kid", &p_kid],
+        b"",
+    );
+    let left = json(&dir.read("ring.jwks"));
+    assert_eq!(left["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(left["keys"][0]["kid"], h_kid.as_str());
+    let out = run_cli(d, &["open", "--key", "ring.jwks"], batch.as_bytes());
+    assert_eq!(code(&out), 1);
+    assert_eq!(stdout(&out), "pq\n\n");
+    assert!(
+        stderr(&out).contains("line 2: SUITE_MISMATCH"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The suite is in the help.
+    let help = ok(&["keygen", "--help"], b"");
+    assert!(help.contains("mlkem768-x25519"), "{help}");
 }

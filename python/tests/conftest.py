@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "vectors"
@@ -61,3 +62,9 @@ def open_json(cli: Path, key: Path, lines: Sequence[str], cwd: Path, *extra: str
 @pytest.fixture()
 def workdir(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path
+
+
+def p256(key: object) -> ec.EllipticCurvePrivateKey:
+    """A keyring's key that the test knows is P-256 (keyrings hold either suite)."""
+    assert isinstance(key, ec.EllipticCurvePrivateKey), type(key)
+    return key

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import open_json, run
+from conftest import open_json, p256, run
 from cryptography.hazmat.primitives import serialization
 
 import slice_seal
@@ -69,7 +69,7 @@ def test_cli_key_files_load(cli: Path, keys: dict[str, Any]) -> None:
     ring = slice_seal.Keyring.load(keys["ring"])
     assert ring.kids == (keys["a_pub"]["kid"], keys["b_pub"]["kid"])
     # The same key as PKCS#8 and SEC1 PEM files.
-    key = ring.private_key(ring.kids[0])
+    key = p256(ring.private_key(ring.kids[0]))
     for fmt in (serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL):
         pem = tmp / "k.pem"
         pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption()))
@@ -97,7 +97,7 @@ def test_cli_seals_python_opens(cli: Path, keys: dict[str, Any]) -> None:
             assert slice_seal.open(env, ring) == pt
             assert slice_seal.open(env, ring, ctx) == pt
             assert slice_seal.open(env, ring, ctx.to_dict()) == pt
-            assert slice_seal.open(env, ring.private_key(kid), ctx) == pt
+            assert slice_seal.open(env, p256(ring.private_key(kid)), ctx) == pt
             if ctx.submission is not None:
                 # An expectation without a submission accepts any submission.
                 assert slice_seal.open(env, ring, slice_seal.Context(ctx.form, ctx.field)) == pt
@@ -117,7 +117,7 @@ def test_python_seals_cli_opens(cli: Path, keys: dict[str, Any]) -> None:
         (pem_a.decode(), a_kid, a_kid),  # SPKI PEM text, pinned
         (ring.public_jwks(), b_kid, b_kid),  # JWKS, chosen by kid
         (json.dumps(keys["b_pub"]).encode(), None, b_kid),  # JWK JSON bytes
-        (ring.private_key(b_kid).public_key(), b_kid, b_kid),  # cryptography key
+        (p256(ring.private_key(b_kid)).public_key(), b_kid, b_kid),  # cryptography key
     ]
     cases = []
     for i, pt in enumerate(PLAINTEXTS):
@@ -235,7 +235,7 @@ def bad_key_files(cli: Path, tmp: Path) -> dict[str, bytes]:
     good = json.loads(path.read_text())
     other = json.loads(keygen(cli, tmp, "o.jwk")[0].read_text())
     public = {k: v for k, v in good.items() if k != "d"}
-    key = slice_seal.Keyring.from_jwk(good).private_key(good["kid"])
+    key = p256(slice_seal.Keyring.from_jwk(good).private_key(good["kid"]))
     pkcs8 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption())
     sec1 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,

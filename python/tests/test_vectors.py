@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED_VECTORS, VECTORS, read_json
+from conftest import ROOT, SHARED_VECTORS, VECTORS, p256, read_json
 from cryptography.hazmat.bindings._rust import openssl as rust_openssl
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -40,7 +40,7 @@ def test_envelope_vectors_open() -> None:
         ring = slice_seal.Keyring.from_jwks({"keys": [private_jwk(d)]})
         assert ring.kids == (v["kid"],)
         assert ring.public_jwks()["keys"][0] == v["recipient_public_jwk"]
-        pem = ring.private_key(v["kid"]).private_bytes(
+        pem = p256(ring.private_key(v["kid"])).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         for r in (ring, slice_seal.Keyring.from_pem(pem)):
@@ -101,9 +101,9 @@ def test_hpke_rfc9180_p256_keys_load() -> None:
         ring = slice_seal.Keyring.from_jwk(jwk)
         (kid,) = ring.kids
         assert slice_seal.Keyring.from_jwks({"keys": [dict(jwk, kid=kid)]}).kids == (kid,)
-        pub = ring.private_key(kid).public_key()
+        pub = p256(ring.private_key(kid)).public_key()
         assert pub.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint) == pk
-        pem = ring.private_key(kid).private_bytes(
+        pem = p256(ring.private_key(kid)).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         assert slice_seal.Keyring.from_pem(pem).kids == (kid,)
@@ -126,7 +126,7 @@ def test_hpke_rfc9180_base_aes256_encryption_decrypts() -> None:
         jwk = {"kty": "EC", "crv": "P-256", "x": _b64.encode(pk[1:33]), "y": _b64.encode(pk[33:]),
                "d": _b64.encode(bytes.fromhex(e["skRm"]))}
         ring = slice_seal.Keyring.from_jwk(jwk)
-        key = ring.private_key(ring.kids[0])
+        key = p256(ring.private_key(ring.kids[0]))
         enc, info = bytes.fromhex(e["enc"]), bytes.fromhex(e["info"])
         first = e["encryptions"][0]
         assert first["nonce"] == e["base_nonce"]  # sequence 0

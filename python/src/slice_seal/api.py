@@ -1,6 +1,7 @@
 """Opening, inspecting and sealing slices (docs/FORMAT.md §5), with
-cryptography's RFC 9180 HPKE: base mode, DHKEM(P-256, HKDF-SHA256),
-HKDF-SHA256, AES-256-GCM, single shot, empty AAD."""
+cryptography's RFC 9180 HPKE: base mode, DHKEM(P-256, HKDF-SHA256) or the
+hybrid MLKEM768-X25519 (§11, chosen by the key), HKDF-SHA256, AES-256-GCM,
+single shot, empty AAD."""
 
 from __future__ import annotations
 
@@ -13,7 +14,17 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .context import Context, as_context
-from .envelope import AEAD_ID, ENC_LEN, KDF_ID, KEM_ID, MAX_PLAINTEXT, TAG_LEN, Envelope
+from .envelope import (
+    AEAD_ID,
+    ENC_LEN,
+    HYBRID_ENC_LEN,
+    HYBRID_KEM_ID,
+    KDF_ID,
+    KEM_ID,
+    MAX_PLAINTEXT,
+    TAG_LEN,
+    Envelope,
+)
 from .errors import (
     DecryptFailed,
     EncryptFailed,
@@ -22,12 +33,19 @@ from .errors import (
     InvalidKey,
     InvalidUtf8,
     KidMismatch,
+    SuiteMismatch,
 )
-from .keys import Keyring, PublicKeyInput, _kid_raw, load_public_key, thumbprint
+from .hybrid import HybridPrivateKey, HybridPublicKey
+from .keys import Keyring, PrivateKey, PublicKeyInput, _kid_raw, load_public_key, thumbprint
 
-__all__ = ["open", "open_text", "inspect", "seal", "Inspection", "ContextInput"]
+__all__ = ["open", "open_text", "inspect", "seal", "Inspection", "ContextInput", "OpeningKeys"]
 
 SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+#: The hybrid suite (FORMAT.md §11).
+HYBRID_SUITE = hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+
+#: What ``open`` takes: a keyring, or one private key of either suite.
+OpeningKeys = Union[Keyring, ec.EllipticCurvePrivateKey, HybridPrivateKey]
 
 #: An expected or sealing context: a ``Context`` or ``{"form", "field", "submission"?}``.
 ContextInput = Union[Context, Mapping[str, object]]
@@ -57,7 +75,7 @@ def inspect(envelope: str | bytes) -> Inspection:
     env = Envelope.parse(envelope)
     return Inspection(
         version=1,
-        kem=KEM_ID,
+        kem=env.kem,
         kdf=KDF_ID,
         aead=AEAD_ID,
         kid=env.kid,
@@ -70,41 +88,62 @@ def inspect(envelope: str | bytes) -> Inspection:
 
 def open(  # noqa: A001 - the package's verb, as in the Rust and JS APIs
     envelope: str | bytes,
-    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    keyring: OpeningKeys,
     expected_context: ContextInput | None = None,
 ) -> bytes:
     """Open ``envelope`` with the key of ``keyring`` that its kid names
-    (``KeyNotFound`` if none), or with one private key (``KidMismatch`` if
-    the envelope was sealed to another), as the Rust ``Keyring::open`` and
-    ``open`` do.
+    (``KeyNotFound`` if none), or with one private key of either suite
+    (``KidMismatch`` if the envelope was sealed to another), as the Rust
+    ``Keyring::open`` and ``open`` / ``open_hybrid`` do. The envelope's suite
+    ids pick the suite: an envelope of a suite the keyring holds no key of
+    (or the one key is not of) is ``SuiteMismatch``.
 
     With ``expected_context`` the slice must have been sealed to that form and
     field (and submission, if it is set), else ``ContextMismatch``. Checks run
-    in the Rust core's order: the envelope's format, the key, the expected
-    context's validity, the context match, then HPKE.
+    in the Rust core's order: the envelope's format (its suite first), the
+    key, the expected context's validity, the context match, then HPKE.
     """
-    env = Envelope.parse(envelope)
+    return _open(envelope, keyring, expected_context)[1]
+
+
+def _open(
+    envelope: str | bytes, keyring: OpeningKeys, expected_context: ContextInput | None
+) -> tuple[Envelope, bytes]:
+    """``open``, also giving the parsed envelope."""
+    key: PrivateKey
     if isinstance(keyring, Keyring):
+        env = Envelope.parse(envelope, keyring.kems)
         key = keyring.private_key(env.kid)
+    elif isinstance(keyring, HybridPrivateKey):
+        env = Envelope.parse(envelope, (HYBRID_KEM_ID,))
+        key = keyring
+        if key.kid != env.kid:
+            raise KidMismatch(env.kid, key.kid)
     elif isinstance(keyring, ec.EllipticCurvePrivateKey):
         if not isinstance(keyring.curve, ec.SECP256R1):
             raise InvalidKey("private key is not a P-256 key")
+        env = Envelope.parse(envelope, (KEM_ID,))
         key = keyring
         if thumbprint(key.public_key()) != env.kid:
             raise KidMismatch(env.kid, thumbprint(key.public_key()))
     else:
         raise InvalidArgument(f"keyring must be a Keyring or a private key, not {type(keyring).__name__}")
+    if isinstance(key, HybridPrivateKey) != (env.kem == HYBRID_KEM_ID):
+        # A kid of the other suite's key in the envelope (a forged kid).
+        raise SuiteMismatch(env.kem, KEM_ID if env.kem == HYBRID_KEM_ID else HYBRID_KEM_ID)
     if expected_context is not None:
         env.context.check_expected(as_context(expected_context))
     try:
-        return SUITE.decrypt(env.enc + env.ct, key, env.info)
+        if isinstance(key, HybridPrivateKey):
+            return env, HYBRID_SUITE.decrypt(env.enc + env.ct, key.hpke_key, env.info)
+        return env, SUITE.decrypt(env.enc + env.ct, key, env.info)
     except (InvalidTag, ValueError):
         raise DecryptFailed() from None
 
 
 def open_text(
     envelope: str | bytes,
-    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    keyring: OpeningKeys,
     expected_context: ContextInput | None = None,
 ) -> str:
     """As ``open``, decoding the plaintext as UTF-8 (``InvalidUtf8`` if it is not)."""
@@ -122,9 +161,10 @@ def seal(
     kid: str | None = None,
 ) -> str:
     """Seal ``plaintext`` (bytes, or text sealed as UTF-8; at most 4 MiB) to
-    ``public_key`` under ``context``; returns the envelope text. ``kid`` pins
-    the key (``KidMismatch``) or chooses it in a JWKS. Each call uses a fresh
-    random ephemeral key, so two envelopes of the same slice differ."""
+    ``public_key`` under ``context``, with the suite of the key (a hybrid
+    AKP key seals with MLKEM768-X25519); returns the envelope text. ``kid``
+    pins the key (``KidMismatch``) or chooses it in a JWKS. Each call uses a
+    fresh random encapsulation, so two envelopes of the same slice differ."""
     key = load_public_key(public_key, kid)
     if isinstance(plaintext, str):
         try:
@@ -139,11 +179,18 @@ def seal(
         raise InvalidInput("plaintext is larger than 4 MiB")
     ctx = as_context(context)
     info = ctx.info()
+    if isinstance(key, HybridPublicKey):
+        kem, enc_len, kid_raw = HYBRID_KEM_ID, HYBRID_ENC_LEN, key.kid_raw
+    else:
+        kem, enc_len, kid_raw = KEM_ID, ENC_LEN, _kid_raw(key)
     try:
-        sealed = SUITE.encrypt(data, key, info)
+        if isinstance(key, HybridPublicKey):
+            sealed = HYBRID_SUITE.encrypt(data, key.hpke_key, info)
+        else:
+            sealed = SUITE.encrypt(data, key, info)
     except Exception:  # an OpenSSL failure; its message could describe inputs
         raise EncryptFailed() from None
-    enc, ct = sealed[:ENC_LEN], sealed[ENC_LEN:]
-    if len(enc) != ENC_LEN or len(ct) != len(data) + TAG_LEN:
+    enc, ct = sealed[:enc_len], sealed[enc_len:]
+    if len(enc) != enc_len or len(ct) != len(data) + TAG_LEN:
         raise EncryptFailed()
-    return str(Envelope(kid_raw=_kid_raw(key), context=ctx, info=info, enc=enc, ct=ct))
+    return str(Envelope(kid_raw=kid_raw, context=ctx, info=info, enc=enc, ct=ct, kem=kem))

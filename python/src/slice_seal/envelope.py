@@ -17,6 +17,8 @@ __all__ = [
     "Envelope",
     "PREFIX",
     "KEM_ID",
+    "HYBRID_KEM_ID",
+    "HYBRID_ENC_LEN",
     "KDF_ID",
     "AEAD_ID",
     "KID_LEN",
@@ -30,8 +32,11 @@ __all__ = [
 PREFIX = "ss1."
 #: HPKE ids: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM.
 KEM_ID, KDF_ID, AEAD_ID = 0x0010, 0x0001, 0x0002
-#: The hybrid suite's KEM (FORMAT.md §11): its envelopes are SUITE_MISMATCH here.
+#: The hybrid suite's KEM, MLKEM768-X25519 (FORMAT.md §11), and its enc length.
 HYBRID_KEM_ID = 0x647A
+HYBRID_ENC_LEN = 1120
+#: Both suites' KEMs (each with KDF_ID and AEAD_ID).
+KEMS = (KEM_ID, HYBRID_KEM_ID)
 #: Raw key id (SHA-256), ``enc`` (uncompressed SEC1 point) and GCM tag lengths.
 KID_LEN, ENC_LEN, TAG_LEN = 32, 65, 16
 #: Largest plaintext a slice may carry (4 MiB).
@@ -45,7 +50,8 @@ _OTHER_VERSION = re.compile(r"ss([0-9]{1,4})")
 
 @dataclass(frozen=True, repr=False)
 class Envelope:
-    """A parsed envelope. Its clear part (kid, context) is authenticated only
+    """A parsed envelope of either suite (``kem``: ``KEM_ID`` or
+    ``HYBRID_KEM_ID``). Its clear part (kid, context) is authenticated only
     once it has been opened."""
 
     kid_raw: bytes
@@ -53,6 +59,7 @@ class Envelope:
     info: bytes
     enc: bytes
     ct: bytes
+    kem: int = KEM_ID
 
     @property
     def kid(self) -> str:
@@ -60,10 +67,12 @@ class Envelope:
         return _b64.encode(self.kid_raw)
 
     @classmethod
-    def parse(cls, text: str | bytes) -> Envelope:
+    def parse(cls, text: str | bytes, kems: tuple[int, ...] = KEMS) -> Envelope:
         """Parse envelope text (``str``, or ``bytes`` of UTF-8 text as read from a
-        file): prefix, base64url, lengths, suite, ``info``, ``enc`` a P-256
-        point. Does not decrypt."""
+        file): prefix, base64url, lengths, suite, ``info``, ``enc`` (a P-256
+        point for the P-256 suite). Does not decrypt. ``kems``: the suites the
+        reader has keys for; the other supported suite is ``SuiteMismatch``,
+        checked (as in Rust) right after the suite ids."""
         if isinstance(text, (bytes, bytearray)):
             if len(text) > MAX_ENVELOPE_LEN:
                 raise MalformedEnvelope("longer than the largest slice")
@@ -88,39 +97,40 @@ class Envelope:
         raw = _b64.decode(body)
         if raw is None:
             raise MalformedEnvelope("body is not canonical unpadded base64url")
-        return cls.from_body(raw)
+        return cls.from_body(raw, kems)
 
     @classmethod
-    def from_body(cls, b: bytes) -> Envelope:
-        """Parse the binary body (FORMAT.md §4 table)."""
+    def from_body(cls, b: bytes, kems: tuple[int, ...] = KEMS) -> Envelope:
+        """Parse the binary body (FORMAT.md §4 table; §11 for the hybrid suite)."""
         if len(b) < _HEADER_LEN:
             raise MalformedEnvelope("truncated header")
         kem, kdf, aead = (int.from_bytes(b[i : i + 2], "big") for i in (0, 2, 4))
-        if (kem, kdf, aead) == (HYBRID_KEM_ID, KDF_ID, AEAD_ID):
-            raise SuiteMismatch(kem)
-        if (kem, kdf, aead) != (KEM_ID, KDF_ID, AEAD_ID):
+        if (kdf, aead) != (KDF_ID, AEAD_ID) or kem not in KEMS:
             raise UnsupportedSuite(kem, kdf, aead)
+        if kem not in kems:
+            raise SuiteMismatch(kem, kems[0] if kems else None)
+        enc_len = ENC_LEN if kem == KEM_ID else HYBRID_ENC_LEN
         kid_raw = b[6 : 6 + KID_LEN]
         info_len = int.from_bytes(b[_HEADER_LEN - 2 : _HEADER_LEN], "big")
         rest = b[_HEADER_LEN:]
-        if len(rest) < info_len + ENC_LEN + TAG_LEN:
+        if len(rest) < info_len + enc_len + TAG_LEN:
             raise MalformedEnvelope("truncated: too short for info, enc and tag")
         info = rest[:info_len]
         context = Context.from_info(info)
-        enc = rest[info_len : info_len + ENC_LEN]
-        ct = rest[info_len + ENC_LEN :]
-        if enc[0] != 0x04 or not _is_point(enc):
+        enc = rest[info_len : info_len + enc_len]
+        ct = rest[info_len + enc_len :]
+        if kem == KEM_ID and (enc[0] != 0x04 or not _is_point(enc)):
             raise MalformedEnvelope("enc is not an uncompressed P-256 point")
         if len(ct) > MAX_PLAINTEXT + TAG_LEN:
             raise MalformedEnvelope("longer than the largest slice")
-        return cls(kid_raw=kid_raw, context=context, info=info, enc=enc, ct=ct)
+        return cls(kid_raw=kid_raw, context=context, info=info, enc=enc, ct=ct, kem=kem)
 
     def __repr__(self) -> str:
         return f"Envelope(kid={self.kid!r}, context={self.context!r}, ct_len={len(self.ct)})"
 
     def to_body(self) -> bytes:
         return (
-            KEM_ID.to_bytes(2, "big")
+            self.kem.to_bytes(2, "big")
             + KDF_ID.to_bytes(2, "big")
             + AEAD_ID.to_bytes(2, "big")
             + self.kid_raw

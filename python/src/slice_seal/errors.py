@@ -118,7 +118,8 @@ class UnsupportedVersion(SliceSealError):
 
 
 class UnsupportedSuite(SliceSealError):
-    """The envelope names an HPKE suite other than P-256/HKDF-SHA256/AES-256-GCM."""
+    """The envelope names an HPKE suite other than DHKEM(P-256) or
+    MLKEM768-X25519, each with HKDF-SHA256/AES-256-GCM."""
 
     code = "UNSUPPORTED_SUITE"
 
@@ -130,18 +131,24 @@ class UnsupportedSuite(SliceSealError):
         self.kem, self.kdf, self.aead = kem, kdf, aead
 
 
+_SUITE_NAMES = {0x0010: "DHKEM(P-256)", 0x647A: "MLKEM768-X25519"}
+
+
 class SuiteMismatch(SliceSealError):
-    """The envelope is sealed with the hybrid suite (FORMAT.md §11), which
-    this package does not open: its keys are P-256."""
+    """The envelope is of one supported suite and the key (or every key of
+    the keyring) of the other: a P-256 envelope opened with an
+    MLKEM768-X25519 key (FORMAT.md §11), or the other way round."""
 
     code = "SUITE_MISMATCH"
 
-    def __init__(self, kem: int) -> None:
+    def __init__(self, kem: int, key_kem: int | None = None) -> None:
+        if key_kem is None:
+            key_kem = 0x0010 if kem == 0x647A else 0x647A
         super().__init__(
-            f"suite mismatch: the envelope is sealed with MLKEM768-X25519 (kem 0x{kem:04x}), "
-            "the key is for P-256 (kem 0x0010)"
+            f"suite mismatch: the envelope is sealed with {_SUITE_NAMES.get(kem, 'unknown')} "
+            f"(kem 0x{kem:04x}), the key is for {_SUITE_NAMES.get(key_kem, 'unknown')} (kem 0x{key_kem:04x})"
         )
-        self.kem = kem
+        self.kem, self.key_kem = kem, key_kem
 
 
 class InvalidContext(SliceSealError):

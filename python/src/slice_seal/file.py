@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .api import ContextInput, open, seal
+from .api import ContextInput, OpeningKeys, _open, seal
 from .context import Context, as_context
-from .envelope import TAG_LEN, Envelope
+from .envelope import TAG_LEN
 from .errors import (
     ChunkDecryptFailed,
     FileExtended,
@@ -28,7 +27,7 @@ from .errors import (
     MalformedFile,
     RandomFailed,
 )
-from .keys import Keyring, PublicKeyInput
+from .keys import PublicKeyInput
 
 __all__ = [
     "FileInfo",
@@ -167,7 +166,7 @@ def _read(src: BinaryIO, n: int) -> bytes:
 def open_file_stream(
     src: BinaryIO,
     dst: BinaryIO,
-    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    keyring: OpeningKeys,
     expected_context: ContextInput | None = None,
 ) -> FileInfo:
     """Open the sealed file read from ``src`` into ``dst``, a chunk at a time
@@ -189,8 +188,7 @@ def open_file_stream(
         text = header.decode("ascii")
     except UnicodeDecodeError:
         raise MalformedEnvelope("header is not ASCII text") from None
-    env = Envelope.parse(text)
-    hp = open(text, keyring, expected_context)
+    env, hp = _open(text, keyring, expected_context)
     key, name, media_type, size, chunk_size = _parse_header_plaintext(hp)
     info = FileInfo(env.kid, env.context, name, media_type, size, chunk_size)
     aead, count = AESGCM(key), info.chunk_count
@@ -210,7 +208,7 @@ def open_file_stream(
 
 def open_file(
     data: bytes,
-    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    keyring: OpeningKeys,
     expected_context: ContextInput | None = None,
 ) -> OpenedFile:
     """Open a whole sealed file in memory (``open_file_stream`` streams)."""

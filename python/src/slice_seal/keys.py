@@ -1,5 +1,7 @@
-"""P-256 keys: the recipient key ring (JWKS, JWK or PEM), public keys for
-sealing, and the RFC 7638 thumbprint used as key id (docs/FORMAT.md §2).
+"""Keys: the recipient key ring (JWKS, JWK or PEM), public keys for sealing,
+and the RFC 7638 thumbprint used as key id (docs/FORMAT.md §2). P-256 keys
+and hybrid MLKEM768-X25519 keys (``"kty":"AKP"``, FORMAT.md §11; see
+``hybrid.py``) may be mixed in a keyring and in a JWKS.
 
 Checks and messages follow the Rust core (src/keys.rs). Messages name the
 member that is wrong (and its index in a key set), never a key's value.
@@ -19,6 +21,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from . import _b64
+from .envelope import HYBRID_KEM_ID, KEM_ID
+from .hybrid import (
+    HybridPrivateKey,
+    HybridPublicKey,
+    hybrid_private_from_jwk,
+    hybrid_public_from_jwk,
+    is_hybrid_jwk,
+)
 from .errors import (
     DuplicateKid,
     InvalidArgument,
@@ -32,6 +42,8 @@ __all__ = [
     "Keyring",
     "MAX_KEYRING_KEYS",
     "PublicKeyInput",
+    "PrivateKey",
+    "PublicKey",
     "JWK_ALG",
     "thumbprint",
     "public_jwk",
@@ -56,9 +68,15 @@ _RFC3339_UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2
 MAX_KEYRING_KEYS = 1024
 MAX_KEY_FILE = 1 << 20
 
-#: A public key for ``seal``: a cryptography key, a JWK or JWKS (mapping or
-#: JSON text), or an SPKI PEM (text or bytes).
-PublicKeyInput = Union[ec.EllipticCurvePublicKey, Mapping[str, Any], str, bytes]
+#: A private key of either suite, as a keyring holds it.
+PrivateKey = Union[ec.EllipticCurvePrivateKey, HybridPrivateKey]
+#: A public key of either suite.
+PublicKey = Union[ec.EllipticCurvePublicKey, HybridPublicKey]
+
+#: A public key for ``seal``: a cryptography P-256 key, a ``HybridPublicKey``,
+#: a JWK or JWKS of either suite (mapping or JSON text), or an SPKI PEM (text
+#: or bytes).
+PublicKeyInput = Union[ec.EllipticCurvePublicKey, HybridPublicKey, Mapping[str, Any], str, bytes]
 
 
 # ------------------------------------------------------------------ helpers
@@ -76,13 +94,26 @@ def _kid_raw(key: ec.EllipticCurvePublicKey) -> bytes:
     return hashlib.sha256(canonical.encode("ascii")).digest()
 
 
-def thumbprint(key: ec.EllipticCurvePublicKey) -> str:
-    """The key id: RFC 7638 SHA-256 JWK thumbprint, unpadded base64url (43 characters)."""
+def thumbprint(key: ec.EllipticCurvePublicKey | HybridPublicKey) -> str:
+    """The key id: RFC 7638 SHA-256 JWK thumbprint, unpadded base64url (43
+    characters); of a hybrid key, its AKP thumbprint (FORMAT.md §11)."""
+    if isinstance(key, HybridPublicKey):
+        return key.kid
     return _b64.encode(_kid_raw(key))
 
 
-def public_jwk(key: ec.EllipticCurvePublicKey) -> dict[str, str]:
+def _kid_of(key: PublicKey) -> str:
+    return thumbprint(key)
+
+
+def _kem_of(key: PrivateKey | PublicKey) -> int:
+    return HYBRID_KEM_ID if isinstance(key, (HybridPrivateKey, HybridPublicKey)) else KEM_ID
+
+
+def public_jwk(key: PublicKey) -> dict[str, str]:
     """The public JWK with ``kid``, ``use`` and ``alg``, as the CLI's ``public`` prints it."""
+    if isinstance(key, HybridPublicKey):
+        return key.jwk()
     x, y = _coords(key)
     return {"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": thumbprint(key), "use": "enc", "alg": JWK_ALG}
 
@@ -181,10 +212,15 @@ def _private_from_scalar(d: int, where: str) -> ec.EllipticCurvePrivateKey:
         raise InvalidKey(f"{where}: private scalar out of range") from None
 
 
-def _private_from_jwk(jwk: object, where: str, single: bool = False) -> tuple[ec.EllipticCurvePrivateKey, str | None]:
+def _private_from_jwk(jwk: object, where: str, single: bool = False) -> tuple[PrivateKey, str | None]:
     """A private JWK's key and its ``created``, checked in the Rust keyring's
     order: ``d`` present, member types, kty/crv, d, x/y and kid, x/y
-    belong to d, created."""
+    belong to d, created. An AKP JWK is a hybrid key (``hybrid.py``)."""
+    if isinstance(jwk, Mapping) and is_hybrid_jwk(jwk):
+        hkey, hcreated = hybrid_private_from_jwk(jwk, where, single)
+        if hcreated is not None and not _is_rfc3339_utc(hcreated):
+            raise InvalidKey(f'{where}: "created" is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)')
+        return hkey, hcreated
     if isinstance(jwk, Mapping) and jwk.get("d") is None:
         raise NotPrivateKey(f'{where}: JWK has no "d": it is a public key')
     m = _members(jwk, where)
@@ -242,12 +278,18 @@ def _private_from_pem(data: str | bytes, where: str) -> ec.EllipticCurvePrivateK
 @dataclass(frozen=True)
 class _Entry:
     kid: str
-    key: ec.EllipticCurvePrivateKey
+    key: PrivateKey
     created: str | None
 
 
+def _entry(key: PrivateKey, created: str | None) -> _Entry:
+    kid = key.kid if isinstance(key, HybridPrivateKey) else thumbprint(key.public_key())
+    return _Entry(kid, key, created)
+
+
 class Keyring:
-    """The high side's private P-256 keys, by kid (several during a key rotation).
+    """The high side's private keys, by kid (several during a key rotation):
+    P-256 keys and hybrid MLKEM768-X25519 keys (``HybridPrivateKey``) mixed.
 
     Load with ``Keyring.load(path)`` (a JWKS ``{"keys": [...]}`` of private
     JWKs, a single private JWK, or a PKCS#8/SEC1 PEM private key), or
@@ -260,15 +302,18 @@ class Keyring:
 
     __slots__ = ("_entries",)
 
-    def __init__(self, keys: Iterable[ec.EllipticCurvePrivateKey]) -> None:
+    def __init__(self, keys: Iterable[PrivateKey]) -> None:
         if isinstance(keys, (str, bytes, Mapping)) or not isinstance(keys, Iterable):
             raise InvalidArgument(f"keys must be an iterable of private keys, not {type(keys).__name__}")
         entries: list[_Entry] = []
         for i, key in enumerate(keys):
+            if isinstance(key, HybridPrivateKey):
+                entries.append(_entry(key, None))
+                continue
             if not isinstance(key, ec.EllipticCurvePrivateKey) or not _is_p256(key):
-                raise InvalidKey(f"keys[{i}] is not a P-256 private key")
+                raise InvalidKey(f"keys[{i}] is not a P-256 or MLKEM768-X25519 private key")
             key = _private_from_scalar(key.private_numbers().private_value, f"keys[{i}]")
-            entries.append(_Entry(thumbprint(key.public_key()), key, None))
+            entries.append(_entry(key, None))
         self._entries = self._index(entries)
 
     @staticmethod
@@ -338,14 +383,14 @@ class Keyring:
         entries = []
         for i, jwk in enumerate(keys):
             key, created = _private_from_jwk(jwk, f"keys[{i}]")
-            entries.append(_Entry(thumbprint(key.public_key()), key, created))
+            entries.append(_entry(key, created))
         return cls._of(entries)
 
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any]) -> Keyring:
         """From one private JWK."""
         key, created = _private_from_jwk(jwk, "the JWK", single=True)
-        return cls._of([_Entry(thumbprint(key.public_key()), key, created)])
+        return cls._of([_entry(key, created)])
 
     @classmethod
     def from_pem(cls, pem: str | bytes) -> Keyring:
@@ -353,7 +398,7 @@ class Keyring:
         if not isinstance(pem, (str, bytes)):
             raise InvalidArgument(f"PEM must be str or bytes, not {type(pem).__name__}")
         key = _private_from_pem(pem, "PEM")
-        return cls._of([_Entry(thumbprint(key.public_key()), key, None)])
+        return cls._of([_entry(key, None)])
 
     # -------------------------------------------------------------- queries
 
@@ -378,9 +423,15 @@ class Keyring:
         """The ``created`` member of the key's JWK (RFC 3339 UTC), if it had one."""
         return self._entry(kid).created
 
-    def private_key(self, kid: str) -> ec.EllipticCurvePrivateKey:
-        """The private key with this kid (``KeyNotFound`` if there is none)."""
+    def private_key(self, kid: str) -> PrivateKey:
+        """The private key with this kid (``KeyNotFound`` if there is none):
+        a cryptography P-256 key or a ``HybridPrivateKey``."""
         return self._entry(kid).key
+
+    @property
+    def kems(self) -> tuple[int, ...]:
+        """The HPKE KEM ids of the suites the keyring holds keys of."""
+        return tuple(k for k in (KEM_ID, HYBRID_KEM_ID) if any(_kem_of(e.key) == k for e in self._entries.values()))
 
     def _entry(self, kid: str) -> _Entry:
         if not isinstance(kid, str):
@@ -395,17 +446,39 @@ class Keyring:
         (what the CLI's ``public --jwks`` prints: what to publish)."""
         return {"keys": [public_jwk(e.key.public_key()) for e in self._entries.values()]}
 
+    def private_jwks(self) -> dict[str, list[dict[str, str]]]:
+        """The keyring file's JSON object (private JWKs with ``created``):
+        it holds the secrets."""
+        keys = []
+        for e in self._entries.values():
+            if isinstance(e.key, HybridPrivateKey):
+                jwk = e.key.private_jwk()
+            else:
+                d = e.key.private_numbers().private_value.to_bytes(32, "big")
+                jwk = {**public_jwk(e.key.public_key()), "d": _b64.encode(d)}
+            if e.created is not None:
+                jwk["created"] = e.created
+            keys.append(jwk)
+        return {"keys": keys}
+
 
 # --------------------------------------------------------------- public keys
 
 
-def load_public_key(value: PublicKeyInput, kid: str | None = None) -> ec.EllipticCurvePublicKey:
-    """A recipient public key from a cryptography key, a JWK or JWKS (mapping or
-    JSON text) or an SPKI PEM. In a JWKS, ``kid`` chooses the key (required if
-    it holds several); otherwise a given ``kid`` must be the key's thumbprint."""
+def load_public_key(value: PublicKeyInput, kid: str | None = None) -> PublicKey:
+    """A recipient public key of either suite from a cryptography P-256 key, a
+    ``HybridPublicKey``, a JWK or JWKS (mapping or JSON text; an AKP JWK is a
+    hybrid key) or an SPKI PEM. In a JWKS, ``kid`` chooses the key (required
+    if it holds several); otherwise a given ``kid`` must be the key's
+    thumbprint."""
     if kid is not None and not isinstance(kid, str):
         raise InvalidArgument(f"kid must be a string, not {type(kid).__name__}")
-    if isinstance(value, ec.EllipticCurvePublicKey):
+    key: PublicKey
+    if isinstance(value, HybridPublicKey):
+        key = value
+    elif isinstance(value, HybridPrivateKey):
+        raise InvalidArgument("a private key was given where a public key is needed: pass .public_key()")
+    elif isinstance(value, ec.EllipticCurvePublicKey):
         if not _is_p256(value):
             raise InvalidKey("public key is not a P-256 key")
         key = value
@@ -417,12 +490,12 @@ def load_public_key(value: PublicKeyInput, kid: str | None = None) -> ec.Ellipti
         key = _public_from_text(value, kid)
     else:
         raise InvalidArgument(f"public key must be a key, JWK, JWKS or PEM, not {type(value).__name__}")
-    if kid is not None and thumbprint(key) != kid:
-        raise KidMismatch(kid, thumbprint(key))
+    if kid is not None and _kid_of(key) != kid:
+        raise KidMismatch(kid, _kid_of(key))
     return key
 
 
-def _public_from_text(value: str | bytes, kid: str | None) -> ec.EllipticCurvePublicKey:
+def _public_from_text(value: str | bytes, kid: str | None) -> PublicKey:
     try:
         text = value.decode("utf-8") if isinstance(value, bytes) else value
     except UnicodeDecodeError:
@@ -444,28 +517,40 @@ def _public_from_text(value: str | bytes, kid: str | None) -> ec.EllipticCurvePu
     raise InvalidKey("expected a JWK, a JWKS or a PEM public key")
 
 
-def _public_from_object(obj: Mapping[str, Any], kid: str | None) -> ec.EllipticCurvePublicKey:
+def _public_from_jwk(jwk: object, where: str) -> PublicKey:
+    """A public JWK of either suite, by its ``kty``."""
+    if isinstance(jwk, Mapping) and is_hybrid_jwk(jwk):
+        return hybrid_public_from_jwk(jwk, where)
+    return _public_from_members(_members(jwk, where), where)
+
+
+def _public_from_object(obj: Mapping[str, Any], kid: str | None) -> PublicKey:
     if "keys" not in obj:
-        return _public_from_members(_members(obj, "JWK"), "JWK")
+        return _public_from_jwk(obj, "JWK")
     keys = obj["keys"]
     if not isinstance(keys, list):
         raise InvalidKey('JWKS has no "keys" array')
     if kid is None:
         if len(keys) != 1:
             raise InvalidKey("JWKS is empty" if not keys else f"JWKS holds {len(keys)} keys: choose one by kid")
-        return _public_from_members(_members(keys[0], "keys[0]"), "keys[0]")
+        return _public_from_jwk(keys[0], "keys[0]")
     # As the CLI: the member whose "kid" is kid, or one without a kid whose thumbprint is.
     for i, jwk in enumerate(keys):
         where = f"keys[{i}]"
-        m = _members(jwk, where)
-        if "kid" in m:
-            if m["kid"] == kid:
-                return _public_from_members(m, where)
+        if isinstance(jwk, Mapping) and is_hybrid_jwk(jwk):
+            claimed = jwk.get("kid")
+            if claimed is not None and not isinstance(claimed, str):
+                raise InvalidKey(f'{where}: member "kid" must be a string')
+        else:
+            claimed = _members(jwk, where).get("kid")
+        if claimed is not None:
+            if claimed == kid:
+                return _public_from_jwk(jwk, where)
             continue
         try:
-            key = _public_from_members(m, where)
+            key = _public_from_jwk(jwk, where)
         except InvalidKey:
             continue
-        if thumbprint(key) == kid:
+        if _kid_of(key) == kid:
             return key
     raise KeyNotFound(kid)
