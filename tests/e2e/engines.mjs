@@ -950,7 +950,7 @@ test('p: a form pinned to a hybrid key (an AKP JWK in the page\'s key set) seals
   for (const e of encodings(NAME)) assert(!p.body.includes(e), 'no plaintext');
 });
 
-test('p: hybrid demo: with hybrid post-quantum keys (SUITE=mlkem768-x25519) the step is sealed with MLKEM768-X25519 in the browser and the high side opens every answer', async (s, t) => {
+test('p: hybrid demo: with hybrid post-quantum keys (SUITE=mlkem768-x25519) a step and a document are sealed with MLKEM768-X25519 in the browser and the high side opens every answer and the document', async (s, t) => {
   // The demo's servers on a data dir of hybrid keys (what .ci/demo-server
   // makes with SUITE=mlkem768-x25519), the same assets.
   const dir = makeDataDir({ suite: 'mlkem768-x25519' });
@@ -983,6 +983,26 @@ test('p: hybrid demo: with hybrid post-quantum keys (SUITE=mlkem768-x25519) the 
       assertEq([v.ok, v.value], [true, value], `${name}: opened by the high side`);
     }
     assertEq((await rec(s)).errors, [], 'no console errors');
+
+    // A document (a file field) sealed with the hybrid key: its header is a
+    // hybrid slice; the high side lists it and serves the exact bytes.
+    const up = join(dir, `upload-${t.engine}`);
+    mkdirSync(up, { recursive: true });
+    const scan = { name: 'passport – Zoë.png', buffer: randomBytes(70_000) };
+    writeFileSync(join(up, scan.name), scan.buffer);
+    await gotoReady(s, `${HL.url}/apply/${ref}/identity-documents`);
+    await s.upload('#passport-scan', join(up, scan.name));
+    await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
+    await waitUrl(s, `${HL.url}/apply/${ref}`, 'back to the task list after the documents', 60_000);
+    const docs = readStore(dir).find((r) => r.applicant === ref && r.step === 'identity-documents');
+    assert(docs, 'the documents step is stored');
+    const sealedFile = readFileSync(join(dir, docs.files['passport-scan'][0].file));
+    const header = sealedFile.subarray(6, 6 + sealedFile.readUInt16BE(4)).toString('latin1');
+    assertEq([sealedFile.subarray(0, 4).toString('latin1'), Buffer.from(header.slice(4), 'base64url').readUInt16BE(0)], ['ssf1', 0x647a], 'a sealed file whose header is a hybrid slice');
+    const [listed] = (await fetch(`${high.url}/api/applicant/${ref}`).then((x) => x.json())).steps['identity-documents'].files['passport-scan'];
+    assertEq([listed.ok, listed.name, listed.size], [true, scan.name, scan.buffer.length], 'the high side opens the document');
+    const resp = await fetch(`${high.url}${listed.href}`);
+    assert(resp.status === 200 && Buffer.from(await resp.arrayBuffer()).equals(scan.buffer), 'served, exactly the original bytes');
   } finally {
     await HL.close();
     await Promise.all([low, high].map(stopServer));

@@ -1,7 +1,7 @@
 // The hybrid post-quantum suite (MLKEM768-X25519, docs/FORMAT.md §11)
 // through the built npm package in Node: the suite follows the key (an AKP
-// JWK) in the same API; envelopes of both suites open with the CLI; the
-// bad inputs' codes; the lean entry hands a hybrid key to the full module;
+// JWK) in the same API; envelopes of both suites open with the CLI; sealed
+// files with a hybrid key (both ways with the CLI); the bad inputs' codes; the lean entry hands a hybrid key to the full module;
 // and interop both ways with @hpke/core + @hpke/hybridkem-x-wing (X-Wing
 // draft 06), with what differs between the two shown.
 //
@@ -163,6 +163,31 @@ test('sealed files with a hybrid key: the header is a hybrid slice; round trips 
       assert.deepEqual(new Uint8Array(await opened.blob.arrayBuffer()), data, `${size} bytes, webCrypto ${webCrypto}`);
       if (size === 1) assert.equal(await codeOf(() => ss.openFile(pkp.privateKey, sealed, fctx)), 'SUITE_MISMATCH');
     }
+  }
+});
+
+test('sealed files with a hybrid key across implementations: the CLI\'s open-file opens sealFile\'s, and openFile opens the CLI\'s seal-file', async () => {
+  const fctx = { form: 'vetting-step-3', field: 'passport-scan', submission: 'sub-1' };
+  const ctxArgs = ['--form', fctx.form, '--field', fctx.field, '--submission', fctx.submission];
+  const dir = mkdtempSync(join(tmpdir(), 'slice-seal-hybrid-files-'));
+  try {
+    writeFileSync(join(dir, 'priv.jwk'), JSON.stringify(hkp.privateKey), { mode: 0o600 });
+    writeFileSync(join(dir, 'pub.jwk'), JSON.stringify(hkp.publicKey));
+    for (const size of [0, 65537]) {
+      const data = Uint8Array.from({ length: size }, (_, i) => (i * 13) & 255);
+      const sealed = await ss.sealFile(hkp.publicKey, new File([data], 'scan.pdf', { type: 'application/pdf' }), fctx);
+      writeFileSync(join(dir, `js${size}.ssf`), new Uint8Array(await sealed.arrayBuffer()));
+      execFileSync(CLI, ['open-file', '--key', join(dir, 'priv.jwk'), ...ctxArgs, '-o', join(dir, `js${size}.out`), join(dir, `js${size}.ssf`)]);
+      assert.deepEqual(new Uint8Array(readFileSync(join(dir, `js${size}.out`))), data, `open-file of ${size} bytes`);
+
+      writeFileSync(join(dir, `in${size}`), data);
+      execFileSync(CLI, ['seal-file', '--to', join(dir, 'pub.jwk'), ...ctxArgs, '-o', join(dir, `cli${size}.ssf`), join(dir, `in${size}`)]);
+      const opened = await ss.openFile(new ss.Opener(hkp.privateKey), new Blob([readFileSync(join(dir, `cli${size}.ssf`))]), fctx);
+      assert.equal(opened.kid, hkp.publicKey.kid);
+      assert.deepEqual(new Uint8Array(await opened.blob.arrayBuffer()), data, `openFile of the CLI's ${size} bytes`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
