@@ -41,22 +41,30 @@ const FILES = join(DATA, 'files');
 const APPLICANTS = join(DATA, 'applicants.jsonl');
 
 // ---------------------------------------------------------------- the key
-/** RFC 7638 thumbprint of an EC public JWK, base64url (= the kid we pin). */
+/** RFC 7638 thumbprint of a public JWK (EC, or AKP for the hybrid suite), base64url (= the kid we pin). */
 function thumbprint(jwk) {
-  const canon = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  const canon = jwk.kty === 'AKP'
+    ? JSON.stringify({ alg: jwk.alg, kty: jwk.kty, pub: jwk.pub })
+    : JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
   return createHash('sha256').update(canon).digest('base64url');
 }
 
-/** One public key of a reader: DATA/keys/FILE, a JWKS of one public P-256 key. */
+/**
+ * One public key of a reader: DATA/keys/FILE, a JWKS of one public key,
+ * P-256 or hybrid post-quantum (an AKP JWK, `alg` MLKEM768-X25519: the
+ * demo's hybrid mode, www/README.md); the forms seal with whichever it is.
+ */
 function loadKey(name) {
   const file = join(DATA, 'keys', name);
   const jwks = JSON.parse(readFileSync(file, 'utf8'));
   if (!Array.isArray(jwks.keys) || jwks.keys.length !== 1) throw new Error(`${file}: expected a JWKS of one key`);
   const jwk = jwks.keys[0];
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.d !== undefined) throw new Error(`${file}: expected one public P-256 JWK`);
+  const hybrid = jwk.kty === 'AKP' && jwk.alg === 'MLKEM768-X25519' && typeof jwk.pub === 'string' && jwk.priv === undefined;
+  if (!hybrid && (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.d !== undefined)) throw new Error(`${file}: expected one public P-256 or MLKEM768-X25519 JWK`);
   const kid = thumbprint(jwk);
   if (jwk.kid !== undefined && jwk.kid !== kid) throw new Error(`${file}: kid is not the key's thumbprint`);
   // What the page embeds: public members only.
+  if (hybrid) return { kid, jwk: { kty: jwk.kty, alg: jwk.alg, pub: jwk.pub, kid, use: jwk.use } };
   return { kid, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: jwk.alg, use: jwk.use } };
 }
 // The readers: the vetting team (the forms' pinned key) and the medical

@@ -931,6 +931,85 @@ test('k: every failure is reported the same way (summary, console line, slice-se
   assertEq(metas.map((o) => [o.form, o.field, o.plaintext, /^R-7:[0-9a-f]{32}$/.test(o.submission)]), [['opt-form', 'secret', 'same', true], ['opt-form', 'secret', 'same', true]], 'markup and constructor alike');
 });
 
+test('p: a form pinned to a hybrid key (an AKP JWK in the page\'s key set) seals with MLKEM768-X25519; a per-control P-256 pin in the same set seals with P-256', async (s) => {
+  const set = JSON.stringify({ keys: [...JSON.parse(keys.jwksJson).keys, keys.hybridJwk] });
+  await gotoReady(s, fixture(`<script type="application/jwk-set+json" data-slice-seal-key>${set}</script>
+<form id="f1" method="post" action="/sink/hybrid" novalidate data-module="slice-seal" data-slice-seal-form="pq-form" data-slice-seal-kid="${keys.hybrid}">
+<input name="secret" data-slice-seal value="${NAME}"><textarea name="classic" data-slice-seal data-slice-seal-kid="${keys.vetting}">${HEALTH}</textarea>
+<input name="plain" value="p"><button type="submit">Send</button></form>`, { key: false }));
+  assertEq((await rec(s)).errors, [], 'no console errors');
+  await s.click('button');
+  const [p] = await waitPosts(1, 'the post');
+  const params = new URLSearchParams(p.body);
+  assertEq([...params.keys()], ['secret', 'classic', 'plain', 'slice-seal-submission'], 'the fields');
+  assertEq(params.get('plain'), 'p', 'the unmarked field in clear');
+  const suite = (env) => Buffer.from(env.slice(4), 'base64url').readUInt16BE(0);
+  assertEq([suite(params.get('secret')), suite(params.get('classic'))], [0x647a, 0x10], 'the hybrid suite for the form\'s pin, P-256 for the control\'s');
+  const opened = [...openAll([params.get('secret')], ['--key', join(dataDir, 'hybrid.jwk')]), ...openAll([params.get('classic')])];
+  assertEq(opened.map((o) => [o.kid, o.form, o.field, o.plaintext]), [[keys.hybrid, 'pq-form', 'secret', NAME], [keys.vetting, 'pq-form', 'classic', HEALTH]], 'opened with each key');
+  for (const e of encodings(NAME)) assert(!p.body.includes(e), 'no plaintext');
+});
+
+test('p: hybrid demo: with hybrid post-quantum keys (SUITE=mlkem768-x25519) a step and a document are sealed with MLKEM768-X25519 in the browser and the high side opens every answer and the document', async (s, t) => {
+  // The demo's servers on a data dir of hybrid keys (what .ci/demo-server
+  // makes with SUITE=mlkem768-x25519), the same assets.
+  const dir = makeDataDir({ suite: 'mlkem768-x25519' });
+  cpSync(join(dataDir, 'dist'), join(dir, 'dist'), { recursive: true });
+  const low = await startServer('server.mjs', ['--data', dir, '--dist', join(dir, 'dist')], 'hybrid low side');
+  const high = await startServer('high-side.mjs', ['--data', dir, '--cli', CLI], 'hybrid high side');
+  const HL = await startSite(low.url);
+  try {
+    const vetting = JSON.parse(readFileSync(join(dir, 'keys', 'public.jwks.json'), 'utf8')).keys[0];
+    assertEq([vetting.kty, vetting.alg], ['AKP', 'MLKEM768-X25519'], 'the demo key is a hybrid one');
+    const ref = (await fetch(`${HL.url}/start`, { method: 'POST', redirect: 'manual' })).headers.get('location').split('/').pop();
+    await gotoReady(s, `${HL.url}/apply/${ref}/personal-details`);
+    const page = await s.execute(`return { kid: document.querySelector('form[data-module="slice-seal"]').getAttribute('data-slice-seal-kid'),
+      keys: JSON.parse(document.querySelector('script[data-slice-seal-key]').textContent).keys.map((k) => [k.kty, k.alg, 'priv' in k]) };`);
+    assertEq(page, { kid: vetting.kid, keys: [['AKP', 'MLKEM768-X25519', false], ['AKP', 'MLKEM768-X25519', false]] }, 'the page pins the hybrid key; its key set holds the public AKP keys only');
+    await fill(s, INPUT['personal-details']);
+    await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
+    await waitUrl(s, `${HL.url}/apply/${ref}`, 'back to the task list');
+    const [stored] = readStore(dir).filter((r) => r.applicant === ref);
+    assert(stored, 'the step is stored');
+    const fields = MARKED['personal-details'];
+    assertEq(Object.keys(stored.slices).sort(), Object.keys(fields).sort(), 'every marked field stored sealed');
+    for (const [name, env] of Object.entries(stored.slices)) {
+      const body = Buffer.from(env.slice(4), 'base64url');
+      assertEq([body.readUInt16BE(0), body.subarray(6, 38).toString('base64url')], [0x647a, vetting.kid], `${name}: the hybrid suite, the vetting key`);
+    }
+    const ans = await fetch(`${high.url}/api/applicant/${ref}`).then((x) => x.json());
+    for (const [name, value] of Object.entries(fields)) {
+      const v = ans.steps['personal-details'].fields[name];
+      assertEq([v.ok, v.value], [true, value], `${name}: opened by the high side`);
+    }
+    assertEq((await rec(s)).errors, [], 'no console errors');
+
+    // A document (a file field) sealed with the hybrid key: its header is a
+    // hybrid slice; the high side lists it and serves the exact bytes.
+    const up = join(dir, `upload-${t.engine}`);
+    mkdirSync(up, { recursive: true });
+    const scan = { name: 'passport – Zoë.png', buffer: randomBytes(70_000) };
+    writeFileSync(join(up, scan.name), scan.buffer);
+    await gotoReady(s, `${HL.url}/apply/${ref}/identity-documents`);
+    await s.upload('#passport-scan', join(up, scan.name));
+    await s.execute('document.querySelector(arguments[0]).click()', [SAVE]);
+    await waitUrl(s, `${HL.url}/apply/${ref}`, 'back to the task list after the documents', 60_000);
+    const docs = readStore(dir).find((r) => r.applicant === ref && r.step === 'identity-documents');
+    assert(docs, 'the documents step is stored');
+    const sealedFile = readFileSync(join(dir, docs.files['passport-scan'][0].file));
+    const header = sealedFile.subarray(6, 6 + sealedFile.readUInt16BE(4)).toString('latin1');
+    assertEq([sealedFile.subarray(0, 4).toString('latin1'), Buffer.from(header.slice(4), 'base64url').readUInt16BE(0)], ['ssf1', 0x647a], 'a sealed file whose header is a hybrid slice');
+    const [listed] = (await fetch(`${high.url}/api/applicant/${ref}`).then((x) => x.json())).steps['identity-documents'].files['passport-scan'];
+    assertEq([listed.ok, listed.name, listed.size], [true, scan.name, scan.buffer.length], 'the high side opens the document');
+    const resp = await fetch(`${high.url}${listed.href}`);
+    assert(resp.status === 200 && Buffer.from(await resp.arrayBuffer()).equals(scan.buffer), 'served, exactly the original bytes');
+  } finally {
+    await HL.close();
+    await Promise.all([low, high].map(stopServer));
+    removeDir(dir);
+  }
+});
+
 test('m: the README\'s form (www/examples/govuk-form.html, the sliceSealForm macro\'s output) seals and sends', async (s) => {
   L.route('POST', /^\/apply\/personal-details$/, answer(200, '<!doctype html><title>Saved</title>'));
   await gotoReady(s, fixture(EXAMPLE, { key: false, script: false }));
@@ -1275,6 +1354,9 @@ async function main() {
   const other = JSON.parse(execFileSync(CLI, ['keygen', '--out', join(dataDir, 'other.jwk')]));
   const kidOf = (f) => JSON.parse(readFileSync(join(dataDir, 'keys', f), 'utf8')).keys[0].kid;
   keys = { vetting: kidOf('public.jwks.json'), medical: kidOf('medical-public.jwks.json'), other: other.kid, otherJwk: other };
+  // A hybrid post-quantum key (MLKEM768-X25519) for the cases that pin one.
+  keys.hybridJwk = JSON.parse(execFileSync(CLI, ['keygen', '--suite', 'mlkem768-x25519', '--out', join(dataDir, 'hybrid.jwk')]));
+  keys.hybrid = keys.hybridJwk.kid;
   // A copy of www/dist taken now: the same assets for every engine, even if a build runs meanwhile.
   cpSync(join(ROOT, 'www', 'dist'), join(dataDir, 'dist'), { recursive: true });
   const low = await startServer('server.mjs', ['--data', dataDir, '--dist', join(dataDir, 'dist')], 'low side');

@@ -68,16 +68,18 @@ export function stopServer(s) {
 }
 
 /** A temp data dir with fresh key pairs made by the CLI: the vetting team's and the medical adviser's. */
-export function makeDataDir() {
+export function makeDataDir({ suite = 'p256' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'slice-seal-e2e-'));
   const keys = join(dir, 'keys');
   mkdirSync(keys, { mode: 0o700 });
-  execFileSync(CLI, ['keygen', '--out', join(keys, 'private.jwk')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const jwks = execFileSync(CLI, ['public', '--key', join(keys, 'private.jwk'), '--jwks']);
-  writeFileSync(join(keys, 'public.jwks.json'), jwks);
-  // The medical adviser's key (the demo's health answer is sealed to it).
-  execFileSync(CLI, ['keygen', '--out', join(keys, 'medical.jwk')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  writeFileSync(join(keys, 'medical-public.jwks.json'), execFileSync(CLI, ['public', '--key', join(keys, 'medical.jwk'), '--jwks']));
+  // The vetting team's key, and the medical adviser's (the demo's health
+  // answer is sealed to it); with suite mlkem768-x25519 both are hybrid keys,
+  // as .ci/demo-server makes them with SUITE=mlkem768-x25519.
+  for (const [priv, pub] of [['private.jwk', 'public.jwks.json'], ['medical.jwk', 'medical-public.jwks.json']]) {
+    execFileSync(CLI, ['keygen', '--suite', suite, '--out', join(keys, priv)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const jwk = JSON.parse(execFileSync(CLI, ['public', '--key', join(keys, priv)]));
+    writeFileSync(join(keys, pub), JSON.stringify({ keys: [jwk] }));
+  }
   return dir;
 }
 

@@ -21,8 +21,8 @@ use zeroize::Zeroizing;
 use crate::errors::{JsErr, JsResult, arg_error, core_error};
 use slice_seal::hazmat::{self, MAX_ENVELOPE_LEN};
 use slice_seal::{
-    Context, Error, JsonReader, Jwk, JwkSecret, Jwks, MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey,
-    PublicKey,
+    Context, Error, HybridPrivateKey, HybridPublicKey, JsonReader, Jwk, JwkSecret, Jwks,
+    MAX_CONTEXT_LEN, MAX_PLAINTEXT, PrivateKey, PublicKey,
 };
 
 /// Longest key text (PEM, JWK or JWKS JSON) accepted, in UTF-16 code units.
@@ -306,6 +306,152 @@ pub(crate) fn public_key_arg(v: &JsValue, kid: Option<&str>) -> JsResult<PublicK
         key.check_kid(kid).js_err()?;
     }
     Ok(key)
+}
+
+// ---------------------------------------------------------------- either suite
+
+/// The members of an AKP JWK (docs/FORMAT.md §11) that are read; the key
+/// itself is made in [`crate::hybrid`].
+pub(crate) struct AkpJwk {
+    pub(crate) alg: Option<String>,
+    pub(crate) pub_: Option<String>,
+    pub(crate) priv_: Option<Zeroizing<String>>,
+    pub(crate) kid: Option<String>,
+}
+
+/// Whether `obj` (a plain object) is a JWK of `kty` "AKP" (a hybrid key).
+fn is_akp(obj: &JsValue) -> Read<bool> {
+    Ok(jwk_member(obj, "kty")?.as_deref() == Some(slice_seal::HYBRID_JWK_KTY))
+}
+
+fn akp_from_object(obj: &JsValue) -> Read<AkpJwk> {
+    Ok(AkpJwk {
+        alg: jwk_member(obj, "alg")?,
+        pub_: jwk_member(obj, "pub")?,
+        priv_: jwk_member(obj, "priv")?.map(Zeroizing::new),
+        kid: jwk_member(obj, "kid")?,
+    })
+}
+
+/// The AKP JWK `v` holds, if it holds one: a JWK object or its JSON text,
+/// or (with `jwks`) the key of a JWKS that [`from_jwks`] would choose: the
+/// only key, or with `kid` the first whose `kid` member is `kid` (a key
+/// without one: whose thumbprint is `kid`). `None` for anything else, which
+/// the P-256 readers then read (and refuse with their errors).
+fn akp_of(v: &JsValue, kid: Option<&str>, jwks: bool) -> JsResult<Option<AkpJwk>> {
+    let parsed;
+    let obj = match key_text_arg(v)? {
+        Some(text) if text.trim_start().starts_with('{') => match JSON::parse(&text) {
+            Ok(p) => {
+                parsed = p;
+                &parsed
+            }
+            Err(_) => return Ok(None),
+        },
+        Some(_) => return Ok(None),
+        None => v,
+    };
+    if !is_plain_object(obj) {
+        return Ok(None);
+    }
+    if !has_member(obj, "keys")? {
+        return Ok(if is_akp(obj)? {
+            Some(akp_from_object(obj)?)
+        } else {
+            None
+        });
+    }
+    let keys = read_member(obj, "keys", "JWKS")?;
+    if !jwks || !Array::is_array(&keys) {
+        return Ok(None);
+    }
+    let keys: Array = keys.unchecked_into();
+    if keys.length() > MAX_JWKS_KEYS {
+        return Ok(None);
+    }
+    let Some(kid) = kid else {
+        let one = keys.get(0);
+        let single = keys.length() == 1 && is_plain_object(&one) && is_akp(&one)?;
+        return Ok(if single {
+            Some(akp_from_object(&one)?)
+        } else {
+            None
+        });
+    };
+    for k in keys.iter() {
+        if !is_plain_object(&k) {
+            return Ok(None);
+        }
+        let member = jwk_member(&k, "kid")?;
+        if member.as_deref().is_some_and(|m| m != kid) {
+            continue;
+        }
+        if !is_akp(&k)? {
+            if member.is_some() {
+                return Ok(None);
+            }
+            continue;
+        }
+        let akp = akp_from_object(&k)?;
+        let chosen = member.is_some()
+            || crate::hybrid::public_from_akp(&akp).is_ok_and(|pk| pk.kid() == kid);
+        if chosen {
+            return Ok(Some(akp));
+        }
+    }
+    Ok(None)
+}
+
+/// A recipient key of either suite, by the key: AKP keys are hybrid
+/// (MLKEM768-X25519), everything else is read by [`public_key_arg`].
+pub(crate) enum AnyPublicKey {
+    P256(PublicKey),
+    Hybrid(Box<HybridPublicKey>),
+}
+
+impl AnyPublicKey {
+    pub(crate) fn kid(&self) -> String {
+        match self {
+            AnyPublicKey::P256(k) => k.kid(),
+            AnyPublicKey::Hybrid(k) => k.kid(),
+        }
+    }
+}
+
+/// A public key of either suite from any accepted input (`kid` as in
+/// [`public_key_arg`]).
+pub(crate) fn any_public_key_arg(v: &JsValue, kid: Option<&str>) -> JsResult<AnyPublicKey> {
+    match akp_of(v, kid, true)? {
+        Some(akp) => {
+            let key = crate::hybrid::public_from_akp(&akp).js_err()?;
+            if let Some(kid) = kid {
+                key.check_kid(kid).js_err()?;
+            }
+            Ok(AnyPublicKey::Hybrid(Box::new(key)))
+        }
+        None => public_key_arg(v, kid).map(AnyPublicKey::P256),
+    }
+}
+
+/// A private key of either suite: a private AKP JWK (object or JSON) is
+/// hybrid, everything else is read by [`private_key_arg`].
+pub(crate) enum AnyPrivateKey {
+    P256(PrivateKey),
+    Hybrid(Box<HybridPrivateKey>),
+}
+
+pub(crate) fn any_private_key_arg(v: &JsValue) -> JsResult<AnyPrivateKey> {
+    match akp_of(v, None, false)? {
+        Some(akp) => Ok(AnyPrivateKey::Hybrid(Box::new(
+            crate::hybrid::private_from_akp(&akp).js_err()?,
+        ))),
+        None => private_key_arg(v).map(AnyPrivateKey::P256),
+    }
+}
+
+/// An AKP JWK object or its JSON text (for `thumbprint`), if `v` is one.
+pub(crate) fn akp_jwk_arg(v: &JsValue) -> JsResult<Option<AkpJwk>> {
+    akp_of(v, None, false)
 }
 
 /// A private key: a private JWK object, or its JSON, or PEM.

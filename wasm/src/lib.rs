@@ -18,6 +18,7 @@ mod async_sealer;
 mod backend;
 mod chain;
 mod errors;
+mod hybrid;
 mod keys;
 mod opener;
 mod out;

@@ -8,10 +8,12 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::args::{
-    WebCryptoMode, envelope_arg, opt_context_arg, private_key_arg, web_crypto_option,
+    AnyPrivateKey, WebCryptoMode, any_private_key_arg, envelope_arg, opt_context_arg,
+    web_crypto_option,
 };
 use crate::async_opener::AsyncOpener;
 use crate::errors::{JsErr, JsResult};
+use crate::hybrid::JsHybridOpener;
 use crate::out::{OpenedOut, bytes_out, opened_bytes, opened_out, text_out};
 use crate::sealer::backend_out;
 use slice_seal::Context;
@@ -21,11 +23,18 @@ fn open_bytes(
     envelope: &JsValue,
     context: &JsValue,
 ) -> JsResult<Zeroizing<Vec<u8>>> {
-    let key = private_key_arg(private_key)?;
+    let key = any_private_key_arg(private_key)?;
     let envelope = envelope_arg(envelope)?;
     let expected = opt_context_arg(context)?;
-    let opened = slice_seal::open(&key, &envelope, expected.as_ref()).js_err()?;
-    Ok(Zeroizing::new(opened.plaintext))
+    match key {
+        AnyPrivateKey::P256(key) => {
+            let opened = slice_seal::open(&key, &envelope, expected.as_ref()).js_err()?;
+            Ok(Zeroizing::new(opened.plaintext))
+        }
+        AnyPrivateKey::Hybrid(key) => JsHybridOpener::new(*key)
+            .open(&envelope, expected.as_ref())
+            .js_err(),
+    }
 }
 
 /// Open an envelope with the recipient's private key; returns the plaintext bytes.
@@ -33,6 +42,8 @@ fn open_bytes(
 /// With `context`, the envelope must have been sealed to that form and field
 /// (and submission, if given), else `CONTEXT_MISMATCH`. Without it any
 /// context is accepted: read it first with `inspect` if you need it.
+/// A hybrid (AKP) private key opens hybrid envelopes; the other suite's
+/// envelope is `SUITE_MISMATCH`, whichever the key.
 #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
 pub fn open(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
@@ -91,15 +102,24 @@ fn one_shot_open(
     text: bool,
 ) -> Promise {
     let args =
-        private_key_arg(private_key).and_then(|k| Ok((k, open_async_args(envelope, context)?)));
+        any_private_key_arg(private_key).and_then(|k| Ok((k, open_async_args(envelope, context)?)));
     match args {
-        Ok((key, (env, expected))) => AsyncOpener::new(key, WebCryptoMode::Auto).open_promise(
-            &env,
-            expected,
-            opened_out(text),
-        ),
+        Ok((AnyPrivateKey::P256(key), (env, expected))) => AsyncOpener::new(
+            key,
+            WebCryptoMode::Auto,
+        )
+        .open_promise(&env, expected, opened_out(text)),
+        Ok((AnyPrivateKey::Hybrid(key), (env, expected))) => {
+            JsHybridOpener::new(*key).open_promise(&env, expected.as_ref(), opened_out(text))
+        }
         Err(e) => Promise::reject(&e),
     }
+}
+
+/// The key of a JS `Opener`, by its suite.
+enum Key {
+    P256(Rc<AsyncOpener>),
+    Hybrid(Box<JsHybridOpener>),
 }
 
 /// A private key parsed and checked once, for opening many envelopes.
@@ -107,11 +127,12 @@ fn one_shot_open(
 /// `open`/`openText` are synchronous and pure wasm; `openAsync`/`openTextAsync`
 /// do the ECDH in WebCrypto (the key imported once, non-extractable) or wasm,
 /// whichever the page measured faster (`{ webCrypto: true }` always
-/// WebCrypto where it exists, `false` never). Call `free()` (or use `using`)
-/// when done: the key lives in wasm memory.
+/// WebCrypto where it exists, `false` never). A hybrid (AKP) key opens in
+/// wasm (`backend` "wasm"). Call `free()` (or use `using`) when done: the
+/// key lives in wasm memory.
 #[wasm_bindgen(js_name = Opener)]
 pub struct JsOpener {
-    inner: Rc<AsyncOpener>,
+    inner: Key,
 }
 
 #[wasm_bindgen(js_class = Opener)]
@@ -124,23 +145,30 @@ impl JsOpener {
         #[wasm_bindgen(unchecked_optional_param_type = "OpenerOptions")] options: JsValue,
     ) -> JsResult<JsOpener> {
         let mode = web_crypto_option(&options)?;
-        let key = private_key_arg(&private_key)?;
-        Ok(JsOpener {
-            inner: AsyncOpener::new(key, mode),
-        })
+        let inner = match any_private_key_arg(&private_key)? {
+            AnyPrivateKey::P256(key) => Key::P256(AsyncOpener::new(key, mode)),
+            AnyPrivateKey::Hybrid(key) => Key::Hybrid(Box::new(JsHybridOpener::new(*key))),
+        };
+        Ok(JsOpener { inner })
     }
 
     /// The key id (RFC 7638 thumbprint) of the key.
     #[wasm_bindgen(getter)]
     pub fn kid(&self) -> String {
-        self.inner.core().key().kid()
+        match &self.inner {
+            Key::P256(o) => o.core().key().kid(),
+            Key::Hybrid(o) => o.kid(),
+        }
     }
 
     /// Which implementation did the ECDH of the last `openAsync`:
     /// `"webcrypto"` or `"wasm"` (`undefined` before the first).
     #[wasm_bindgen(getter, unchecked_return_type = "Backend | undefined")]
     pub fn backend(&self) -> JsValue {
-        backend_out(self.inner.last_backend())
+        backend_out(match &self.inner {
+            Key::P256(o) => o.last_backend(),
+            Key::Hybrid(o) => o.last_backend(),
+        })
     }
 
     /// Open synchronously, in wasm; see `open`.
@@ -190,13 +218,21 @@ impl JsOpener {
         out: OpenedOut,
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
-        let opened = self.inner.core().open(&env, expected.as_ref()).js_err()?;
-        out(&Zeroizing::new(opened.plaintext))
+        let plaintext = match &self.inner {
+            Key::P256(o) => {
+                Zeroizing::new(o.core().open(&env, expected.as_ref()).js_err()?.plaintext)
+            }
+            Key::Hybrid(o) => o.open(&env, expected.as_ref()).js_err()?,
+        };
+        out(&plaintext)
     }
 
     fn open_promise(&self, envelope: &JsValue, context: &JsValue, text: bool) -> Promise {
         match open_async_args(envelope, context) {
-            Ok((env, expected)) => self.inner.open_promise(&env, expected, opened_out(text)),
+            Ok((env, expected)) => match &self.inner {
+                Key::P256(o) => o.open_promise(&env, expected, opened_out(text)),
+                Key::Hybrid(o) => o.open_promise(&env, expected.as_ref(), opened_out(text)),
+            },
             Err(e) => Promise::reject(&e),
         }
     }

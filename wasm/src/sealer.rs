@@ -7,12 +7,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::args::{
-    WebCryptoMode, context_arg, count_arg, kid_option, plaintext_arg, public_key_arg,
-    seal_items_arg, web_crypto_option,
+    AnyPublicKey, WebCryptoMode, any_public_key_arg, context_arg, count_arg, kid_option,
+    plaintext_arg, seal_items_arg, web_crypto_option,
 };
 use crate::async_sealer::AsyncSealer;
 use crate::backend::Backend;
+use crate::chain::settled;
 use crate::errors::{JsErr, JsResult};
+use crate::hybrid::JsHybridSealer;
 
 /// Seal one answer to the recipient's public key.
 ///
@@ -22,7 +24,9 @@ use crate::errors::{JsErr, JsResult};
 /// submission) the answer belongs to; the envelope opens only under it.
 ///
 /// Returns the envelope text (`ss1.…`). To seal many answers to one key,
-/// prefer `Sealer`, which parses and checks the key once.
+/// prefer `Sealer`, which parses and checks the key once. The suite follows
+/// the key: an AKP JWK (`alg` "MLKEM768-X25519") seals with the hybrid
+/// post-quantum suite.
 #[wasm_bindgen]
 pub fn seal(
     #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
@@ -30,10 +34,14 @@ pub fn seal(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<String> {
-    let key = public_key_arg(&public_key, None)?;
+    let key = any_public_key_arg(&public_key, None)?;
     let plaintext = plaintext_arg(&plaintext)?;
     let context = context_arg(&context)?;
-    slice_seal::seal(&key, &plaintext, &context).js_err()
+    match key {
+        AnyPublicKey::P256(key) => slice_seal::seal(&key, &plaintext, &context),
+        AnyPublicKey::Hybrid(key) => slice_seal::seal_hybrid(&key, &plaintext, &context),
+    }
+    .js_err()
 }
 
 /// Seal one answer, as `seal`, returning a promise. The P-256 key generation
@@ -41,6 +49,7 @@ pub fn seal(
 /// (`backendTimings()`; wasm where `crypto.subtle` is missing); the key
 /// schedule, AES-GCM and the envelope in wasm (AES-GCM of large values by
 /// the same kind of measurement). The envelopes are the same either way.
+/// A hybrid key's work is all in wasm (WebCrypto has no ML-KEM).
 /// Argument errors reject the promise.
 #[wasm_bindgen(js_name = sealAsync, unchecked_return_type = "Promise<string>")]
 pub fn seal_async(
@@ -51,17 +60,28 @@ pub fn seal_async(
 ) -> Promise {
     let args = (|| -> JsResult<_> {
         Ok((
-            public_key_arg(&public_key, None)?,
+            any_public_key_arg(&public_key, None)?,
             plaintext_arg(&plaintext)?,
             context_arg(&context)?,
         ))
     })();
     match args {
-        Ok((key, plaintext, context)) => {
+        Ok((AnyPublicKey::P256(key), plaintext, context)) => {
             AsyncSealer::new(key, WebCryptoMode::Auto).seal_once(plaintext, context)
         }
+        Ok((AnyPublicKey::Hybrid(key), plaintext, context)) => settled(
+            slice_seal::seal_hybrid(&key, &plaintext, &context)
+                .map(JsValue::from)
+                .js_err(),
+        ),
         Err(e) => Promise::reject(&e),
     }
+}
+
+/// The recipient of a JS `Sealer`, by its key's suite.
+enum Recipient {
+    P256(Rc<AsyncSealer>),
+    Hybrid(Rc<JsHybridSealer>),
 }
 
 /// `.backend`: the backend's name, or `undefined` before the first call.
@@ -76,11 +96,13 @@ pub(crate) fn backend_out(b: Option<Backend>) -> JsValue {
 /// a swapped key file cannot redirect answers. `sealAsync` does the P-256
 /// work in WebCrypto or wasm, whichever the page measured faster
 /// (`{ webCrypto: true }` always WebCrypto where it exists, `false` never);
-/// `seal` is synchronous and pure wasm. Call `free()` (or use `using`) when
+/// `seal` is synchronous and pure wasm. A hybrid (AKP) key seals with the
+/// hybrid suite, all in wasm (`backend` "wasm"), its encapsulations prepared
+/// by `prepare`/`prepareAsync` alike. Call `free()` (or use `using`) when
 /// done: the key lives in wasm memory.
 #[wasm_bindgen(js_name = Sealer)]
 pub struct JsSealer {
-    inner: Rc<AsyncSealer>,
+    inner: Recipient,
     kid: String,
 }
 
@@ -97,12 +119,13 @@ impl JsSealer {
     ) -> JsResult<JsSealer> {
         let kid = kid_option(&options)?;
         let mode = web_crypto_option(&options)?;
-        let key = public_key_arg(&public_key, kid.as_deref())?;
+        let key = any_public_key_arg(&public_key, kid.as_deref())?;
         let kid = key.kid();
-        Ok(JsSealer {
-            inner: AsyncSealer::new(key, mode),
-            kid,
-        })
+        let inner = match key {
+            AnyPublicKey::P256(key) => Recipient::P256(AsyncSealer::new(key, mode)),
+            AnyPublicKey::Hybrid(key) => Recipient::Hybrid(Rc::new(JsHybridSealer::new(*key))),
+        };
+        Ok(JsSealer { inner, kid })
     }
 
     /// The key id (RFC 7638 thumbprint) of the recipient key.
@@ -120,8 +143,15 @@ impl JsSealer {
         #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
     ) -> JsResult<u32> {
         let count = count_arg(&count)?;
-        self.inner.with_sync(|s| s.prepare(count)).js_err()?;
-        Ok(self.inner.prepared() as u32)
+        match &self.inner {
+            Recipient::P256(s) => {
+                s.with_sync(|s| s.prepare(count)).js_err()?;
+            }
+            Recipient::Hybrid(s) => {
+                s.prepare(count).js_err()?;
+            }
+        }
+        Ok(self.prepared())
     }
 
     /// Prepare up to `count` (at most 256) slices' P-256 work ahead of time
@@ -138,7 +168,10 @@ impl JsSealer {
             Ok(c) => c,
             Err(e) => return Promise::reject(&e),
         };
-        let inner = self.inner.clone();
+        let inner = match &self.inner {
+            Recipient::P256(s) => s.clone(),
+            Recipient::Hybrid(s) => return s.prepare_promise(count),
+        };
         future_to_promise(async move { Ok((inner.prepare(count).await.js_err()? as u32).into()) })
     }
 
@@ -146,14 +179,20 @@ impl JsSealer {
     /// (one pool; `seal` and `sealAsync` both use it).
     #[wasm_bindgen(getter)]
     pub fn prepared(&self) -> u32 {
-        self.inner.prepared() as u32
+        (match &self.inner {
+            Recipient::P256(s) => s.prepared(),
+            Recipient::Hybrid(s) => s.prepared(),
+        }) as u32
     }
 
     /// Which implementation did the P-256 work of the last `sealAsync` (or
     /// `sealMany`): `"webcrypto"` or `"wasm"` (`undefined` before the first).
     #[wasm_bindgen(getter, unchecked_return_type = "Backend | undefined")]
     pub fn backend(&self) -> JsValue {
-        backend_out(self.inner.last_backend())
+        backend_out(match &self.inner {
+            Recipient::P256(s) => s.last_backend(),
+            Recipient::Hybrid(s) => s.last_backend(),
+        })
     }
 
     /// Seal one answer synchronously, in wasm; see `seal`.
@@ -164,7 +203,11 @@ impl JsSealer {
     ) -> JsResult<String> {
         let plaintext = plaintext_arg(&plaintext)?;
         let context = context_arg(&context)?;
-        self.inner.seal_sync(&plaintext, &context).js_err()
+        match &self.inner {
+            Recipient::P256(s) => s.seal_sync(&plaintext, &context),
+            Recipient::Hybrid(s) => s.seal(&plaintext, &context),
+        }
+        .js_err()
     }
 
     /// Seal many answers at once: `items` is an array of
@@ -182,15 +225,18 @@ impl JsSealer {
             Ok(i) => i,
             Err(e) => return Promise::reject(&e),
         };
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let envelopes = inner.seal_many(items).await.js_err()?;
-            Ok(envelopes
+        let to_js = |envelopes: Vec<String>| -> JsValue {
+            envelopes
                 .into_iter()
                 .map(|e| JsValue::from_str(&e))
                 .collect::<Array>()
-                .into())
-        })
+                .into()
+        };
+        let inner = match &self.inner {
+            Recipient::P256(s) => s.clone(),
+            Recipient::Hybrid(s) => return settled(s.seal_many(&items).map(to_js).js_err()),
+        };
+        future_to_promise(async move { Ok(to_js(inner.seal_many(items).await.js_err()?)) })
     }
 
     /// Seal one answer; see `sealAsync`. Uses what `prepareAsync` made, if
@@ -203,7 +249,10 @@ impl JsSealer {
     ) -> Promise {
         let args = plaintext_arg(&plaintext).and_then(|p| Ok((p, context_arg(&context)?)));
         match args {
-            Ok((plaintext, context)) => self.inner.seal_promise(plaintext, context),
+            Ok((plaintext, context)) => match &self.inner {
+                Recipient::P256(s) => s.seal_promise(plaintext, context),
+                Recipient::Hybrid(s) => s.seal_promise(&plaintext, &context),
+            },
             Err(e) => Promise::reject(&e),
         }
     }

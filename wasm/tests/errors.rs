@@ -372,7 +372,7 @@ fn broken_random_source_is_random_failed() {
     let key = s("getRandomValues");
     let thrower = Function::new_no_args("throw new Error('no entropy')");
     Reflect::set(&crypto, &key, &thrower).unwrap();
-    let p_err = code(generate_key_pair());
+    let p_err = code(generate_key_pair(JsValue::UNDEFINED));
     let restored = Reflect::delete_property(crypto.unchecked_ref::<Object>(), &key).unwrap();
     assert!(restored);
     assert_eq!(p_err, "RANDOM_FAILED");

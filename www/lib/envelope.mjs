@@ -1,5 +1,6 @@
-// Parse the clear metadata of a slice-seal v1 envelope (docs/FORMAT.md),
-// without any key: suite ids, kid, and the context (form, field, submission)
+// Parse the clear metadata of a slice-seal v1 envelope (docs/FORMAT.md; the
+// P-256 suite or the hybrid one of §11), without any key: suite ids, kid,
+// and the context (form, field, submission)
 // carried as HPKE info. Used by the low side to refuse anything that is not a
 // well-formed envelope for the right form and field.
 
@@ -7,6 +8,9 @@ const PREFIX = 'ss1.';
 const LABEL = 'slice-seal/v1';
 const KID_LEN = 32;
 const ENC_LEN = 65;
+// The hybrid suite (FORMAT.md §11): KEM MLKEM768-X25519, a 1120-byte enc.
+const HYBRID_KEM = 0x647a;
+const HYBRID_ENC_LEN = 1120;
 const TAG_LEN = 16;
 const MAX_CONTEXT_LEN = 256;
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -41,15 +45,16 @@ export function parseEnvelope(text) {
   const kem = body.readUInt16BE(0);
   const kdf = body.readUInt16BE(2);
   const aead = body.readUInt16BE(4);
-  if (kem !== 0x0010 || kdf !== 0x0001 || aead !== 0x0002) fail('unsupported HPKE suite');
+  if ((kem !== 0x0010 && kem !== HYBRID_KEM) || kdf !== 0x0001 || aead !== 0x0002) fail('unsupported HPKE suite');
+  const encLen = kem === HYBRID_KEM ? HYBRID_ENC_LEN : ENC_LEN;
   const kid = body.subarray(6, 6 + KID_LEN).toString('base64url');
   const infoLen = body.readUInt16BE(6 + KID_LEN);
   const infoStart = min;
   const encStart = infoStart + infoLen;
-  if (body.length < encStart + ENC_LEN + TAG_LEN) fail('body is truncated');
+  if (body.length < encStart + encLen + TAG_LEN) fail('body is truncated');
   const info = body.subarray(infoStart, encStart);
-  const enc = body.subarray(encStart, encStart + ENC_LEN);
-  if (enc[0] !== 0x04) fail('enc is not an uncompressed point');
+  const enc = body.subarray(encStart, encStart + encLen);
+  if (kem === 0x0010 && enc[0] !== 0x04) fail('enc is not an uncompressed point');
   const items = [];
   let off = 0;
   const dec = new TextDecoder('utf-8', { fatal: true });
@@ -75,7 +80,7 @@ export function parseEnvelope(text) {
     if (Buffer.byteLength(v) > MAX_CONTEXT_LEN || CONTROL.test(v)) fail(`${what} is invalid`);
   }
   if (Buffer.byteLength(submission) > MAX_CONTEXT_LEN || CONTROL.test(submission)) fail('submission is invalid');
-  return { kid, form, field, submission: submission || null, size: body.length };
+  return { kid, kem, form, field, submission: submission || null, size: body.length };
 }
 
 // A sealed file (docs/FORMAT.md §10): "ssf1" || u16be(len(header)) ||

@@ -133,6 +133,11 @@ window.runBench = async function runBench(cfg) {
   await lean.default({ full: () => ss });
   const sealerL = await lean.createSealer(pubJwk, { kid });
   if (!(sealerL instanceof lean.Sealer)) throw new Error('slice-seal/lean gave the full module\'s Sealer');
+  // The hybrid post-quantum suite (MLKEM768-X25519): the same Sealer, an AKP
+  // key; all its work is wasm (WebCrypto has no ML-KEM).
+  const { publicKey: hPub, privateKey: hPriv } = ss.generateKeyPair({ suite: 'mlkem768-x25519' });
+  const sealerH = new ss.Sealer(hPub, { kid: hPub.kid });
+  const sealerHP = new ss.Sealer(hPub, { kid: hPub.kid });
   const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings });
 
   const extras = discoverExtras(cfg.extra || []);
@@ -142,7 +147,8 @@ window.runBench = async function runBench(cfg) {
   const ssVerify = (env, p, c) => equalBytes(ss.open(privJwk, env, c), p);
   // A path that seals with what `sealer[prepare](n)` made before the batch
   // (timed apart, meant for idle time); every prepared one must be used.
-  const preparedPath = (id, label, s, prepare, seal) => ({
+  const hybridVerify = (env, p, c) => equalBytes(ss.open(hPriv, env, c), p);
+  const preparedPath = (id, label, s, prepare, seal, verify = ssVerify) => ({
     id,
     group: 'slice-seal',
     label,
@@ -157,7 +163,7 @@ window.runBench = async function runBench(cfg) {
       if (s.prepared !== info.prepared - n) throw new Error(`prepared count ${s.prepared} after ${n} seals (was ${info.prepared})`);
     },
     call: (p, c) => s[seal](p, c),
-    verify: ssVerify,
+    verify,
   });
   const sealPaths = [
     { id: 'ss-oneshot', group: 'slice-seal', label: 'slice-seal seal(publicKey, pt, ctx) one-shot', call: (p, c) => ss.seal(pubJwk, p, c), verify: ssVerify },
@@ -167,6 +173,8 @@ window.runBench = async function runBench(cfg) {
     { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync (WebCrypto P-256)', call: (p, c) => sealerA.sealAsync(p, c), verify: ssVerify },
     preparedPath('ss-async-prepared', 'slice-seal await Sealer.sealAsync after prepareAsync(n) (key pair + ECDH prepared)', sealerAP, 'prepareAsync', 'sealAsync'),
     { id: 'ss-lean-async', group: 'slice-seal', label: 'slice-seal/lean await Sealer.sealAsync (nothing prepared: WebCrypto P-256, one wasm call)', call: (p, c) => sealerL.sealAsync(p, c), verify: ssVerify },
+    { id: 'ss-hybrid-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, hybrid MLKEM768-X25519 key (nothing prepared; wasm)', call: (p, c) => sealerH.sealAsync(p, c), verify: hybridVerify },
+    preparedPath('ss-hybrid-async-prepared', 'slice-seal await Sealer.sealAsync after prepareAsync(n), hybrid key (encapsulations prepared)', sealerHP, 'prepareAsync', 'sealAsync', hybridVerify),
   ];
   for (const e of extras.found.filter((x) => x.kind === 'seal')) {
     const fn = e.owner === 'Sealer' ? (p, c) => sealer[e.method](p, c) : (p, c) => ss[e.name](pubJwk, p, c);

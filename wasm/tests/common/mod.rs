@@ -72,7 +72,7 @@ pub struct Pair {
 }
 
 pub fn pair() -> Pair {
-    let kp = generate_key_pair().expect("generateKeyPair");
+    let kp = generate_key_pair(JsValue::UNDEFINED).expect("generateKeyPair");
     Pair {
         public: member(&kp, "publicKey"),
         private: member(&kp, "privateKey"),

@@ -5,6 +5,7 @@ import init, {
   backendTimings, exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
   openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
   type BackendTimings, type Backend, type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
+  type AkpJwk, type HybridKeyPair,
   sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
   type OpenedFile, type SliceSealFileErrorCode,
 } from 'slice-seal';
@@ -26,7 +27,9 @@ export async function main(): Promise<string> {
   const text: string = openText(kp.privateKey, env);
   const info: EnvelopeInfo = inspect(env);
   const version: 1 = info.version;
-  const kem: 16 = info.kem;
+  const kem: 16 | 25722 = info.kem;
+  // @ts-expect-error inspect may name the hybrid KEM
+  const p256Only: 16 = info.kem;
   const sub: string | undefined = info.submission;
   const sealer = new Sealer(pub, { kid: pub.kid });
   const kid: string = sealer.kid;
@@ -56,6 +59,18 @@ export async function main(): Promise<string> {
   opener.free();
   sealer.free();
   const tp: string = thumbprint(pub);
+  // The hybrid suite follows the key: the same calls take an AKP JWK.
+  const hkp: HybridKeyPair = generateKeyPair({ suite: 'mlkem768-x25519' });
+  const hpub: AkpJwk = hkp.publicKey;
+  // @ts-expect-error a hybrid pair's keys are AKP JWKs, not P-256 ones
+  const notEc: Jwk = hkp.publicKey;
+  // @ts-expect-error unknown suites are refused
+  generateKeyPair({ suite: 'kyber' });
+  const henv: string = await new Sealer(hpub, { kid: hpub.kid }).sealAsync('h', ctx);
+  const hopened: string = new Opener(hkp.privateKey).openText(henv, ctx);
+  const himported: AkpJwk = importPublicKey({ keys: [hpub] }, { kid: hpub.kid });
+  const hraw = exportPublicKey(hpub, 'raw');
+  const htp: string = thumbprint(hpub);
   const imported: Jwk = importPublicKey({ keys: [pub] } satisfies Jwks, { kid });
   const okm: Uint8Array = primitives.hkdf(new Uint8Array(1), new Uint8Array(0), new Uint8Array(0), 32);
   const ct: Uint8Array = primitives.aesGcmSeal(okm, new Uint8Array(12), bytes);
