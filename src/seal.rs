@@ -462,6 +462,16 @@ impl Sealing {
         self.seal_to(recipient.kid_bytes(), plaintext, context)
     }
 
+    /// The envelope body (docs/FORMAT.md §4) up to `ct`: what
+    /// [`Envelope::to_body`] of [`Sealing::finish`] puts before the
+    /// ciphertext, for a caller that writes the ciphertext after it itself
+    /// (the JS binary form, from WebCrypto's AES-GCM).
+    pub fn body_head(&self, recipient: &PublicKey) -> Vec<u8> {
+        let mut out = Vec::with_capacity(6 + KID_LEN + 2 + self.info.len() + ENC_LEN);
+        crate::envelope::write_head(&mut out, recipient.kid_bytes(), &self.info, &self.enc);
+        out
+    }
+
     /// The envelope around `ct` (ciphertext and tag).
     pub fn finish(self, recipient: &PublicKey, context: &Context, ct: Vec<u8>) -> Envelope {
         self.finish_to(recipient.kid_bytes(), context, ct)
@@ -772,5 +782,44 @@ mod tests {
             fresh().seal(recipient, &big, &ctx).unwrap_err().code(),
             "INVALID_INPUT"
         );
+    }
+
+    /// `body_head` is the body of the finished envelope up to `ct`, so head
+    /// || ct (the JS binary form, AES-GCM done elsewhere) is `to_body()`,
+    /// and its base64url after `ss1.` the envelope text, for every length of
+    /// info (context items of 1–256 bytes, with and without a submission).
+    #[test]
+    fn body_head_is_the_body_before_ct() {
+        let key = PrivateKey::generate().unwrap();
+        let recipient = key.public_key();
+        let eph = PrivateKey::generate().unwrap();
+        let enc = eph.public_key().to_sec1(false);
+        let dh = crate::primitives::ecdh(&eph, recipient);
+        let long = "f".repeat(256);
+        let contexts = [
+            Context::new("f", "a").unwrap(),
+            Context::new(&long, "a")
+                .unwrap()
+                .with_submission("s:1")
+                .unwrap(),
+        ];
+        for ctx in &contexts {
+            for len in [0usize, 1, 3000] {
+                let pt = vec![0xa5; len];
+                let sealing = Encapsulation::from_agreement(recipient, &enc, &*dh)
+                    .unwrap()
+                    .begin(len, ctx)
+                    .unwrap();
+                let head = sealing.body_head(recipient);
+                let env = sealing.seal(recipient, &pt, ctx).unwrap();
+                let body = env.to_body();
+                assert_eq!(&body[..head.len()], &head[..]);
+                assert_eq!(&body[head.len()..], env.ciphertext());
+                let mut joined = head.clone();
+                joined.extend_from_slice(env.ciphertext());
+                assert_eq!(Envelope::from_body(&joined).unwrap(), env);
+                assert_eq!(open(&key, &env.to_text(), Some(ctx)).unwrap().plaintext, pt);
+            }
+        }
     }
 }
