@@ -25,6 +25,8 @@ use crate::web_crypto::{
 use slice_seal::hazmat::{self, Encapsulation, Sealing, Source};
 use slice_seal::{Context, Error, PublicKey, Sealer};
 
+mod bytes;
+
 /// The core's checks of one slice's inputs, made before any P-256 work so
 /// that a bad input costs no key pair.
 fn check_inputs(plaintext_len: usize, context: &Context) -> slice_seal::Result<()> {

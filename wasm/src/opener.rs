@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::args::{
-    WebCryptoMode, envelope_arg, opt_context_arg, private_key_arg, web_crypto_option,
+    EnvelopeIn, WebCryptoMode, envelope_in_arg, opt_context_arg, private_key_arg, web_crypto_option,
 };
 use crate::async_opener::AsyncOpener;
 use crate::errors::{JsErr, JsResult};
@@ -22,13 +22,20 @@ fn open_bytes(
     context: &JsValue,
 ) -> JsResult<Zeroizing<Vec<u8>>> {
     let key = private_key_arg(private_key)?;
-    let envelope = envelope_arg(envelope)?;
+    let envelope = envelope_in_arg(envelope)?;
     let expected = opt_context_arg(context)?;
-    let opened = slice_seal::open(&key, &envelope, expected.as_ref()).js_err()?;
+    let opened = envelope
+        .parse()
+        .and_then(|env| slice_seal::open_envelope(&key, &env, expected.as_ref()))
+        .js_err()?;
     Ok(Zeroizing::new(opened.plaintext))
 }
 
 /// Open an envelope with the recipient's private key; returns the plaintext bytes.
+///
+/// `envelope` is its text (`ss1.…`) or its binary body (a `Uint8Array`, as
+/// `sealBytesAsync` makes; docs/FORMAT.md "Binary form"), with the same
+/// checks and errors.
 ///
 /// With `context`, the envelope must have been sealed to that form and field
 /// (and submission, if given), else `CONTEXT_MISMATCH`. Without it any
@@ -37,7 +44,7 @@ fn open_bytes(
 pub fn open(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<JsValue> {
     let pt = open_bytes(&private_key, &envelope, &context)?;
@@ -49,14 +56,17 @@ pub fn open(
 pub fn open_text(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<JsValue> {
     text_out(&open_bytes(&private_key, &envelope, &context)?)
 }
 
-fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, Option<Context>)> {
-    Ok((envelope_arg(envelope)?, opt_context_arg(context)?))
+fn open_async_args(
+    envelope: &JsValue,
+    context: &JsValue,
+) -> JsResult<(EnvelopeIn, Option<Context>)> {
+    Ok((envelope_in_arg(envelope)?, opt_context_arg(context)?))
 }
 
 /// Open an envelope, as `open`, returning a promise; the ECDH runs in
@@ -67,7 +77,7 @@ fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, O
 pub fn open_async(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
     one_shot_open(&private_key, &envelope, &context, false)
@@ -78,7 +88,7 @@ pub fn open_async(
 pub fn open_text_async(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
     one_shot_open(&private_key, &envelope, &context, true)
@@ -147,7 +157,7 @@ impl JsOpener {
     #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
     pub fn open(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
         self.open_sync(&envelope, &context, opened_bytes)
@@ -157,7 +167,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openText, unchecked_return_type = "string")]
     pub fn open_text(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
         self.open_sync(&envelope, &context, text_out)
@@ -167,7 +177,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openAsync, unchecked_return_type = "Promise<Uint8Array>")]
     pub fn open_async(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> Promise {
         self.open_promise(&envelope, &context, false)
@@ -177,7 +187,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openTextAsync, unchecked_return_type = "Promise<string>")]
     pub fn open_text_async(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> Promise {
         self.open_promise(&envelope, &context, true)
@@ -190,7 +200,10 @@ impl JsOpener {
         out: OpenedOut,
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
-        let opened = self.inner.core().open(&env, expected.as_ref()).js_err()?;
+        let opened = env
+            .parse()
+            .and_then(|env| self.inner.core().open_envelope(&env, expected.as_ref()))
+            .js_err()?;
         out(&Zeroizing::new(opened.plaintext))
     }
 

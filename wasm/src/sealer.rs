@@ -8,7 +8,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::args::{
     WebCryptoMode, context_arg, count_arg, kid_option, plaintext_arg, public_key_arg,
-    seal_items_arg, web_crypto_option,
+    seal_items_arg, seal_value_arg, web_crypto_option,
 };
 use crate::async_sealer::AsyncSealer;
 use crate::backend::Backend;
@@ -59,6 +59,34 @@ pub fn seal_async(
     match args {
         Ok((key, plaintext, context)) => {
             AsyncSealer::new(key, WebCryptoMode::Auto).seal_once(plaintext, context)
+        }
+        Err(e) => Promise::reject(&e),
+    }
+}
+
+/// Seal one answer, as `sealAsync`, resolving to the envelope's binary body
+/// (docs/FORMAT.md "Binary form"): a `Uint8Array` whose unpadded base64url
+/// after `ss1.` is the envelope text. For large values: no base64 and no
+/// JS string, and from 2 KiB a `Uint8Array` plaintext goes to WebCrypto's
+/// AES-GCM as it is, not copied. The openers (`open`, `Opener.openAsync`, …,
+/// the CLI's `open --binary`, the Python package's `open_envelope`) take it.
+#[wasm_bindgen(js_name = sealBytesAsync, unchecked_return_type = "Promise<Uint8Array>")]
+pub fn seal_bytes_async(
+    #[wasm_bindgen(js_name = publicKey, unchecked_param_type = "PublicKeyInput")]
+    public_key: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+) -> Promise {
+    let args = (|| -> JsResult<_> {
+        Ok((
+            public_key_arg(&public_key, None)?,
+            seal_value_arg(&plaintext)?,
+            context_arg(&context)?,
+        ))
+    })();
+    match args {
+        Ok((key, value, context)) => {
+            AsyncSealer::new(key, WebCryptoMode::Auto).seal_bytes_once(value, context)
         }
         Err(e) => Promise::reject(&e),
     }
@@ -204,6 +232,22 @@ impl JsSealer {
         let args = plaintext_arg(&plaintext).and_then(|p| Ok((p, context_arg(&context)?)));
         match args {
             Ok((plaintext, context)) => self.inner.seal_promise(plaintext, context),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// Seal one answer, as `sealAsync`, resolving to the envelope's binary
+    /// body; see `sealBytesAsync`. Uses what `prepareAsync` made, if one is
+    /// ready.
+    #[wasm_bindgen(js_name = sealBytesAsync, unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn seal_bytes_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
+    ) -> Promise {
+        let args = seal_value_arg(&plaintext).and_then(|p| Ok((p, context_arg(&context)?)));
+        match args {
+            Ok((value, context)) => self.inner.seal_bytes_promise(value, context),
             Err(e) => Promise::reject(&e),
         }
     }
