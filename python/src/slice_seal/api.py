@@ -13,7 +13,17 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .context import Context, as_context
-from .envelope import AEAD_ID, ENC_LEN, KDF_ID, KEM_ID, MAX_PLAINTEXT, TAG_LEN, Envelope
+from .envelope import (
+    AEAD_ID,
+    ENC_LEN,
+    KDF_ID,
+    KEM_ID,
+    MAX_ENVELOPE_LEN,
+    MAX_PLAINTEXT,
+    PREFIX,
+    TAG_LEN,
+    Envelope,
+)
 from .errors import (
     DecryptFailed,
     EncryptFailed,
@@ -22,10 +32,11 @@ from .errors import (
     InvalidKey,
     InvalidUtf8,
     KidMismatch,
+    MalformedEnvelope,
 )
 from .keys import Keyring, PublicKeyInput, _kid_raw, load_public_key, thumbprint
 
-__all__ = ["open", "open_text", "inspect", "seal", "Inspection", "ContextInput"]
+__all__ = ["open", "open_envelope", "open_text", "inspect", "seal", "Inspection", "ContextInput"]
 
 SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
@@ -83,7 +94,35 @@ def open(  # noqa: A001 - the package's verb, as in the Rust and JS APIs
     in the Rust core's order: the envelope's format, the key, the expected
     context's validity, the context match, then HPKE.
     """
-    env = Envelope.parse(envelope)
+    return _open_parsed(Envelope.parse(envelope), keyring, expected_context)
+
+
+def open_envelope(
+    envelope: Envelope | bytes | bytearray | memoryview,
+    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    expected_context: ContextInput | None = None,
+) -> bytes:
+    """As ``open``, for a parsed ``Envelope`` or an envelope's **binary body**
+    (docs/FORMAT.md "Binary form": the bytes whose base64url after ``ss1.`` is
+    the text, as the npm package's ``sealBytesAsync`` makes). A body gets the
+    checks and errors its text form would, after base64url decoding. (``open``
+    reads ``bytes`` as envelope *text*, as read from a file.)"""
+    if isinstance(envelope, (bytes, bytearray, memoryview)):
+        body = bytes(envelope)
+        if len(body) > (MAX_ENVELOPE_LEN - len(PREFIX)) * 3 // 4:
+            raise MalformedEnvelope("longer than the largest slice")
+        envelope = Envelope.from_body(body)
+    elif not isinstance(envelope, Envelope):
+        raise InvalidArgument(f"envelope must be an Envelope or bytes, not {type(envelope).__name__}")
+    return _open_parsed(envelope, keyring, expected_context)
+
+
+def _open_parsed(
+    env: Envelope,
+    keyring: Keyring | ec.EllipticCurvePrivateKey,
+    expected_context: ContextInput | None,
+) -> bytes:
+    """``open`` after the envelope's format checks."""
     if isinstance(keyring, Keyring):
         key = keyring.private_key(env.kid)
     elif isinstance(keyring, ec.EllipticCurvePrivateKey):
