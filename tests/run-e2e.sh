@@ -5,7 +5,9 @@
 # jsdom (tests/unit/) and the sealed-file interop of the npm package with the
 # CLI and the Python reference opener (tests/npm/file-cli.test.mjs), the
 # lean entry in Node (tests/npm/lean.test.mjs: round trips with the full
-# module and the CLI, the same errors, the backend choice), then tests/e2e/engines.mjs: every browser case in
+# module and the CLI, the same errors, the backend choice), the binary
+# envelope form (tests/npm/binary.test.mjs: sealBytesAsync bodies opened by
+# the package, the CLI's open --binary and Python's open_envelope), then tests/e2e/engines.mjs: every browser case in
 # Chromium, Firefox and WebKit (playwright-core for Chromium, W3C WebDriver
 # for geckodriver and WebKitGTK on Xvfb), with a table of case x engine.
 # With a name filter (a regexp on the case name), only the matching cases,
@@ -36,8 +38,8 @@ done
 # against the package just built; then the browser end-to-end tests.
 unit=0
 if [[ $# -eq 0 ]]; then
-    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python) tests/npm/lean.test.mjs (the lean entry)"
-    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs tests/npm/lean.test.mjs || unit=1
+    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python) tests/npm/lean.test.mjs (the lean entry) tests/npm/binary.test.mjs (binary envelopes: npm package vs CLI and Python)"
+    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs tests/npm/lean.test.mjs tests/npm/binary.test.mjs || unit=1
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
 rc=0
