@@ -133,7 +133,8 @@ window.runBench = async function runBench(cfg) {
   await lean.default({ full: () => ss });
   const sealerL = await lean.createSealer(pubJwk, { kid });
   if (!(sealerL instanceof lean.Sealer)) throw new Error('slice-seal/lean gave the full module\'s Sealer');
-  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings });
+  let largeBackend = () => undefined;
+  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings, large: largeBackend() });
 
   const extras = discoverExtras(cfg.extra || []);
   out.extras = { found: extras.found.map((e) => e.name), missing: extras.missing };
@@ -362,6 +363,7 @@ window.runBench = async function runBench(cfg) {
   // Interleaved with every other task; a batch of `ops` large seals per round.
   const largePaths = [];
   const sealerLarge = new ss.Sealer(pubJwk, { kid }); // never prepared
+  largeBackend = () => sealerLarge.backend;
   const sealerLW = new ss.Sealer(pubJwk, { kid }); // pure wasm, never prepared
   for (const { size, ops } of cfg.large || []) {
     const big = new Uint8Array(size);
@@ -370,6 +372,9 @@ window.runBench = async function runBench(cfg) {
       { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p) => ss.sealAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
       { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, nothing prepared (Sealer made earlier)', call: (p) => sealerLarge.sealAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
       { id: 'ss-sealer', group: 'slice-seal', label: 'slice-seal Sealer.seal, pure wasm, nothing prepared', sync: true, call: (p) => sealerLW.seal(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      // The binary form (FORMAT.md "Binary form"): the body as a Uint8Array, no base64.
+      { id: 'ss-bytes-oneshot', group: 'slice-seal', label: 'slice-seal await sealBytesAsync(publicKey, pt, ctx) one-shot, binary form', call: (p) => ss.sealBytesAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      { id: 'ss-bytes', group: 'slice-seal', label: 'slice-seal await Sealer.sealBytesAsync, nothing prepared, binary form', call: (p) => sealerLarge.sealBytesAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
     ];
     for (const peerId of ['webcrypto', 'hpke']) {
       const sp = sealOk.find((q) => q.id === peerId);
