@@ -360,6 +360,14 @@ impl Encapsulation {
         Self::new(&recipient.uncompressed(), made, Source::VariableBase)
     }
 
+    /// A fresh encapsulation to `recipient` as the one-shot [`seal`] makes
+    /// it: a random ephemeral scalar and p256's variable-base
+    /// multiplication, no table ([`Source::VariableBase`]).
+    pub fn fresh(recipient: &PublicKey) -> Result<Self> {
+        let k = Zeroizing::new(*random_scalar()?);
+        Ok(Self::variable_base(recipient, &k))
+    }
+
     /// From the ephemeral public key `enc` and `dh` = x(skE·pkR) computed
     /// elsewhere ([`Source::WebCrypto`]), checked as [`seal_with_agreement`]
     /// checks them.
@@ -820,6 +828,28 @@ mod tests {
                 assert_eq!(Envelope::from_body(&joined).unwrap(), env);
                 assert_eq!(open(&key, &env.to_text(), Some(ctx)).unwrap().plaintext, pt);
             }
+        }
+    }
+
+    /// `Encapsulation::fresh` is the one-shot seal's: variable-base, a new
+    /// ephemeral key each time, and its envelopes open.
+    #[test]
+    fn fresh_encapsulations_are_variable_base_and_new_each_time() {
+        let key = PrivateKey::generate().unwrap();
+        let ctx = Context::new("f", "a").unwrap();
+        let a = Encapsulation::fresh(key.public_key()).unwrap();
+        let b = Encapsulation::fresh(key.public_key()).unwrap();
+        assert_eq!(a.source(), Source::VariableBase);
+        let (ea, eb) = (
+            a.seal(key.public_key(), b"x", &ctx).unwrap(),
+            b.seal(key.public_key(), b"x", &ctx).unwrap(),
+        );
+        assert_ne!(ea.enc(), eb.enc());
+        for env in [ea, eb] {
+            assert_eq!(
+                open(&key, &env.to_text(), Some(&ctx)).unwrap().plaintext,
+                b"x"
+            );
         }
     }
 }

@@ -115,9 +115,9 @@ impl AsyncSealer {
     }
 
     /// The one-shot `sealAsync`: through this (temporary) sealer if the
-    /// page's choice is WebCrypto (or still open), else the one-shot wasm
-    /// seal, which needs no per-recipient table (timed while the choice is
-    /// open).
+    /// page's choice is WebCrypto (or still open), else with the one-shot
+    /// wasm encapsulation, which needs no per-recipient table (timed while
+    /// the choice is open).
     pub(crate) fn seal_once(
         self: &Rc<Self>,
         plaintext: Zeroizing<Vec<u8>>,
@@ -130,12 +130,28 @@ impl AsyncSealer {
         if subtle.is_some() {
             return self.with_encap(move |me, encap| me.seal_encap(encap, plaintext, context));
         }
+        self.with_fresh(timer, move |me, encap| {
+            me.seal_encap(encap, plaintext, context)
+        })
+    }
+
+    /// The one-shot seals' wasm path: a fresh variable-base encapsulation
+    /// (no per-recipient table), timed alone, then `then` (whose AES-GCM of
+    /// a large value is by its own choice, not wasm's because the P-256 is).
+    fn with_fresh(
+        self: &Rc<Self>,
+        timer: Option<Timer>,
+        then: impl FnOnce(&Rc<Self>, Encapsulation) -> Promise,
+    ) -> Promise {
         self.last.set(Some(Backend::Wasm));
-        let sealed = slice_seal::seal(&self.recipient, &plaintext, &context);
+        let encap = match Encapsulation::fresh(&self.recipient) {
+            Ok(e) => e,
+            Err(e) => return Promise::reject(&e.js_err()),
+        };
         if let Some(t) = timer {
             t.finish();
         }
-        settled(sealed.map(JsValue::from).js_err())
+        then(self, encap)
     }
 
     /// A prepared encapsulation, if one is ready; the call it serves used

@@ -23,7 +23,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{AsyncSealer, check_inputs};
 use crate::args::SealValue;
-use crate::backend::{Backend, Timer, Work};
+use crate::backend::{Timer, Work};
 use crate::chain::{Step, chain, settled};
 use crate::errors::JsErr;
 use crate::web_crypto::{ARGS, Subtle, WEB_AES_MIN, aes_alg, import_secret, own};
@@ -41,12 +41,9 @@ impl AsyncSealer {
         if subtle.is_some() {
             return self.with_encap(move |me, encap| me.seal_encap_bytes(encap, value, context));
         }
-        self.last.set(Some(Backend::Wasm));
-        let sealed = slice_seal::seal_envelope(&self.recipient, &value.to_wasm(), &context);
-        if let Some(t) = timer {
-            t.finish();
-        }
-        settled(sealed.map(|env| body_out(&env.to_body())).js_err())
+        self.with_fresh(timer, move |me, encap| {
+            me.seal_encap_bytes(encap, value, context)
+        })
     }
 
     /// `Sealer.sealBytesAsync`: as [`AsyncSealer::seal_promise`], the body
