@@ -383,6 +383,8 @@ function targetsTable(res, sizeRows) {
   if (ss) lines.push(row('.wasm + JS glue, gzip -9 (minimal seal path)', '≤ 40 KB', `${kb(ss.total.gz)} KiB`, ok(ss.total.gz / 1000, 40)));
   const be = res.env.backends || {};
   lines.push('', `Backends used by the async rows: seal \`${be.seal}\`, open \`${be.open}\`; P-256 of the large-value \`Sealer\` rows \`${be.large}\`.`);
+  const tm = res.env.timings;
+  if (tm) lines.push('', `The page's measured choices (\`backendTimings()\`, ms; aesGcm ms per MiB): ${['seal', 'open', 'aesGcm'].map((k) => `${k} ${JSON.stringify(tm[k])}`).join(', ')}.`);
   return lines.join('\n');
 }
 
