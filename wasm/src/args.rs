@@ -170,8 +170,10 @@ pub(crate) enum SealValue {
 }
 
 impl SealValue {
-    /// The plaintext length the checks are made on (the caller's bytes are
-    /// checked again after `encrypt`, by the ciphertext's length).
+    /// The plaintext length the checks are made on: for the caller's bytes
+    /// their `byteLength` as it reads, which an object may fake, so they are
+    /// checked again by what is sealed (the copy into wasm, or `encrypt`'s
+    /// ciphertext).
     pub(crate) fn len(&self) -> usize {
         match self {
             SealValue::Caller { len, .. } => *len,
@@ -179,12 +181,17 @@ impl SealValue {
         }
     }
 
-    /// The bytes in wasm, for AES-GCM in wasm (a copy of the caller's, as
-    /// [`plaintext_arg`] makes).
-    pub(crate) fn to_wasm(&self) -> Zeroizing<Vec<u8>> {
+    /// The bytes in wasm, for AES-GCM in wasm: a copy of the caller's, made
+    /// as [`plaintext_arg`] makes it (a genuine `Uint8Array` first, whose
+    /// length is the real one) and checked again by that length.
+    pub(crate) fn to_wasm(&self) -> slice_seal::Result<Zeroizing<Vec<u8>>> {
         match self {
-            SealValue::Caller { bytes, .. } => copy_bytes(&Uint8Array::new(bytes)),
-            SealValue::Owned(b) => b.clone(),
+            SealValue::Caller { bytes, .. } => {
+                let copy = Uint8Array::new(bytes);
+                hazmat::check_plaintext(copy.length() as usize)?;
+                Ok(copy_bytes(&copy))
+            }
+            SealValue::Owned(b) => Ok(b.clone()),
         }
     }
 }

@@ -269,6 +269,24 @@ async fn seal_bytes_checks_its_inputs_first() {
         1,
         "no prepared encapsulation used by a refused input"
     );
+    // A `byteLength` faked on the instance does not let more than 4 MiB
+    // through: checked again by what is sealed, in wasm (faked small) and
+    // by WebCrypto's ciphertext (faked at 4 KiB).
+    let fake = js_sys::Function::new_with_args(
+        "n, len",
+        "const a = new Uint8Array(n); Object.defineProperty(a, 'byteLength', { value: len }); return a;",
+    );
+    let web = JsSealer::new(p.public.clone(), web_always()).unwrap();
+    for faked in [0.0, 4096.0] {
+        let n = JsValue::from_f64(((4 << 20) + 1) as f64);
+        let a = fake
+            .call2(&JsValue::NULL, &n, &JsValue::from_f64(faked))
+            .unwrap();
+        let got = code_async(web.seal_bytes_async(a.clone(), c.clone())).await;
+        assert_eq!(got, "INVALID_INPUT", "{faked}");
+        let got = code_async(seal_bytes_async(p.public.clone(), a, c.clone())).await;
+        assert_eq!(got, "INVALID_INPUT", "{faked}");
+    }
     let bad_key = code_async(seal_bytes_async(s("nope"), s("x"), c)).await;
     assert_eq!(bad_key, "INVALID_KEY");
 }

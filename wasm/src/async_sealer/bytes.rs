@@ -14,7 +14,8 @@
 //! `importKey` has copied it); that `CryptoKey` is referenced by this chain
 //! alone and goes with it. A string plaintext is ours: zeroized in wasm on
 //! drop, and its JS copy zero-filled once `encrypt` has copied it. The
-//! caller's `Uint8Array` is theirs, never copied on this path, never wiped.
+//! caller's `Uint8Array` is theirs: not copied on the WebCrypto path (the
+//! wasm paths copy it into wasm, zeroized there), never wiped.
 
 use std::rc::Rc;
 
@@ -110,9 +111,8 @@ fn body_in_wasm(
     value: &SealValue,
     context: &Context,
 ) -> Result<JsValue, JsValue> {
-    let env = sealing
-        .seal(recipient, &value.to_wasm(), context)
-        .js_err()?;
+    let plaintext = value.to_wasm().js_err()?;
+    let env = sealing.seal(recipient, &plaintext, context).js_err()?;
     Ok(body_out(&env.to_body()))
 }
 
@@ -158,7 +158,8 @@ fn web_aes_body(
             Ok(buf) => {
                 let ct = Uint8Array::new(&buf);
                 let ct_len = ct.length() as usize;
-                // The caller's bytes may have grown since they were checked.
+                // The caller's bytes may be longer than their `byteLength`
+                // read (a faked one), or have grown since.
                 if ct_len > MAX_PLAINTEXT + hazmat::TAG_LEN {
                     return Err(hazmat::input_error("plaintext is larger than 4 MiB").js_err());
                 }
