@@ -136,14 +136,7 @@ impl Envelope {
 
     /// The body before `ct`: suite, kid, `u16be(len(info))`, info, enc.
     fn write_head(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&KEM_ID.to_be_bytes());
-        out.extend_from_slice(&KDF_ID.to_be_bytes());
-        out.extend_from_slice(&AEAD_ID.to_be_bytes());
-        out.extend_from_slice(&self.kid);
-        // info is at most 8 + 13 + 3 * 256 bytes.
-        out.extend_from_slice(&(self.info.len() as u16).to_be_bytes());
-        out.extend_from_slice(&self.info);
-        out.extend_from_slice(&self.enc);
+        write_head(out, &self.kid, &self.info, &self.enc);
     }
 
     /// The recipient key id (base64url RFC 7638 thumbprint).
@@ -188,6 +181,20 @@ impl core::str::FromStr for Envelope {
     fn from_str(s: &str) -> Result<Self> {
         Envelope::parse(s)
     }
+}
+
+/// The P-256 body before `ct` (§4): suite, kid, `u16be(len(info))`, info,
+/// enc; shared by [`Envelope`] and the binary form sealed piecewise
+/// ([`crate::hazmat::Sealing::body_head`]).
+pub(crate) fn write_head(out: &mut Vec<u8>, kid: &[u8; KID_LEN], info: &[u8], enc: &[u8; ENC_LEN]) {
+    out.extend_from_slice(&KEM_ID.to_be_bytes());
+    out.extend_from_slice(&KDF_ID.to_be_bytes());
+    out.extend_from_slice(&AEAD_ID.to_be_bytes());
+    out.extend_from_slice(kid);
+    // info is at most 8 + 13 + 3 * 256 bytes.
+    out.extend_from_slice(&(info.len() as u16).to_be_bytes());
+    out.extend_from_slice(info);
+    out.extend_from_slice(enc);
 }
 
 /// The name of a suite by its KEM id, for error messages.

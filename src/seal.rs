@@ -360,6 +360,14 @@ impl Encapsulation {
         Self::new(&recipient.uncompressed(), made, Source::VariableBase)
     }
 
+    /// A fresh encapsulation to `recipient` as the one-shot [`seal`] makes
+    /// it: a random ephemeral scalar and p256's variable-base
+    /// multiplication, no table ([`Source::VariableBase`]).
+    pub fn fresh(recipient: &PublicKey) -> Result<Self> {
+        let k = Zeroizing::new(*random_scalar()?);
+        Ok(Self::variable_base(recipient, &k))
+    }
+
     /// From the ephemeral public key `enc` and `dh` = x(skE·pkR) computed
     /// elsewhere ([`Source::WebCrypto`]), checked as [`seal_with_agreement`]
     /// checks them.
@@ -460,6 +468,16 @@ impl Sealing {
         context: &Context,
     ) -> Result<Envelope> {
         self.seal_to(recipient.kid_bytes(), plaintext, context)
+    }
+
+    /// The envelope body (docs/FORMAT.md §4) up to `ct`: what
+    /// [`Envelope::to_body`] of [`Sealing::finish`] puts before the
+    /// ciphertext, for a caller that writes the ciphertext after it itself
+    /// (the JS binary form, from WebCrypto's AES-GCM).
+    pub fn body_head(&self, recipient: &PublicKey) -> Vec<u8> {
+        let mut out = Vec::with_capacity(6 + KID_LEN + 2 + self.info.len() + ENC_LEN);
+        crate::envelope::write_head(&mut out, recipient.kid_bytes(), &self.info, &self.enc);
+        out
     }
 
     /// The envelope around `ct` (ciphertext and tag).
@@ -772,5 +790,66 @@ mod tests {
             fresh().seal(recipient, &big, &ctx).unwrap_err().code(),
             "INVALID_INPUT"
         );
+    }
+
+    /// `body_head` is the body of the finished envelope up to `ct`, so head
+    /// || ct (the JS binary form, AES-GCM done elsewhere) is `to_body()`,
+    /// and its base64url after `ss1.` the envelope text, for every length of
+    /// info (context items of 1–256 bytes, with and without a submission).
+    #[test]
+    fn body_head_is_the_body_before_ct() {
+        let key = PrivateKey::generate().unwrap();
+        let recipient = key.public_key();
+        let eph = PrivateKey::generate().unwrap();
+        let enc = eph.public_key().to_sec1(false);
+        let dh = crate::primitives::ecdh(&eph, recipient);
+        let long = "f".repeat(256);
+        let contexts = [
+            Context::new("f", "a").unwrap(),
+            Context::new(&long, "a")
+                .unwrap()
+                .with_submission("s:1")
+                .unwrap(),
+        ];
+        for ctx in &contexts {
+            for len in [0usize, 1, 3000] {
+                let pt = vec![0xa5; len];
+                let sealing = Encapsulation::from_agreement(recipient, &enc, &*dh)
+                    .unwrap()
+                    .begin(len, ctx)
+                    .unwrap();
+                let head = sealing.body_head(recipient);
+                let env = sealing.seal(recipient, &pt, ctx).unwrap();
+                let body = env.to_body();
+                assert_eq!(&body[..head.len()], &head[..]);
+                assert_eq!(&body[head.len()..], env.ciphertext());
+                let mut joined = head.clone();
+                joined.extend_from_slice(env.ciphertext());
+                assert_eq!(Envelope::from_body(&joined).unwrap(), env);
+                assert_eq!(open(&key, &env.to_text(), Some(ctx)).unwrap().plaintext, pt);
+            }
+        }
+    }
+
+    /// `Encapsulation::fresh` is the one-shot seal's: variable-base, a new
+    /// ephemeral key each time, and its envelopes open.
+    #[test]
+    fn fresh_encapsulations_are_variable_base_and_new_each_time() {
+        let key = PrivateKey::generate().unwrap();
+        let ctx = Context::new("f", "a").unwrap();
+        let a = Encapsulation::fresh(key.public_key()).unwrap();
+        let b = Encapsulation::fresh(key.public_key()).unwrap();
+        assert_eq!(a.source(), Source::VariableBase);
+        let (ea, eb) = (
+            a.seal(key.public_key(), b"x", &ctx).unwrap(),
+            b.seal(key.public_key(), b"x", &ctx).unwrap(),
+        );
+        assert_ne!(ea.enc(), eb.enc());
+        for env in [ea, eb] {
+            assert_eq!(
+                open(&key, &env.to_text(), Some(&ctx)).unwrap().plaintext,
+                b"x"
+            );
+        }
     }
 }

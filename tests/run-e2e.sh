@@ -6,7 +6,9 @@
 # CLI and the Python reference opener (tests/npm/file-cli.test.mjs), the
 # lean entry in Node (tests/npm/lean.test.mjs: round trips with the full
 # module and the CLI, the same errors, the backend choice), the hybrid suite
-# (tests/npm/hybrid.test.mjs: CLI and @hpke/hybridkem-x-wing interop), then
+# (tests/npm/hybrid.test.mjs: CLI and @hpke/hybridkem-x-wing interop), the
+# binary envelope form (tests/npm/binary.test.mjs: sealBytesAsync bodies opened
+# by the package, the CLI's open --binary and Python's open_envelope), then
 # tests/e2e/engines.mjs: every browser case in
 # Chromium, Firefox and WebKit (playwright-core for Chromium, W3C WebDriver
 # for geckodriver and WebKitGTK on Xvfb), with a table of case x engine.
@@ -38,8 +40,8 @@ done
 # against the package just built; then the browser end-to-end tests.
 unit=0
 if [[ $# -eq 0 ]]; then
-    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python) tests/npm/lean.test.mjs (the lean entry) tests/npm/hybrid.test.mjs (the hybrid suite: CLI, @hpke/hybridkem-x-wing)"
-    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs tests/npm/lean.test.mjs tests/npm/hybrid.test.mjs || unit=1
+    echo "=== unit: node --test tests/unit/ (form component in jsdom) tests/npm/file-cli.test.mjs (sealed files: npm package vs CLI and Python) tests/npm/lean.test.mjs (the lean entry) tests/npm/binary.test.mjs (the binary form) tests/npm/hybrid.test.mjs (the hybrid suite: CLI, @hpke/hybridkem-x-wing)"
+    SLICE_SEAL_CLI="$ROOT/target/release/slice-seal" node --test --test-reporter=spec tests/unit/ tests/npm/file-cli.test.mjs tests/npm/lean.test.mjs tests/npm/binary.test.mjs tests/npm/hybrid.test.mjs || unit=1
     [[ $unit -eq 0 ]] && echo "unit: ok" || echo "unit: FAILED"
 fi
 rc=0

@@ -374,7 +374,7 @@ function targetsTable(res, sizeRows) {
       const m = (id) => med(`large:${size}:${id}`);
       const name = size >= 1 << 20 ? `${size >> 20} MiB` : `${size >> 10} KiB`;
       const wc = m('webcrypto');
-      for (const id of ['ss-async-oneshot', 'ss-async']) {
+      for (const id of ['ss-async-oneshot', 'ss-async', 'ss-bytes-oneshot', 'ss-bytes']) {
         const us = m(id);
         lines.push(row(`seal ${name}, nothing prepared, ${res.labels[`large:${size}:${id}`]?.label ?? id}: throughput vs raw WebCrypto`, '≥ 0.7×', `${fmtMs(wc)} / ${fmtMs(us)} ms = ${fmtX(wc / us)}`, atLeast(wc / us, 0.7)));
       }
@@ -393,7 +393,9 @@ function targetsTable(res, sizeRows) {
   const ss = sizeRows.find((r) => /slice-seal/.test(r.label) && !r.error);
   if (ss) lines.push(row('.wasm + JS glue, gzip -9 (minimal seal path)', '≤ 40 KB', `${kb(ss.total.gz)} KiB`, ok(ss.total.gz / 1000, 40)));
   const be = res.env.backends || {};
-  lines.push('', `Backends used by the async rows: seal \`${be.seal}\`, open \`${be.open}\`.`);
+  lines.push('', `Backends used by the async rows: seal \`${be.seal}\`, open \`${be.open}\`; P-256 of the large-value \`Sealer\` rows \`${be.large}\`.`);
+  const tm = res.env.timings;
+  if (tm) lines.push('', `The page's measured choices (\`backendTimings()\`, ms; aesGcm ms per MiB): ${['seal', 'open', 'aesGcm'].map((k) => `${k} ${JSON.stringify(tm[k])}`).join(', ')}.`);
   return lines.join('\n');
 }
 

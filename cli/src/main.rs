@@ -38,7 +38,7 @@ mod native {
 
     use slice_seal::{
         AnyPrivateKey, AnyPublicKey, Context, Envelope, Error, FileMeta, FileOpener, FileSealer,
-        HybridPrivateKey, Keyring, MAX_PLAINTEXT, PrivateKey,
+        HybridPrivateKey, Keyring, MAX_PLAINTEXT, PREFIX, PrivateKey,
     };
 
     /// Default private key file of `keygen`.
@@ -1006,6 +1006,26 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
         /// any plaintext of the batch is written out.
         #[arg(long, value_name = "FILE")]
         audit: Option<PathBuf>,
+        /// Stdin is one envelope's binary body (docs/FORMAT.md "Binary
+        /// form", as the npm package's sealBytesAsync makes), not lines of
+        /// envelope text: opened as its text form, reported as line 1.
+        #[arg(long)]
+        binary: bool,
+    }
+
+    /// The text form of a binary body: `ss1.` and its base64url
+    /// (docs/FORMAT.md "Binary form"); a body longer than the longest
+    /// slice's is refused before it is encoded.
+    fn binary_text(body: &[u8]) -> Result<String, Error> {
+        if body.len() > (slice_seal::hazmat::MAX_ENVELOPE_LEN - PREFIX.len()) * 3 / 4 {
+            return Err(Error::MalformedEnvelope(
+                "longer than the largest slice".into(),
+            ));
+        }
+        Ok(format!(
+            "{PREFIX}{}",
+            Base64UrlUnpadded::encode_string(body)
+        ))
     }
 
     #[derive(Serialize)]
@@ -1247,7 +1267,18 @@ parsing included (one `slice-seal: CODE: message` line on stderr, nothing on std
                     .read_to_end(&mut input)
                     .map_err(|e| Fatal::new("IO_ERROR", format!("cannot read stdin: {e}"))),
             )?;
-            let lines = split_lines(&input);
+            let text;
+            let lines = if args.binary {
+                text = binary_text(&input);
+                // The audit's sha256 is of the text form, as for a line.
+                vec![Line {
+                    number: 1,
+                    raw: text.as_deref().map_or(&input[..], str::as_bytes),
+                    text: Some(text.as_deref().map_err(Clone::clone)),
+                }]
+            } else {
+                split_lines(&input)
+            };
             open_lines(&opener, &lines, expected.as_ref(), &mode, audit.as_mut())
         })())
     }

@@ -7,6 +7,7 @@
 
 #[path = "../../tests/common/process.rs"]
 mod process;
+use base64ct::{Base64UrlUnpadded, Encoding};
 use process::{TempDir, code, run_cli, stderr, stdout};
 use serde_json::Value;
 
@@ -123,6 +124,16 @@ fn keygen_suite_seal_open_and_mismatches() {
     // Each key still opens its own.
     let out = run_cli(d, &["open", "--key", "p256.jwk"], p256_env.as_bytes());
     assert_eq!(stdout(&out), "classic\n");
+
+    // The binary form (`open --binary`: one body on stdin) of a hybrid
+    // envelope opens with its key; the P-256 key says SUITE_MISMATCH.
+    let hybrid_body = Base64UrlUnpadded::decode_vec(&hybrid_env.trim()[4..]).unwrap();
+    let out = run_cli(d, &["open", "--binary", "--key", "pq.jwk"], &hybrid_body);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "post-quantum\n");
+    let out = run_cli(d, &["open", "--binary", "--key", "p256.jwk"], &hybrid_body);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("SUITE_MISMATCH"), "{}", stderr(&out));
 
     // A hybrid private JWK with a seed of the wrong length: INVALID_KEY.
     let mut bad = private.clone();

@@ -10,23 +10,13 @@
 // `{"$bytes": "hex"}` is a Uint8Array and `{"$undefined": true}` is undefined.
 //
 // Usage: node tests/bad-inputs/run-js.mjs   (needs pkg/: bash .ci/build-pkg)
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { decode, readCatalogue } from './catalogue.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const catalogue = JSON.parse(readFileSync(`${ROOT}tests/bad-inputs.json`, 'utf8'));
+const catalogue = { cases: readCatalogue() };
 const ss = await import(`${ROOT}pkg/node.mjs`);
 await ss.default();
-
-function decode(v) {
-  if (Array.isArray(v)) return v.map(decode);
-  if (v && typeof v === 'object') {
-    if ('$bytes' in v) return Uint8Array.from(Buffer.from(v.$bytes, 'hex'));
-    if ('$undefined' in v) return undefined;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
-  }
-  return v;
-}
 
 /** Every string value of a `d` member anywhere in the input. */
 function secrets(v, out = []) {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decode, readCatalogue } from '../bad-inputs/catalogue.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PKG = process.env.SLICE_SEAL_PKG ?? join(ROOT, 'pkg');
@@ -103,16 +104,6 @@ async function outcome(f) {
   }
 }
 
-function decode(v) {
-  if (Array.isArray(v)) return v.map(decode);
-  if (v && typeof v === 'object') {
-    if ('$bytes' in v) return Uint8Array.from(Buffer.from(v.$bytes, 'hex'));
-    if ('$undefined' in v) return undefined;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
-  }
-  return v;
-}
-
 test('bad inputs: the lean path gives the full module\'s error for every case (catalogue and lean edge cases)', async () => {
   const { lean } = await freshLean('bad');
   const good = kp.publicKey;
@@ -127,7 +118,7 @@ test('bad inputs: the lean path gives the full module\'s error for every case (c
     }
   })();
   const cases = [];
-  const catalogue = JSON.parse(readFileSync(join(ROOT, 'tests', 'bad-inputs.json'), 'utf8')).cases;
+  const catalogue = readCatalogue();
   for (const c of catalogue.filter((c) => c.surface === 'js')) {
     const { call } = c.input;
     const a = decode(c.input.args);

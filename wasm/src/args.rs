@@ -159,6 +159,107 @@ pub(crate) fn plaintext_arg(v: &JsValue) -> JsResult<Zeroizing<Vec<u8>>> {
     }
 }
 
+/// A plaintext for the binary form (`sealBytesAsync`): the caller's own
+/// `Uint8Array`, not copied (WebCrypto's `encrypt` reads it where it lies),
+/// or a string's UTF-8, ours.
+pub(crate) enum SealValue {
+    /// The caller's bytes, as given; `len` its `byteLength` when given.
+    Caller { bytes: Uint8Array, len: usize },
+    /// A string's UTF-8 bytes, zeroized on drop.
+    Owned(Zeroizing<Vec<u8>>),
+}
+
+impl SealValue {
+    /// The plaintext length the checks are made on: for the caller's bytes
+    /// their `byteLength` as it reads, which an object may fake, so they are
+    /// checked again by what is sealed (the copy into wasm, or `encrypt`'s
+    /// ciphertext).
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            SealValue::Caller { len, .. } => *len,
+            SealValue::Owned(b) => b.len(),
+        }
+    }
+
+    /// The bytes in wasm, for AES-GCM in wasm: a copy of the caller's, made
+    /// as [`plaintext_arg`] makes it (a genuine `Uint8Array` first, whose
+    /// length is the real one) and checked again by that length.
+    pub(crate) fn to_wasm(&self) -> slice_seal::Result<Zeroizing<Vec<u8>>> {
+        match self {
+            SealValue::Caller { bytes, .. } => {
+                let copy = Uint8Array::new(bytes);
+                hazmat::check_plaintext(copy.length() as usize)?;
+                Ok(copy_bytes(&copy))
+            }
+            SealValue::Owned(b) => Ok(b.clone()),
+        }
+    }
+}
+
+/// A plaintext as [`plaintext_arg`] reads it (same types, limits and
+/// errors), a `Uint8Array` kept as the caller's.
+pub(crate) fn seal_value_arg(v: &JsValue) -> JsResult<SealValue> {
+    if v.is_instance_of::<Uint8Array>() {
+        let bytes: Uint8Array = v.clone().unchecked_into();
+        let len = bytes.byte_length() as usize;
+        if len > MAX_PLAINTEXT {
+            return Err(core_error(hazmat::input_error(
+                "plaintext is larger than 4 MiB",
+            )));
+        }
+        return Ok(SealValue::Caller { bytes, len });
+    }
+    plaintext_arg(v).map(SealValue::Owned)
+}
+
+/// An envelope for the openers: its text (`string`), or its binary body
+/// (`Uint8Array`, docs/FORMAT.md "Binary form"), copied into wasm once its
+/// length is checked.
+pub(crate) enum EnvelopeIn {
+    Text(String),
+    Body(Vec<u8>),
+}
+
+impl EnvelopeIn {
+    /// Parse the text or the body: the same checks in the same order after
+    /// base64url decoding, so the same errors.
+    pub(crate) fn parse(&self) -> slice_seal::Result<slice_seal::Envelope> {
+        match self {
+            EnvelopeIn::Text(t) => slice_seal::Envelope::parse(t),
+            EnvelopeIn::Body(b) => slice_seal::Envelope::from_body(b),
+        }
+    }
+
+    /// As `parse`, for the hybrid suite (`SUITE_MISMATCH` for a P-256 envelope).
+    pub(crate) fn parse_hybrid(&self) -> slice_seal::Result<slice_seal::HybridEnvelope> {
+        match self {
+            EnvelopeIn::Text(t) => slice_seal::HybridEnvelope::parse(t),
+            EnvelopeIn::Body(b) => slice_seal::HybridEnvelope::from_body(b),
+        }
+    }
+}
+
+/// Longest envelope body accepted: the body of the longest text accepted.
+const MAX_BODY_LEN: usize = (MAX_ENVELOPE_LEN - 4) * 3 / 4;
+
+/// An envelope argument of the openers: a string (the text) or a
+/// `Uint8Array` (the binary body).
+pub(crate) fn envelope_in_arg(v: &JsValue) -> JsResult<EnvelopeIn> {
+    if let Some(a) = uint8_array_of(v) {
+        if a.length() as usize > MAX_BODY_LEN {
+            return Err(hazmat::envelope_error("longer than the largest slice").js_err());
+        }
+        let mut body = vec![0u8; a.length() as usize];
+        a.copy_to(&mut body);
+        return Ok(EnvelopeIn::Body(body));
+    }
+    string_of(v, MAX_ENVELOPE_LEN as u32, || {
+        hazmat::envelope_error("longer than the largest slice").js_err()
+    })?
+    .map(EnvelopeIn::Text)
+    .ok_or_else(|| arg_error("envelope must be a string or a Uint8Array"))
+}
+
 pub(crate) fn envelope_arg(v: &JsValue) -> JsResult<String> {
     string_of(v, MAX_ENVELOPE_LEN as u32, || {
         hazmat::envelope_error("longer than the largest slice").js_err()

@@ -12,7 +12,7 @@ use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::args::WebCryptoMode;
+use crate::args::{EnvelopeIn, WebCryptoMode};
 use crate::backend::{Backend, Timer, Web, Work};
 use crate::chain::{Done, Handler, Step, Then, chain, settle_once, settled};
 use crate::errors::JsErr;
@@ -56,7 +56,7 @@ impl AsyncOpener {
         self.last.get()
     }
 
-    /// Open `envelope` as a promise of `out(plaintext)`. The envelope is
+    /// Open `envelope` (its text or binary body) as a promise of `out(plaintext)`. The envelope is
     /// parsed and checked first, synchronously and in the same order as the
     /// sync path, so a bad one costs no WebCrypto call. Then, through
     /// WebCrypto, `importKey(pkE)` and `deriveBits`, and the rest in wasm in
@@ -65,11 +65,12 @@ impl AsyncOpener {
     /// the P-256 work).
     pub(crate) fn open_promise(
         self: &Rc<Self>,
-        envelope: &str,
+        envelope: &EnvelopeIn,
         expected: Option<Context>,
         out: OpenedOut,
     ) -> Promise {
-        let env = match Envelope::parse(envelope)
+        let env = match envelope
+            .parse()
             .and_then(|env| self.core.check(&env, expected.as_ref()).map(|()| env))
         {
             Ok(env) => env,

@@ -25,11 +25,13 @@ use crate::web_crypto::{
 use slice_seal::hazmat::{self, Encapsulation, Sealing, Source};
 use slice_seal::{Context, Error, PublicKey, Sealer};
 
+mod bytes;
+
 /// The core's checks of one slice's inputs, made before any P-256 work so
 /// that a bad input costs no key pair.
-fn check_inputs(plaintext: &[u8], context: &Context) -> slice_seal::Result<()> {
+fn check_inputs(plaintext_len: usize, context: &Context) -> slice_seal::Result<()> {
     context.info()?;
-    hazmat::check_plaintext(plaintext.len())
+    hazmat::check_plaintext(plaintext_len)
 }
 
 /// Why the WebCrypto path stopped: the platform (fall back to wasm) or the
@@ -113,27 +115,43 @@ impl AsyncSealer {
     }
 
     /// The one-shot `sealAsync`: through this (temporary) sealer if the
-    /// page's choice is WebCrypto (or still open), else the one-shot wasm
-    /// seal, which needs no per-recipient table (timed while the choice is
-    /// open).
+    /// page's choice is WebCrypto (or still open), else with the one-shot
+    /// wasm encapsulation, which needs no per-recipient table (timed while
+    /// the choice is open).
     pub(crate) fn seal_once(
         self: &Rc<Self>,
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> Promise {
-        if let Err(e) = check_inputs(&plaintext, &context) {
+        if let Err(e) = check_inputs(plaintext.len(), &context) {
             return Promise::reject(&e.js_err());
         }
         let (subtle, timer) = self.web.plan(Work::Seal);
         if subtle.is_some() {
-            return self.seal_promise(plaintext, context);
+            return self.with_encap(move |me, encap| me.seal_encap(encap, plaintext, context));
         }
+        self.with_fresh(timer, move |me, encap| {
+            me.seal_encap(encap, plaintext, context)
+        })
+    }
+
+    /// The one-shot seals' wasm path: a fresh variable-base encapsulation
+    /// (no per-recipient table), timed alone, then `then` (whose AES-GCM of
+    /// a large value is by its own choice, not wasm's because the P-256 is).
+    fn with_fresh(
+        self: &Rc<Self>,
+        timer: Option<Timer>,
+        then: impl FnOnce(&Rc<Self>, Encapsulation) -> Promise,
+    ) -> Promise {
         self.last.set(Some(Backend::Wasm));
-        let sealed = slice_seal::seal(&self.recipient, &plaintext, &context);
+        let encap = match Encapsulation::fresh(&self.recipient) {
+            Ok(e) => e,
+            Err(e) => return Promise::reject(&e.js_err()),
+        };
         if let Some(t) = timer {
             t.finish();
         }
-        settled(sealed.map(JsValue::from).js_err())
+        then(self, encap)
     }
 
     /// A prepared encapsulation, if one is ready; the call it serves used
@@ -152,25 +170,35 @@ impl AsyncSealer {
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> Promise {
-        if let Err(e) = check_inputs(&plaintext, &context) {
+        if let Err(e) = check_inputs(plaintext.len(), &context) {
             return Promise::reject(&e.js_err());
         }
-        match self.take_prepared() {
-            Some(encap) => self.seal_encap(encap, plaintext, context),
-            None => {
-                let me = self.clone();
-                future_to_promise(async move {
-                    let encap = match me.take_prepared() {
-                        Some(encap) => encap,
-                        None => me.make(1).await.js_err()?.pop().ok_or_else(|| {
-                            JsValue::from_str("slice-seal: no encapsulation was made")
-                        })?,
-                    };
-                    me.last.set(Some(Backend::of(&encap)));
-                    JsFuture::from(me.seal_encap(encap, plaintext, context)).await
-                })
-            }
+        self.with_encap(move |me, encap| me.seal_encap(encap, plaintext, context))
+    }
+
+    /// `then(self, encap)` with a prepared encapsulation (at once), else with
+    /// one made now (for inputs already checked); `last` is its backend.
+    fn with_encap(
+        self: &Rc<Self>,
+        then: impl FnOnce(&Rc<Self>, Encapsulation) -> Promise + 'static,
+    ) -> Promise {
+        if let Some(encap) = self.take_prepared() {
+            return then(self, encap);
         }
+        let me = self.clone();
+        future_to_promise(async move {
+            let encap = match me.take_prepared() {
+                Some(encap) => encap,
+                None => {
+                    let made = me.make(1).await.js_err()?.pop().ok_or_else(|| {
+                        JsValue::from_str("slice-seal: no encapsulation was made")
+                    })?;
+                    me.last.set(Some(Backend::of(&made)));
+                    made
+                }
+            };
+            JsFuture::from(then(&me, encap)).await
+        })
     }
 
     /// Seal with `encap`, resolving to the envelope text: AES-GCM in wasm
@@ -218,7 +246,7 @@ impl AsyncSealer {
         items: Vec<(Zeroizing<Vec<u8>>, Context)>,
     ) -> slice_seal::Result<Vec<String>> {
         for (plaintext, context) in &items {
-            check_inputs(plaintext, context)?;
+            check_inputs(plaintext.len(), context)?;
         }
         let mut out = Vec::with_capacity(items.len());
         while out.len() < items.len() {

@@ -11,15 +11,15 @@ use js_sys::{JSON, Promise};
 use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
 
-use crate::args::AkpJwk;
+use crate::args::{AkpJwk, EnvelopeIn};
 use crate::backend::Backend;
 use crate::chain::settled;
 use crate::errors::JsErr;
-use crate::out::OpenedOut;
+use crate::out::{OpenedOut, bytes_out};
 use slice_seal::hazmat;
 use slice_seal::{
     Context, Error, HYBRID_JWK_ALG, HybridPrivateKey, HybridPublicKey, HybridSealer, Result,
-    open_hybrid,
+    open_hybrid_envelope,
 };
 
 /// `INVALID_KEY` unless the JWK names the hybrid KEM (`kty` was checked).
@@ -157,6 +157,13 @@ impl JsHybridSealer {
         settled(self.seal(plaintext, context).map(JsValue::from).js_err())
     }
 
+    /// `sealBytesAsync`: the envelope's binary body, settled at once.
+    pub(crate) fn seal_bytes_promise(&self, plaintext: &[u8], context: &Context) -> Promise {
+        self.used.set(true);
+        let sealed = self.sealer.borrow_mut().seal_envelope(plaintext, context);
+        settled(sealed.map(|env| bytes_out(&env.to_body()).into()).js_err())
+    }
+
     /// `sealMany`: every input checked before any encapsulation is used,
     /// then each sealed in order (prepared ones first).
     pub(crate) fn seal_many(&self, items: &[(Zeroizing<Vec<u8>>, Context)]) -> Result<Vec<String>> {
@@ -192,19 +199,20 @@ impl JsHybridOpener {
     /// Open (the other suite's envelope is `SUITE_MISMATCH`).
     pub(crate) fn open(
         &self,
-        envelope: &str,
+        envelope: &EnvelopeIn,
         expected: Option<&Context>,
     ) -> Result<Zeroizing<Vec<u8>>> {
         self.used.set(true);
+        let env = envelope.parse_hybrid()?;
         Ok(Zeroizing::new(
-            open_hybrid(&self.key, envelope, expected)?.plaintext,
+            open_hybrid_envelope(&self.key, &env, expected)?.plaintext,
         ))
     }
 
     /// `openAsync`: the same, settled at once.
     pub(crate) fn open_promise(
         &self,
-        envelope: &str,
+        envelope: &EnvelopeIn,
         expected: Option<&Context>,
         out: OpenedOut,
     ) -> Promise {

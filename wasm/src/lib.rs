@@ -34,4 +34,4 @@ pub use primitives::{
     primitives_aes_gcm_open, primitives_aes_gcm_seal, primitives_ecdh, primitives_hkdf,
     primitives_hkdf_expand, primitives_hkdf_extract,
 };
-pub use sealer::{JsSealer, seal, seal_async};
+pub use sealer::{JsSealer, seal, seal_async, seal_bytes_async};

@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::args::{
-    AnyPrivateKey, WebCryptoMode, any_private_key_arg, envelope_arg, opt_context_arg,
-    web_crypto_option,
+    AnyPrivateKey, EnvelopeIn, WebCryptoMode, any_private_key_arg, envelope_in_arg,
+    opt_context_arg, web_crypto_option,
 };
 use crate::async_opener::AsyncOpener;
 use crate::errors::{JsErr, JsResult};
@@ -24,11 +24,14 @@ fn open_bytes(
     context: &JsValue,
 ) -> JsResult<Zeroizing<Vec<u8>>> {
     let key = any_private_key_arg(private_key)?;
-    let envelope = envelope_arg(envelope)?;
+    let envelope = envelope_in_arg(envelope)?;
     let expected = opt_context_arg(context)?;
     match key {
         AnyPrivateKey::P256(key) => {
-            let opened = slice_seal::open(&key, &envelope, expected.as_ref()).js_err()?;
+            let opened = envelope
+                .parse()
+                .and_then(|env| slice_seal::open_envelope(&key, &env, expected.as_ref()))
+                .js_err()?;
             Ok(Zeroizing::new(opened.plaintext))
         }
         AnyPrivateKey::Hybrid(key) => JsHybridOpener::new(*key)
@@ -39,6 +42,10 @@ fn open_bytes(
 
 /// Open an envelope with the recipient's private key; returns the plaintext bytes.
 ///
+/// `envelope` is its text (`ss1.…`) or its binary body (a `Uint8Array`, as
+/// `sealBytesAsync` makes; docs/FORMAT.md "Binary form"), with the same
+/// checks and errors.
+///
 /// With `context`, the envelope must have been sealed to that form and field
 /// (and submission, if given), else `CONTEXT_MISMATCH`. Without it any
 /// context is accepted: read it first with `inspect` if you need it.
@@ -48,7 +55,7 @@ fn open_bytes(
 pub fn open(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<JsValue> {
     let pt = open_bytes(&private_key, &envelope, &context)?;
@@ -60,14 +67,17 @@ pub fn open(
 pub fn open_text(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<JsValue> {
     text_out(&open_bytes(&private_key, &envelope, &context)?)
 }
 
-fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, Option<Context>)> {
-    Ok((envelope_arg(envelope)?, opt_context_arg(context)?))
+fn open_async_args(
+    envelope: &JsValue,
+    context: &JsValue,
+) -> JsResult<(EnvelopeIn, Option<Context>)> {
+    Ok((envelope_in_arg(envelope)?, opt_context_arg(context)?))
 }
 
 /// Open an envelope, as `open`, returning a promise; the ECDH runs in
@@ -78,7 +88,7 @@ fn open_async_args(envelope: &JsValue, context: &JsValue) -> JsResult<(String, O
 pub fn open_async(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
     one_shot_open(&private_key, &envelope, &context, false)
@@ -89,7 +99,7 @@ pub fn open_async(
 pub fn open_text_async(
     #[wasm_bindgen(js_name = privateKey, unchecked_param_type = "PrivateKeyInput")]
     private_key: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
     one_shot_open(&private_key, &envelope, &context, true)
@@ -175,7 +185,7 @@ impl JsOpener {
     #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
     pub fn open(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
         self.open_sync(&envelope, &context, opened_bytes)
@@ -185,7 +195,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openText, unchecked_return_type = "string")]
     pub fn open_text(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> JsResult<JsValue> {
         self.open_sync(&envelope, &context, text_out)
@@ -195,7 +205,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openAsync, unchecked_return_type = "Promise<Uint8Array>")]
     pub fn open_async(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> Promise {
         self.open_promise(&envelope, &context, false)
@@ -205,7 +215,7 @@ impl JsOpener {
     #[wasm_bindgen(js_name = openTextAsync, unchecked_return_type = "Promise<string>")]
     pub fn open_text_async(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] envelope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] envelope: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SealContext")] context: JsValue,
     ) -> Promise {
         self.open_promise(&envelope, &context, true)
@@ -219,9 +229,12 @@ impl JsOpener {
     ) -> JsResult<JsValue> {
         let (env, expected) = open_async_args(envelope, context)?;
         let plaintext = match &self.inner {
-            Key::P256(o) => {
-                Zeroizing::new(o.core().open(&env, expected.as_ref()).js_err()?.plaintext)
-            }
+            Key::P256(o) => Zeroizing::new(
+                env.parse()
+                    .and_then(|env| o.core().open_envelope(&env, expected.as_ref()))
+                    .js_err()?
+                    .plaintext,
+            ),
             Key::Hybrid(o) => o.open(&env, expected.as_ref()).js_err()?,
         };
         out(&plaintext)

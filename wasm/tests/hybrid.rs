@@ -438,3 +438,70 @@ async fn hybrid_bad_inputs_have_their_codes() {
         "MALFORMED_ENVELOPE"
     );
 }
+
+/// The binary form with a hybrid key: `sealBytesAsync` (one-shot, and a
+/// `Sealer` with and without a prepared encapsulation) gives the hybrid
+/// body, whose text is the envelope; every opener takes it; the other
+/// suite's key is `SUITE_MISMATCH` on a body as on text.
+#[wasm_bindgen_test]
+async fn hybrid_binary_form() {
+    let p = hybrid_pair();
+    let p256 = pair();
+    let c = ctx_sub("f", "a", "s-1");
+    let sealer = JsSealer::new(p.public.clone(), pinned(&member_str(&p.public, "kid"))).unwrap();
+    for (len, prepare) in [(0usize, false), (3000, true), (70_000, false)] {
+        if prepare {
+            settle(sealer.prepare_async(JsValue::from_f64(1.0)))
+                .await
+                .unwrap();
+            assert_eq!(sealer.prepared(), 1);
+        }
+        let pt: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let one = settle(seal_bytes_async(p.public.clone(), bytes(&pt), c.clone()))
+            .await
+            .unwrap();
+        let from_sealer = settle(sealer.seal_bytes_async(bytes(&pt), c.clone()))
+            .await
+            .unwrap();
+        assert_eq!(sealer.prepared(), 0);
+        for b in [to_vec(&one), to_vec(&from_sealer)] {
+            // Suite, kid, info_len, info (26), enc (1120), ct, tag.
+            assert_eq!(b[..6], HYBRID_SUITE);
+            assert_eq!(b.len(), 40 + 26 + 1120 + len + 16);
+            assert_eq!(
+                to_vec(&open(p.private.clone(), bytes(&b), c.clone()).unwrap()),
+                pt
+            );
+            assert_eq!(
+                to_vec(&open(p.private.clone(), s(&text(&b)), c.clone()).unwrap()),
+                pt
+            );
+            let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+            let got = settle(opener.open_async(bytes(&b), c.clone()))
+                .await
+                .unwrap();
+            assert_eq!(to_vec(&got), pt);
+            assert_eq!(
+                code(open(p256.private.clone(), bytes(&b), c.clone())),
+                "SUITE_MISMATCH"
+            );
+        }
+    }
+    let p256_body = settle(seal_bytes_async(p256.public.clone(), s("x"), c.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        code(open(p.private.clone(), p256_body.clone(), c.clone())),
+        "SUITE_MISMATCH"
+    );
+    let opener = JsOpener::new(p.private.clone(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(
+        code_async(opener.open_async(p256_body, c.clone())).await,
+        "SUITE_MISMATCH"
+    );
+    // A bad input rejects before any sealing.
+    assert_eq!(
+        code_async(sealer.seal_bytes_async(bytes(&[0]), ctx("", "a"))).await,
+        "INVALID_CONTEXT"
+    );
+}

@@ -138,7 +138,8 @@ window.runBench = async function runBench(cfg) {
   const { publicKey: hPub, privateKey: hPriv } = ss.generateKeyPair({ suite: 'mlkem768-x25519' });
   const sealerH = new ss.Sealer(hPub, { kid: hPub.kid });
   const sealerHP = new ss.Sealer(hPub, { kid: hPub.kid });
-  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings });
+  let largeBackend = () => undefined;
+  const backends = () => ({ seal: sealerA.backend, open: opener.backend, lean: sealerL.backend, leanTimings: sealerL.timings, large: largeBackend() });
 
   const extras = discoverExtras(cfg.extra || []);
   out.extras = { found: extras.found.map((e) => e.name), missing: extras.missing };
@@ -370,6 +371,7 @@ window.runBench = async function runBench(cfg) {
   // Interleaved with every other task; a batch of `ops` large seals per round.
   const largePaths = [];
   const sealerLarge = new ss.Sealer(pubJwk, { kid }); // never prepared
+  largeBackend = () => sealerLarge.backend;
   const sealerLW = new ss.Sealer(pubJwk, { kid }); // pure wasm, never prepared
   for (const { size, ops } of cfg.large || []) {
     const big = new Uint8Array(size);
@@ -378,11 +380,32 @@ window.runBench = async function runBench(cfg) {
       { id: 'ss-async-oneshot', group: 'slice-seal', label: 'slice-seal await sealAsync(publicKey, pt, ctx) one-shot', call: (p) => ss.sealAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
       { id: 'ss-async', group: 'slice-seal', label: 'slice-seal await Sealer.sealAsync, nothing prepared (Sealer made earlier)', call: (p) => sealerLarge.sealAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
       { id: 'ss-sealer', group: 'slice-seal', label: 'slice-seal Sealer.seal, pure wasm, nothing prepared', sync: true, call: (p) => sealerLW.seal(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      // The binary form (FORMAT.md "Binary form"): the body as a Uint8Array, no base64.
+      { id: 'ss-bytes-oneshot', group: 'slice-seal', label: 'slice-seal await sealBytesAsync(publicKey, pt, ctx) one-shot, binary form', call: (p) => ss.sealBytesAsync(pubJwk, p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
+      { id: 'ss-bytes', group: 'slice-seal', label: 'slice-seal await Sealer.sealBytesAsync, nothing prepared, binary form', call: (p) => sealerLarge.sealBytesAsync(p, ctx), verify: (r, p) => ssVerify(r, p, ctx) },
     ];
     for (const peerId of ['webcrypto', 'hpke']) {
       const sp = sealOk.find((q) => q.id === peerId);
       if (sp) paths.push({ id: peerId, group: 'peer', label: sp.label, sync: sp.sync, call: (p) => sp.call(p), verify: (r, p) => sp.verify(r, p) });
       else fail(`large:${size}:${peerId}`, 'peer unavailable (its 1 KiB round trip failed)');
+    }
+    // Raw WebCrypto with its output copied into one buffer after a head, as
+    // a binary-form body is written: what that one copy costs (a reference,
+    // not a target).
+    const wc = sealOk.find((q) => q.id === 'webcrypto');
+    if (wc) {
+      paths.push({
+        id: 'webcrypto-body', group: 'reference', label: 'WebCrypto raw, then enc and ct copied into one body (a binary form\'s extra copy)',
+        call: async (p) => {
+          const r = await wc.call(p);
+          const ct = new Uint8Array(r.ct);
+          const body = new Uint8Array(85 + r.enc.length + ct.length);
+          body.set(r.enc, 85);
+          body.set(ct, 85 + r.enc.length);
+          return { ...r, body };
+        },
+        verify: (r, p) => wc.verify(r, p),
+      });
     }
     for (const p of paths) {
       const key = `large:${size}:${p.id}`;
@@ -434,6 +457,7 @@ window.runBench = async function runBench(cfg) {
   }
   out.env.roundsMs = now() - t0All;
   out.env.backends = backends();
+  out.env.timings = ss.backendTimings();
 
   // ---- end to end through the form integration (protectForm, fetch mode)
   if (cfg.formIters > 0) {

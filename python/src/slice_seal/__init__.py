@@ -11,7 +11,7 @@ The format is docs/FORMAT.md in the slice-seal repository; error codes are
 the Rust core's (``SliceSealError.code``).
 """
 
-from .api import ContextInput, Inspection, OpeningKeys, inspect, open, open_text, seal
+from .api import ContextInput, Inspection, OpeningKeys, inspect, open, open_envelope, open_text, seal
 from .context import LABEL, MAX_CONTEXT_LEN, Context
 from .envelope import HYBRID_KEM_ID, KEM_ID, MAX_PLAINTEXT, Envelope
 from .file import FILE_MEDIA_TYPE, FileInfo, OpenedFile, open_file, open_file_stream, seal_file, seal_file_stream
@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "open",
+    "open_envelope",
     "open_text",
     "inspect",
     "seal",

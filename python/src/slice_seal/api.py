@@ -21,7 +21,9 @@ from .envelope import (
     HYBRID_KEM_ID,
     KDF_ID,
     KEM_ID,
+    MAX_ENVELOPE_LEN,
     MAX_PLAINTEXT,
+    PREFIX,
     TAG_LEN,
     Envelope,
 )
@@ -33,12 +35,13 @@ from .errors import (
     InvalidKey,
     InvalidUtf8,
     KidMismatch,
+    MalformedEnvelope,
     SuiteMismatch,
 )
 from .hybrid import HybridPrivateKey, HybridPublicKey
 from .keys import Keyring, PrivateKey, PublicKeyInput, _kid_raw, load_public_key, thumbprint
 
-__all__ = ["open", "open_text", "inspect", "seal", "Inspection", "ContextInput", "OpeningKeys"]
+__all__ = ["open", "open_envelope", "open_text", "inspect", "seal", "Inspection", "ContextInput", "OpeningKeys"]
 
 SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 #: The hybrid suite (FORMAT.md §11).
@@ -106,23 +109,53 @@ def open(  # noqa: A001 - the package's verb, as in the Rust and JS APIs
     return _open(envelope, keyring, expected_context)[1]
 
 
+def open_envelope(
+    envelope: Envelope | bytes | bytearray | memoryview,
+    keyring: OpeningKeys,
+    expected_context: ContextInput | None = None,
+) -> bytes:
+    """As ``open``, for a parsed ``Envelope`` or an envelope's **binary body**
+    (docs/FORMAT.md "Binary form": the bytes whose base64url after ``ss1.`` is
+    the text, as the npm package's ``sealBytesAsync`` makes). A body gets the
+    checks and errors its text form would, after base64url decoding. (``open``
+    reads ``bytes`` as envelope *text*, as read from a file.)"""
+    if isinstance(envelope, (bytes, bytearray, memoryview)):
+        body = bytes(envelope)
+        if len(body) > (MAX_ENVELOPE_LEN - len(PREFIX)) * 3 // 4:
+            raise MalformedEnvelope("longer than the largest slice")
+    elif isinstance(envelope, Envelope):
+        body = envelope.to_body()
+    else:
+        raise InvalidArgument(f"envelope must be an Envelope or bytes, not {type(envelope).__name__}")
+    return _open(body, keyring, expected_context, binary=True)[1]
+
+
 def _open(
-    envelope: str | bytes, keyring: OpeningKeys, expected_context: ContextInput | None
+    envelope: str | bytes,
+    keyring: OpeningKeys,
+    expected_context: ContextInput | None,
+    binary: bool = False,
 ) -> tuple[Envelope, bytes]:
-    """``open``, also giving the parsed envelope."""
+    """``open`` (``binary``: ``envelope`` is a body), also giving the parsed envelope."""
+
+    def parse(kems: tuple[int, ...]) -> Envelope:
+        if binary and isinstance(envelope, bytes):
+            return Envelope.from_body(envelope, kems)
+        return Envelope.parse(envelope, kems)
+
     key: PrivateKey
     if isinstance(keyring, Keyring):
-        env = Envelope.parse(envelope, keyring.kems)
+        env = parse(keyring.kems)
         key = keyring.private_key(env.kid)
     elif isinstance(keyring, HybridPrivateKey):
-        env = Envelope.parse(envelope, (HYBRID_KEM_ID,))
+        env = parse((HYBRID_KEM_ID,))
         key = keyring
         if key.kid != env.kid:
             raise KidMismatch(env.kid, key.kid)
     elif isinstance(keyring, ec.EllipticCurvePrivateKey):
         if not isinstance(keyring.curve, ec.SECP256R1):
             raise InvalidKey("private key is not a P-256 key")
-        env = Envelope.parse(envelope, (KEM_ID,))
+        env = parse((KEM_ID,))
         key = keyring
         if thumbprint(key.public_key()) != env.kid:
             raise KidMismatch(env.kid, thumbprint(key.public_key()))

@@ -3,7 +3,7 @@
 // through) — every @ts-expect-error line must be a type error.
 import init, {
   backendTimings, exportPublicKey, generateKeyPair, importPublicKey, inspect, open, openAsync, openText,
-  openTextAsync, Opener, primitives, seal, sealAsync, Sealer, thumbprint,
+  openTextAsync, Opener, primitives, seal, sealAsync, sealBytesAsync, Sealer, thumbprint,
   type BackendTimings, type Backend, type EnvelopeInfo, type Jwk, type Jwks, type KeyPair, type SealContext, type SliceSealErrorCode,
   type AkpJwk, type HybridKeyPair,
   sealFile, openFile, sealFileStream, openFileStream, SEALED_FILE_TYPE,
@@ -56,6 +56,13 @@ export async function main(): Promise<string> {
   const openerBackend: 'webcrypto' | 'wasm' | undefined = opener.backend;
   const viaFn: Uint8Array = await openAsync(kp.privateKey, envAsync, ctx);
   const viaFnText: string = await openTextAsync(kp.privateKey, envAsync);
+  // The binary form: bodies in, bodies out.
+  const body: Uint8Array = await sealBytesAsync(pub, new Uint8Array(3), ctx);
+  const body2: Uint8Array = await sealer.sealBytesAsync('z', ctx);
+  const fromBody: Uint8Array = open(kp.privateKey, body, ctx);
+  const fromBodyAsync: string = await opener.openTextAsync(body2);
+  // @ts-expect-error sealBytesAsync resolves to bytes, not a string
+  const wrongBytes: string = await sealBytesAsync(pub, 'x', ctx);
   opener.free();
   sealer.free();
   const tp: string = thumbprint(pub);
