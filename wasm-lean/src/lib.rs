@@ -117,7 +117,7 @@ fn seal_with(encap: Encapsulation, kid: &[u8], plaintext: &[u8], ctx: &Context) 
     let kid = fixed::<KID_LEN>(kid)?;
     Ok(hazmat::seal_to_kid(encap, &kid, plaintext, ctx)
         .map_err(err)?
-        .to_string())
+        .to_text())
 }
 
 /// Seal with the prepared encapsulation `handle` (checked inputs first: a
