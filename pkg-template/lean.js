@@ -261,6 +261,7 @@ function sliceArgs(plaintext, context) {
  * `sealAsync`, `sealMany`, `backend`, `free`), same envelopes and errors.
  */
 export class Sealer {
+  static name = 'Sealer'; // the package is minified without --keep-names
   #r;
   #subtle;
   #pool = []; // handles of prepared encapsulations (secrets in wasm)
