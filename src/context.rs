@@ -173,6 +173,9 @@ mod tests {
         assert_eq!(MAX_CONTEXT_LEN_TEXT, MAX_CONTEXT_LEN.to_string());
         let long = "a".repeat(MAX_CONTEXT_LEN + 1);
         let e = Context::new(long, "f").unwrap_err();
-        assert_eq!(e.to_string(), "invalid context: form id is longer than 256 bytes");
+        assert_eq!(
+            e.to_string(),
+            "invalid context: form id is longer than 256 bytes"
+        );
     }
 }
