@@ -139,24 +139,3 @@ pub fn seal(
         .ok_or_else(|| JsValue::from_str("INVALID_INPUT"))?;
     seal_with(encap, kid, &plaintext, &ctx)
 }
-
-/// Seal with WebCrypto's ECDH value made for this slice, in one call:
-/// `ExtractAndExpand`, `KeySchedule`, AES-256-GCM, the envelope. `dh` and
-/// the plaintext are zeroized.
-#[wasm_bindgen(js_name = sealNow)]
-#[allow(clippy::too_many_arguments)]
-pub fn seal_now(
-    pk_rm: &[u8],
-    kid: &[u8],
-    enc: &[u8],
-    dh: Vec<u8>,
-    plaintext: Vec<u8>,
-    form: String,
-    field: String,
-    submission: Option<String>,
-) -> Out<String> {
-    let (dh, plaintext) = (Zeroizing::new(dh), Zeroizing::new(plaintext));
-    let ctx = context(form, field, submission);
-    check_inputs(plaintext.len(), &ctx)?;
-    seal_with(encapsulate(pk_rm, enc, &dh)?, kid, &plaintext, &ctx)
-}
