@@ -177,6 +177,7 @@ function prototypes() {
 
 /** A form set-up or sending error, with a stable `code`. */
 export class SliceSealFormError extends Error {
+  static name = 'SliceSealFormError'; // the package is minified without --keep-names
   constructor(code, message) {
     super(message);
     this.name = 'SliceSealError';
@@ -774,6 +775,7 @@ const failures = registry.failures; // form -> the error that stopped its set-up
  * (or INVALID_CONTEXT) if the form is not set up correctly.
  */
 export class SliceSealForm {
+  static name = 'SliceSealForm'; // minified without --keep-names
   static moduleName = MODULE_NAME;
   static defaults = DEFAULTS;
   static schema = CONFIG_SCHEMA;

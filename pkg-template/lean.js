@@ -3,7 +3,7 @@
 // recipient key's import and curve check, each slice's key pair and ECDH)
 // and lean/slice_seal_lean_bg.wasm the rest of RFC 9180 (JWK checks and
 // thumbprint, ExtractAndExpand, KeySchedule, AES-256-GCM, context,
-// envelope) in one synchronous call per slice. The full module (./index.js)
+// envelope) in two synchronous calls per slice (agree, seal). The full module (./index.js)
 // is fetched only when needed: no `crypto.subtle` or one that does not
 // check public keys (webCryptoChecksPoints), input the lean path does
 // not take (PEM, SEC1 bytes, `webCrypto: false`), an input it refuses (the
@@ -261,6 +261,7 @@ function sliceArgs(plaintext, context) {
  * `sealAsync`, `sealMany`, `backend`, `free`), same envelopes and errors.
  */
 export class Sealer {
+  static name = 'Sealer'; // the package is minified without --keep-names
   #r;
   #subtle;
   #pool = []; // handles of prepared encapsulations (secrets in wasm)
@@ -381,10 +382,15 @@ export class Sealer {
           const pair = await s.generateKey(ECDH, false, ['deriveBits']);
           const [enc, bits] = await Promise.all([s.exportKey('raw', pair.publicKey), s.deriveBits({ name: 'ECDH', public: this.#r.peer }, pair.privateKey, 256)]);
           const dh = new Uint8Array(bits);
+          // Two synchronous calls (agree, then seal with that handle): the
+          // module keeps one sealing export (~0.5 KB gzip less than a third).
+          let h;
           try {
-            return lw.sealNow(this.#r.point, this.#r.kidBytes, new Uint8Array(enc), dh, a.bytes, a.form, a.field, a.submission);
+            h = lw.agree(this.#r.point, new Uint8Array(enc), dh);
+            return lw.seal(h, this.#r.kidBytes, a.bytes, a.form, a.field, a.submission);
           } finally {
             dh.fill(0);
+            if (h !== undefined) lw.release(h); // a no-op once sealed
           }
         } catch (e) {
           this.#giveUp(e);

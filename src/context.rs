@@ -25,19 +25,21 @@ pub struct Context {
     pub submission: Option<String>,
 }
 
+/// `MAX_CONTEXT_LEN` as text (a test checks they agree).
+const MAX_CONTEXT_LEN_TEXT: &str = "256";
+
 fn check(what: &str, value: &str) -> Result<()> {
+    // Messages joined without `format!`: the lean browser module calls this,
+    // and keeps `core::fmt`'s formatting code out (benches/README.md).
+    let fail = |why: &[&str]| Err(Error::context([&[what], why].concat().concat()));
     if value.is_empty() {
-        return Err(Error::context(format!("{what} must not be empty")));
+        return fail(&[" must not be empty"]);
     }
     if value.len() > MAX_CONTEXT_LEN {
-        return Err(Error::context(format!(
-            "{what} is longer than {MAX_CONTEXT_LEN} bytes"
-        )));
+        return fail(&[" is longer than ", MAX_CONTEXT_LEN_TEXT, " bytes"]);
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::context(format!(
-            "{what} must not contain control characters"
-        )));
+        return fail(&[" must not contain control characters"]);
     }
     Ok(())
 }
@@ -159,5 +161,21 @@ impl Context {
                 wrong.join(", ")
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_len_text_is_the_constant() {
+        assert_eq!(MAX_CONTEXT_LEN_TEXT, MAX_CONTEXT_LEN.to_string());
+        let long = "a".repeat(MAX_CONTEXT_LEN + 1);
+        let e = Context::new(long, "f").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid context: form id is longer than 256 bytes"
+        );
     }
 }

@@ -202,16 +202,17 @@ impl Jwks {
 }
 
 fn b64_32(name: &str, value: Option<&str>) -> Result<Zeroizing<[u8; 32]>> {
-    let text = value.ok_or_else(|| Error::key(format!("JWK has no \"{name}\"")))?;
+    // Messages joined without `format!` (the lean module's path, as in
+    // context.rs).
+    let fail = |a: &str, b: &str| Error::key([a, name, b].concat());
+    let text = value.ok_or_else(|| fail("JWK has no \"", "\""))?;
     let mut out = Zeroizing::new([0u8; 32]);
     match Base64UrlUnpadded::decode(text, out.as_mut()) {
         Ok(b) if b.len() == 32 => Ok(out),
-        Ok(_) | Err(base64ct::Error::InvalidLength) => Err(Error::key(format!(
-            "JWK \"{name}\" must be 32 bytes of base64url"
-        ))),
-        Err(_) => Err(Error::key(format!(
-            "JWK \"{name}\" is not unpadded base64url"
-        ))),
+        Ok(_) | Err(base64ct::Error::InvalidLength) => {
+            Err(fail("JWK \"", "\" must be 32 bytes of base64url"))
+        }
+        Err(_) => Err(fail("JWK \"", "\" is not unpadded base64url")),
     }
 }
 
@@ -406,11 +407,14 @@ fn thumbprint_of(point: &p256::PublicKey) -> [u8; KID_LEN] {
 /// The RFC 7638 thumbprint of an uncompressed SEC1 point's x and y.
 fn thumbprint_of_sec1(b: &[u8]) -> [u8; KID_LEN] {
     // RFC 7638 §3.2: required members in lexicographic order, no white space.
-    let json = format!(
-        "{{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"{}\",\"y\":\"{}\"}}",
-        Base64UrlUnpadded::encode_string(&b[1..33]),
-        Base64UrlUnpadded::encode_string(&b[33..65])
-    );
+    let json = [
+        "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"",
+        &Base64UrlUnpadded::encode_string(&b[1..33]),
+        "\",\"y\":\"",
+        &Base64UrlUnpadded::encode_string(&b[33..65]),
+        "\"}",
+    ]
+    .concat();
     Sha256::digest(json.as_bytes()).into()
 }
 

@@ -252,3 +252,13 @@ test('backend by measurement: the argmin of the timings; WebCrypto\'s deriveBits
     subtle.deriveBits = real;
   }
 });
+
+test('the form page\'s files, minified without --keep-names, keep their exported classes\' names', async () => {
+  const { lean } = await freshLean('names');
+  const form = await import(pathToFileURL(join(PKG, 'form.js')).href);
+  assert.deepEqual([lean.Sealer.name, form.SliceSealForm.name, form.SliceSealFormError.name],
+    ['Sealer', 'SliceSealForm', 'SliceSealFormError']);
+  // Instances: the class name and the error name the catalogue compares.
+  const e = new form.SliceSealFormError('FORM_CONFIG', 'x');
+  assert.deepEqual([e.constructor.name, e.name, e.code], ['SliceSealFormError', 'SliceSealError', 'FORM_CONFIG']);
+});

@@ -117,7 +117,7 @@ fn seal_with(encap: Encapsulation, kid: &[u8], plaintext: &[u8], ctx: &Context) 
     let kid = fixed::<KID_LEN>(kid)?;
     Ok(hazmat::seal_to_kid(encap, &kid, plaintext, ctx)
         .map_err(err)?
-        .to_string())
+        .to_text())
 }
 
 /// Seal with the prepared encapsulation `handle` (checked inputs first: a
@@ -138,25 +138,4 @@ pub fn seal(
         .with_borrow_mut(|pool| pool.get_mut(handle as usize).and_then(Option::take))
         .ok_or_else(|| JsValue::from_str("INVALID_INPUT"))?;
     seal_with(encap, kid, &plaintext, &ctx)
-}
-
-/// Seal with WebCrypto's ECDH value made for this slice, in one call:
-/// `ExtractAndExpand`, `KeySchedule`, AES-256-GCM, the envelope. `dh` and
-/// the plaintext are zeroized.
-#[wasm_bindgen(js_name = sealNow)]
-#[allow(clippy::too_many_arguments)]
-pub fn seal_now(
-    pk_rm: &[u8],
-    kid: &[u8],
-    enc: &[u8],
-    dh: Vec<u8>,
-    plaintext: Vec<u8>,
-    form: String,
-    field: String,
-    submission: Option<String>,
-) -> Out<String> {
-    let (dh, plaintext) = (Zeroizing::new(dh), Zeroizing::new(plaintext));
-    let ctx = context(form, field, submission);
-    check_inputs(plaintext.len(), &ctx)?;
-    seal_with(encapsulate(pk_rm, enc, &dh)?, kid, &plaintext, &ctx)
 }
