@@ -141,6 +141,9 @@ test('bad inputs: SUITE_MISMATCH both ways, INVALID_KEY for wrong lengths, KID_M
   assert.equal(await codeOf(() => new ss.Opener(hkp.publicKey)), 'NOT_PRIVATE_KEY');
   assert.equal(await codeOf(() => new ss.Sealer(hkp.publicKey, { kid: pkp.publicKey.kid })), 'KID_MISMATCH');
   assert.equal(await codeOf(() => new ss.Sealer({ keys: [hkp.publicKey] }, { kid: pkp.publicKey.kid })), 'KEY_NOT_FOUND');
+  // No downgrade: pinned to the hybrid kid, a P-256 key is refused.
+  assert.equal(await codeOf(() => new ss.Sealer(pkp.publicKey, { kid: hkp.publicKey.kid })), 'KID_MISMATCH');
+  assert.equal(await codeOf(() => new ss.Sealer({ keys: [pkp.publicKey] }, { kid: hkp.publicKey.kid })), 'KEY_NOT_FOUND');
   const parts = parseEnvelope(h);
   const unknown = buildEnvelope({ ...parts, kem: 0x647b });
   assert.equal(await codeOf(() => ss.open(hkp.privateKey, unknown)), 'UNSUPPORTED_SUITE');

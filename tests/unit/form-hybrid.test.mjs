@@ -50,3 +50,23 @@ test('per-control pins choose each field\'s suite from one mixed key set', async
   assert.equal(api.inspect(body.get('health')).kem, HYBRID_KEM);
   assert.equal(api.openText(h.privateKey, body.get('health'), ctx('health')), 'decades');
 });
+
+test('no downgrade: a form pinned to a hybrid kid whose key set holds only a P-256 key sends nothing', async () => {
+  const f = form('<input name="surname" data-slice-seal value="kept">',
+    `data-module="slice-seal" data-slice-seal-form="unit-hybrid" data-slice-seal-kid="${h.publicKey.kid}" data-slice-seal-submit="fetch"`);
+  const onError = [];
+  const orig = console.error;
+  console.error = () => {};
+  try {
+    const c = new m.SliceSealForm(f, { jwks: keys.jwks, onError: (e) => onError.push(e.code) });
+    await c.ready;
+    sent.length = 0;
+    f.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true }));
+    await new Promise((ok) => setTimeout(ok, 50));
+  } finally {
+    console.error = orig;
+  }
+  assert.deepEqual(onError, ['KID_MISMATCH', 'KID_MISMATCH']);
+  assert.equal(sent.length, 0);
+  assert.equal(f.querySelector('[data-slice-seal-name=surname]').value, 'kept');
+});
