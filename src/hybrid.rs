@@ -142,16 +142,24 @@ impl HybridPublicKey {
 
     /// X-Wing `Encapsulate` with the given 64 random bytes (borrowed, so
     /// the caller's zeroizing copy is the only one): `(enc, shared_secret)`.
-    fn encap_with(
-        &self,
-        randomness: &[u8; ENCAP_RANDOMNESS_LEN],
-    ) -> (Vec<u8>, Zeroizing<[u8; 32]>) {
+    fn encap_with(&self, randomness: &[u8; ENCAP_RANDOMNESS_LEN]) -> HybridEncapsulation {
         let (ct, mut ss) = self.ek.encapsulate_deterministic(randomness.into());
         let mut shared = Zeroizing::new([0u8; 32]);
         shared.copy_from_slice(&ss);
         ss.zeroize();
-        (ct.to_vec(), shared)
+        HybridEncapsulation {
+            enc: ct.to_vec(),
+            shared,
+        }
     }
+}
+
+/// `Encap(pkR)` for one slice: `enc` and the KEM shared secret. Not `Clone`
+/// and consumed by sealing, so it serves one slice (as the P-256
+/// `Encapsulation`); the secret is zeroized on drop.
+struct HybridEncapsulation {
+    enc: Vec<u8>,
+    shared: Zeroizing<[u8; 32]>,
 }
 
 /// A recipient's MLKEM768-X25519 private key (the 32-byte X-Wing seed,
@@ -537,7 +545,7 @@ fn seal_encapsulated(
     info: Vec<u8>,
     plaintext: &[u8],
     context: &Context,
-    (enc, shared): (Vec<u8>, Zeroizing<[u8; 32]>),
+    HybridEncapsulation { enc, shared }: HybridEncapsulation,
 ) -> Result<HybridEnvelope> {
     let ks = schedule::key_schedule_base_kem(HYBRID_KEM_ID, &shared, &info, AEAD_ID, 32);
     let ct = crate::primitives::aes_gcm_seal(&ks.key, ks.base_nonce.as_ref(), b"", plaintext)?;
@@ -568,8 +576,8 @@ fn seal_encapsulated(
 /// ```
 pub struct HybridSealer {
     recipient: HybridPublicKey,
-    /// Prepared `(enc, shared_secret)` pairs; each used once.
-    pool: Vec<(Vec<u8>, Zeroizing<[u8; 32]>)>,
+    /// Prepared encapsulations; each used once.
+    pool: Vec<HybridEncapsulation>,
 }
 
 impl Clone for HybridSealer {
@@ -715,7 +723,7 @@ pub(crate) fn encap_derived(
     recipient: &HybridPublicKey,
     randomness: &[u8; ENCAP_RANDOMNESS_LEN],
 ) -> (Vec<u8>, [u8; 32]) {
-    let (enc, shared) = recipient.encap_with(randomness);
+    let HybridEncapsulation { enc, shared } = recipient.encap_with(randomness);
     (enc, *shared)
 }
 
@@ -727,6 +735,37 @@ pub(crate) fn decap(key: &HybridPrivateKey, enc: &[u8]) -> Result<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fails to compile if `T` is `Clone` (two impls then apply and the
+    /// call is ambiguous).
+    trait NotClone<A> {
+        fn check() {}
+    }
+    impl<T: ?Sized> NotClone<()> for T {}
+    #[allow(dead_code)]
+    struct IfClone;
+    impl<T: Clone> NotClone<IfClone> for T {}
+
+    /// A prepared encapsulation serves one slice: its type is not `Clone`,
+    /// a cloned sealer starts empty, and each prepared one seals one
+    /// envelope (no `enc` twice), then the pool is empty.
+    #[test]
+    fn prepared_encapsulations_are_single_use() {
+        <HybridEncapsulation as NotClone<_>>::check();
+        let key = HybridPrivateKey::generate().unwrap();
+        let ctx = Context::new("f", "a").unwrap();
+        let mut sealer = HybridSealer::new(key.public_key().clone());
+        assert_eq!(sealer.prepare(3).unwrap(), 3);
+        assert_eq!(sealer.clone().prepared(), 0, "a clone starts empty");
+        let mut encs = std::collections::HashSet::new();
+        for i in 0..5u8 {
+            let env = sealer.seal_envelope(&[i], &ctx).unwrap();
+            assert!(encs.insert(env.enc().to_vec()), "enc reused");
+            assert_eq!(sealer.prepared(), 2usize.saturating_sub(i as usize));
+            let opened = open_hybrid_envelope(&key, &env, Some(&ctx)).unwrap();
+            assert_eq!(opened.plaintext, [i]);
+        }
+    }
 
     /// Bad inputs each give their code: wrong key lengths, the other suite's
     /// envelope either way, an unknown suite, a low-order X25519 share, a
