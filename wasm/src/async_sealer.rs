@@ -209,18 +209,13 @@ impl AsyncSealer {
         plaintext: Zeroizing<Vec<u8>>,
         context: Context,
     ) -> Promise {
-        let sealing = match encap.begin(plaintext.len(), &context) {
-            Ok(s) => s,
-            Err(e) => return Promise::reject(&e.js_err()),
-        };
-        let large = plaintext.len() + hazmat::TAG_LEN;
-        if large < WEB_AES_MIN {
-            return settled(seal_in_wasm(sealing, &self.recipient, &plaintext, &context));
-        }
-        let (subtle, timer) = self.web.plan(Work::Aes);
-        let timer = timer.map(|t| t.per_mib(large));
-        match subtle {
-            Some(subtle) => web_aes_seal(
+        match self.plan_aes(encap, plaintext.len(), &context) {
+            Err(e) => Promise::reject(&e),
+            Ok(AesPlan::Wasm(sealing, timer)) => settled(timed(
+                timer,
+                seal_in_wasm(sealing, &self.recipient, &plaintext, &context),
+            )),
+            Ok(AesPlan::Web(subtle, sealing, timer)) => web_aes_seal(
                 &subtle,
                 sealing,
                 self.recipient.clone(),
@@ -228,14 +223,30 @@ impl AsyncSealer {
                 context,
                 timer,
             ),
-            None => {
-                let r = seal_in_wasm(sealing, &self.recipient, &plaintext, &context);
-                if let Some(t) = timer {
-                    t.finish();
-                }
-                settled(r)
-            }
         }
+    }
+
+    /// `KeySchedule` for `encap`, then where AES-GCM of `len` plaintext
+    /// bytes runs: wasm below [`WEB_AES_MIN`] (untimed), else the page's
+    /// choice, with its timer if this unit is timed. Shared by the text and
+    /// binary forms.
+    fn plan_aes(
+        &self,
+        encap: Encapsulation,
+        len: usize,
+        context: &Context,
+    ) -> Result<AesPlan, JsValue> {
+        let sealing = encap.begin(len, context).js_err()?;
+        let large = len + hazmat::TAG_LEN;
+        if large < WEB_AES_MIN {
+            return Ok(AesPlan::Wasm(sealing, None));
+        }
+        let (subtle, timer) = self.web.plan(Work::Aes);
+        let timer = timer.map(|t| t.per_mib(large));
+        Ok(match subtle {
+            Some(subtle) => AesPlan::Web(subtle, sealing, timer),
+            None => AesPlan::Wasm(sealing, timer),
+        })
     }
 
     /// Seal many slices at once: prepared encapsulations first, then the
@@ -418,6 +429,21 @@ impl AsyncSealer {
         }
         Ok(self.prepared())
     }
+}
+
+/// Where a seal's AES-GCM runs ([`AsyncSealer::plan_aes`]), with the
+/// schedule's [`Sealing`] and the timer of a timed unit.
+enum AesPlan {
+    Wasm(Sealing, Option<Timer>),
+    Web(Subtle, Sealing, Option<Timer>),
+}
+
+/// `result`, after stopping `timer` (a timed wasm unit).
+fn timed<T>(timer: Option<Timer>, result: T) -> T {
+    if let Some(t) = timer {
+        t.finish();
+    }
+    result
 }
 
 /// RFC 9180 `Seal` in wasm and the envelope text.

@@ -22,12 +22,14 @@ use std::rc::Rc;
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::{AsyncSealer, check_inputs};
+use super::{AesPlan, AsyncSealer, check_inputs, timed};
 use crate::args::SealValue;
 use crate::backend::{Timer, Work};
 use crate::chain::{Step, chain, settled};
 use crate::errors::JsErr;
-use crate::web_crypto::{ARGS, Subtle, WEB_AES_MIN, aes_alg, import_secret, own};
+#[cfg(doc)]
+use crate::web_crypto::WEB_AES_MIN;
+use crate::web_crypto::{ARGS, Subtle, aes_alg, import_secret, own};
 use slice_seal::hazmat::{self, Encapsulation, Sealing};
 use slice_seal::{Context, MAX_PLAINTEXT, PublicKey};
 
@@ -69,18 +71,13 @@ impl AsyncSealer {
         value: SealValue,
         context: Context,
     ) -> Promise {
-        let sealing = match encap.begin(value.len(), &context) {
-            Ok(s) => s,
-            Err(e) => return Promise::reject(&e.js_err()),
-        };
-        let large = value.len() + hazmat::TAG_LEN;
-        if large < WEB_AES_MIN {
-            return settled(body_in_wasm(sealing, &self.recipient, &value, &context));
-        }
-        let (subtle, timer) = self.web.plan(Work::Aes);
-        let timer = timer.map(|t| t.per_mib(large));
-        match subtle {
-            Some(subtle) => web_aes_body(
+        match self.plan_aes(encap, value.len(), &context) {
+            Err(e) => Promise::reject(&e),
+            Ok(AesPlan::Wasm(sealing, timer)) => settled(timed(
+                timer,
+                body_in_wasm(sealing, &self.recipient, &value, &context),
+            )),
+            Ok(AesPlan::Web(subtle, sealing, timer)) => web_aes_body(
                 &subtle,
                 sealing,
                 self.recipient.clone(),
@@ -88,13 +85,6 @@ impl AsyncSealer {
                 context,
                 timer,
             ),
-            None => {
-                let r = body_in_wasm(sealing, &self.recipient, &value, &context);
-                if let Some(t) = timer {
-                    t.finish();
-                }
-                settled(r)
-            }
         }
     }
 }
