@@ -16,6 +16,22 @@ use crate::chain::settled;
 use crate::errors::{JsErr, JsResult};
 use crate::hybrid::JsHybridSealer;
 use crate::out::bytes_out;
+use slice_seal::Context;
+
+/// The one-shot seals' arguments, read in order: the key (either suite),
+/// the plaintext as `read` takes it, the context.
+fn one_shot_args<T>(
+    public_key: &JsValue,
+    plaintext: &JsValue,
+    context: &JsValue,
+    read: fn(&JsValue) -> JsResult<T>,
+) -> JsResult<(AnyPublicKey, T, Context)> {
+    Ok((
+        any_public_key_arg(public_key, None)?,
+        read(plaintext)?,
+        context_arg(context)?,
+    ))
+}
 
 /// Seal one answer to the recipient's public key.
 ///
@@ -35,9 +51,8 @@ pub fn seal(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
 ) -> JsResult<String> {
-    let key = any_public_key_arg(&public_key, None)?;
-    let plaintext = plaintext_arg(&plaintext)?;
-    let context = context_arg(&context)?;
+    let (key, plaintext, context) =
+        one_shot_args(&public_key, &plaintext, &context, plaintext_arg)?;
     match key {
         AnyPublicKey::P256(key) => slice_seal::seal(&key, &plaintext, &context),
         AnyPublicKey::Hybrid(key) => slice_seal::seal_hybrid(&key, &plaintext, &context),
@@ -59,14 +74,7 @@ pub fn seal_async(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
-    let args = (|| -> JsResult<_> {
-        Ok((
-            any_public_key_arg(&public_key, None)?,
-            plaintext_arg(&plaintext)?,
-            context_arg(&context)?,
-        ))
-    })();
-    match args {
+    match one_shot_args(&public_key, &plaintext, &context, plaintext_arg) {
         Ok((AnyPublicKey::P256(key), plaintext, context)) => {
             AsyncSealer::new(key, WebCryptoMode::Auto).seal_once(plaintext, context)
         }
@@ -93,14 +101,7 @@ pub fn seal_bytes_async(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] plaintext: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SealContext")] context: JsValue,
 ) -> Promise {
-    let args = (|| -> JsResult<_> {
-        Ok((
-            any_public_key_arg(&public_key, None)?,
-            seal_value_arg(&plaintext)?,
-            context_arg(&context)?,
-        ))
-    })();
-    match args {
+    match one_shot_args(&public_key, &plaintext, &context, seal_value_arg) {
         Ok((AnyPublicKey::P256(key), value, context)) => {
             AsyncSealer::new(key, WebCryptoMode::Auto).seal_bytes_once(value, context)
         }
