@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 
 from . import _b64
+from ._jwk import string_members
 from .errors import InvalidKey, KidMismatch, NotPrivateKey, RandomFailed
 
 __all__ = [
@@ -157,14 +158,7 @@ def is_hybrid_jwk(jwk: object) -> bool:
 
 
 def _members(jwk: Mapping[str, Any], where: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in _MEMBERS:
-        value = jwk.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise InvalidKey(f'{where}: member "{name}" must be a string')
-        out[name] = value
+    out = string_members(jwk, _MEMBERS, where)
     if out.get("kty") != HYBRID_JWK_KTY:
         raise InvalidKey(f'{where}: an MLKEM768-X25519 JWK has "kty": "AKP"')
     if out.get("alg") != HYBRID_JWK_ALG:

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from . import _b64
+from ._jwk import string_members
 from .envelope import HYBRID_KEM_ID, KEM_ID
 from .hybrid import (
     HybridPrivateKey,
@@ -153,17 +154,7 @@ def _json(text: str, where: str) -> Any:
 
 def _members(jwk: object, where: str) -> dict[str, str]:
     """The string members of a JWK object (others are ignored)."""
-    if not isinstance(jwk, Mapping):
-        raise InvalidKey(f"{where} is not a JSON object")
-    out: dict[str, str] = {}
-    for name in _STRING_MEMBERS:
-        value = jwk.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise InvalidKey(f'{where}: member "{name}" must be a string')
-        out[name] = value
-    return out
+    return string_members(jwk, _STRING_MEMBERS, where)
 
 
 def _b64_32(m: Mapping[str, str], name: str, where: str) -> int:
