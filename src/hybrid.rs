@@ -736,15 +736,7 @@ pub(crate) fn decap(key: &HybridPrivateKey, enc: &[u8]) -> Result<[u8; 32]> {
 mod tests {
     use super::*;
 
-    /// Fails to compile if `T` is `Clone` (two impls then apply and the
-    /// call is ambiguous).
-    trait NotClone<A> {
-        fn check() {}
-    }
-    impl<T: ?Sized> NotClone<()> for T {}
-    #[allow(dead_code)]
-    struct IfClone;
-    impl<T: Clone> NotClone<IfClone> for T {}
+    use crate::not_clone::NotClone;
 
     /// A prepared encapsulation serves one slice: its type is not `Clone`,
     /// a cloned sealer starts empty, and each prepared one seals one

@@ -52,6 +52,9 @@ mod json;
 #[cfg(all(feature = "json", not(target_arch = "wasm32")))]
 mod keyring;
 mod keys;
+#[cfg(test)]
+#[path = "../tests/common/not_clone.rs"]
+mod not_clone;
 mod prepared;
 #[cfg(feature = "hazmat")]
 pub mod primitives;

@@ -13,15 +13,9 @@ use zeroize::{ZeroizeOnDrop, Zeroizing};
 
 use crate::decap::{P256V013, use_p256_v013};
 
-/// Fails to compile if `T` is `Clone` (two impls then apply and the
-/// call is ambiguous): the scalar is not copied by accident.
-trait NotClone<A> {
-    fn check() {}
-}
-impl<T: ?Sized> NotClone<()> for T {}
-#[allow(dead_code)]
-struct IfClone;
-impl<T: Clone> NotClone<IfClone> for T {}
+#[path = "../../tests/common/not_clone.rs"]
+mod not_clone;
+use not_clone::NotClone;
 
 #[test]
 fn the_scalar_is_zeroized_on_drop_and_not_clone() {
